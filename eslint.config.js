@@ -33,4 +33,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tool configuration files are loaded by their tools through a default export.
+    files: ['**/*.config.ts', '**/*.config.js', '**/*.config.mjs'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
 );

@@ -1,1 +1,32 @@
-export {};
+export { createVerifier } from './verifier.js';
+export type { Verifier, VerifierOptions } from './verifier.js';
+export { oidcIssuer } from './oidc-issuer.js';
+export type { OidcIssuerOptions } from './oidc-issuer.js';
+export { cognitoIssuer } from './cognito-issuer.js';
+export type { CognitoIssuerOptions } from './cognito-issuer.js';
+export { createJwksCache } from './jwks-cache.js';
+export type { JwksCache, JwksCacheOptions, JwksKey } from './jwks-cache.js';
+export {
+  TokengateError,
+  InvalidRequestError,
+  MissingTokenError,
+  InvalidTokenError,
+  InsufficientScopeError,
+  IdpUnavailableError,
+} from './errors.js';
+export type { BearerErrorCode, TokengateErrorCode, TokengateErrorOptions } from './errors.js';
+export { formatChallenge } from './challenge.js';
+export type { ChallengeParams } from './challenge.js';
+export type {
+  Algorithm,
+  ClaimPolicy,
+  IssuerEndpoint,
+  JwtClaims,
+  JwtHeader,
+  NormalizedIdentity,
+  TokenUse,
+  TrustedIssuer,
+  VerifiedToken,
+  VerifierEvent,
+  VerifierEventListener,
+} from './types.js';

@@ -1,0 +1,138 @@
+import {
+  scopeListClaim,
+  stringArrayClaim,
+  stringClaim,
+  audienceClaim,
+} from './internal/claim-readers.js';
+import { invalid } from './internal/claims-check.js';
+import { describe, nonEmptyString, secureUrl, stringList } from './internal/options.js';
+import { pickPolicy } from './internal/policy.js';
+import type {
+  ClaimPolicy,
+  IssuerEndpoint,
+  JwtClaims,
+  NormalizedIdentity,
+  TokenUse,
+  TrustedIssuer,
+} from './types.js';
+
+export interface CognitoIssuerOptions extends Omit<ClaimPolicy, 'audience'> {
+  /** The user pool id, e.g. `eu-west-1_AbCdEf123`; the region is read from it. */
+  readonly userPoolId: string;
+  /**
+   * Accepted app client ids: checked against `client_id` in access tokens (which have no
+   * `aud`) and `aud` in ID tokens. `null` skips the check and must be chosen explicitly.
+   */
+  readonly clientId: string | readonly string[] | null;
+  /** Which tokens this API accepts. Default `access`: ID tokens are for clients, not APIs. */
+  readonly tokenUse?: 'access' | 'id' | 'both';
+  /** Overrides the region read from `userPoolId`. */
+  readonly region?: string;
+  /** Exact `iss` to accept instead of the AWS ones, e.g. cognito-local or LocalStack. */
+  readonly issuerOverride?: string;
+  /** JWKS location instead of `<issuer>/.well-known/jwks.json`. */
+  readonly jwksUri?: string;
+  /** Allow `http:` URLs on non-loopback hosts (a LocalStack container, never production). */
+  readonly allowInsecureHttp?: boolean;
+}
+
+// `<region>_<id>`, e.g. `us-east-1_AbCdEf123` or `ap-southeast-2_x`.
+const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/;
+// Emulators (cognito-local: `local_abc`) use looser ids; only the `<prefix>_<id>` shape is kept.
+const LOOSE_POOL_ID = /^[\w-]+_[0-9A-Za-z]+$/;
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+
+/**
+ * Trusts an Amazon Cognito user pool. Accepts both issuer forms Cognito uses,
+ * `https://cognito-idp.<region>.amazonaws.com/<pool>` and, with multi-region replication,
+ * `https://issuer-cognito-idp.<region>.amazonaws.com/<pool>`, each with its own JWKS.
+ *
+ * @example
+ * ```ts
+ * const pool = cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' });
+ * const verifier = createVerifier({ issuers: [pool] });
+ * ```
+ */
+export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('cognitoIssuer options must be an object');
+  const allowInsecureHttp = options.allowInsecureHttp === true;
+  const userPoolId = nonEmptyString(options.userPoolId, 'userPoolId');
+  const override =
+    options.issuerOverride === undefined
+      ? undefined
+      : secureUrl(options.issuerOverride, 'issuerOverride', allowInsecureHttp);
+  const poolMatch = POOL_ID.exec(userPoolId);
+  if (poolMatch === null && !(override !== undefined && LOOSE_POOL_ID.test(userPoolId))) {
+    throw new TypeError(`userPoolId must look like <region>_<id>, got ${describe(userPoolId)}`);
+  }
+  const region = options.region ?? poolMatch?.[1];
+  if (override === undefined && (region === undefined || !REGION.test(region))) {
+    throw new TypeError(`region must look like us-east-1, got ${describe(region)}`);
+  }
+  if (options.clientId === undefined) {
+    throw new TypeError(
+      'clientId is required: an app client id or list of them (null skips the check explicitly)',
+    );
+  }
+  const clientIds =
+    options.clientId === null ? null : new Set(stringList(options.clientId, 'clientId'));
+  const tokenUse = options.tokenUse ?? 'access';
+  if (tokenUse !== 'access' && tokenUse !== 'id' && tokenUse !== 'both') {
+    throw new TypeError(`tokenUse must be 'access', 'id' or 'both', got ${describe(tokenUse)}`);
+  }
+  const jwksUri =
+    options.jwksUri === undefined
+      ? undefined
+      : secureUrl(options.jwksUri, 'jwksUri', allowInsecureHttp);
+  const issuers =
+    override !== undefined
+      ? [override]
+      : [
+          `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`,
+          `https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`,
+        ];
+  const endpoints: IssuerEndpoint[] = issuers.map((issuer) => ({
+    issuer,
+    jwksUri: jwksUri ?? `${issuer}/.well-known/jwks.json`,
+  }));
+
+  return {
+    // Cognito signs with RS256 only; anything else is not from Cognito.
+    algorithms: ['RS256'],
+    ...pickPolicy(options),
+    kind: 'cognito',
+    endpoints,
+    allowInsecureHttp,
+    // Access tokens carry no `aud`: the client is checked through `client_id` instead.
+    audience: null,
+    validate(claims: JwtClaims): void {
+      const use = claims.token_use;
+      if ((use !== 'access' && use !== 'id') || (tokenUse !== 'both' && use !== tokenUse)) {
+        throw invalid(
+          'TOKEN_USE_MISMATCH',
+          `Token is not a Cognito ${tokenUse === 'both' ? 'access or ID' : tokenUse} token`,
+        );
+      }
+      if (clientIds === null) return;
+      if (use === 'access') {
+        const clientId = claims.client_id;
+        if (typeof clientId !== 'string' || !clientIds.has(clientId)) {
+          throw invalid('CLIENT_ID_MISMATCH', 'Token client is not accepted');
+        }
+      } else if (!audienceClaim(claims.aud).some((aud) => clientIds.has(aud))) {
+        throw invalid('AUDIENCE_MISMATCH', 'Token audience is not accepted');
+      }
+    },
+    normalize(claims: JwtClaims): NormalizedIdentity {
+      const use = claims.token_use as TokenUse;
+      return {
+        subject: stringClaim(claims.sub),
+        clientId: use === 'access' ? stringClaim(claims.client_id) : audienceClaim(claims.aud)[0],
+        tokenUse: use,
+        scopes: scopeListClaim(claims.scope),
+        groups: stringArrayClaim(claims['cognito:groups']),
+      };
+    },
+  };
+}

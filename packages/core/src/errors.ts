@@ -1,0 +1,166 @@
+import { formatChallenge } from './challenge.js';
+
+/** RFC 6750 §3.1 error codes, plus `temporarily_unavailable` for IdP outages (503). */
+export type BearerErrorCode =
+  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+
+/** Stable, machine-readable reasons. Tests and logs match on these, never on messages. */
+export type TokengateErrorCode =
+  // 400 invalid_request
+  | 'AUTHORIZATION_MALFORMED'
+  | 'MULTIPLE_TOKENS'
+  // 401 without error code: no credentials at all (RFC 6750 §3.1)
+  | 'CREDENTIALS_MISSING'
+  // 401 invalid_token
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_TOO_LARGE'
+  | 'ALG_NOT_ALLOWED'
+  | 'CRIT_UNSUPPORTED'
+  | 'TYP_MISMATCH'
+  | 'ISSUER_UNKNOWN'
+  | 'KEY_NOT_FOUND'
+  | 'SIGNATURE_INVALID'
+  | 'CLAIM_INVALID'
+  | 'CLAIM_MISSING'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_NOT_YET_VALID'
+  | 'TOKEN_ISSUED_IN_FUTURE'
+  | 'TOKEN_TOO_OLD'
+  | 'AUDIENCE_MISMATCH'
+  | 'CLIENT_ID_MISMATCH'
+  | 'TOKEN_USE_MISMATCH'
+  // 403
+  | 'SCOPE_INSUFFICIENT'
+  | 'ACCESS_DENIED'
+  // 503
+  | 'IDP_UNAVAILABLE';
+
+export interface TokengateErrorOptions {
+  /** Shown to clients as `error_description`: must not contain the token. */
+  readonly description: string;
+  readonly cause?: unknown;
+  /** `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3). */
+  readonly realm?: string | undefined;
+}
+
+/**
+ * Base of every failure on the request path. It carries what an HTTP framework needs to
+ * answer by itself: `status`/`statusCode`, `headers` (the RFC 6750 challenge) and `expose`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await verifier.verify(token);
+ * } catch (err) {
+ *   if (err instanceof TokengateError) res.writeHead(err.status, err.headers).end(JSON.stringify(err.toJSON()));
+ * }
+ * ```
+ */
+export abstract class TokengateError extends Error {
+  abstract readonly status: number;
+  abstract readonly error: BearerErrorCode | undefined;
+  readonly code: TokengateErrorCode;
+  readonly description: string;
+  /** `realm` used in the challenge; adapters set it from their options. */
+  realm: string | undefined;
+
+  constructor(code: TokengateErrorCode, options: TokengateErrorOptions) {
+    super(options.description, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.description = options.description;
+    this.realm = options.realm;
+  }
+
+  /** Alias of `status` for frameworks that read `statusCode` (Fastify, http-errors). */
+  get statusCode(): number {
+    return this.status;
+  }
+
+  /** 4xx descriptions are safe for clients; a 5xx hides its details behind a generic body. */
+  get expose(): boolean {
+    return this.status < 500;
+  }
+
+  /** Response headers: the RFC 6750 §3 challenge on 401/403, `Retry-After` on 503. */
+  get headers(): Record<string, string> {
+    return {
+      'WWW-Authenticate': formatChallenge({
+        realm: this.realm,
+        error: this.error,
+        description: this.error === undefined ? undefined : this.description,
+      }),
+    };
+  }
+
+  /** The RFC 6750 §3 JSON body: `{ error, error_description }`. */
+  toJSON(): { error: string; error_description: string } {
+    return { error: this.error ?? 'unauthorized', error_description: this.description };
+  }
+}
+
+/** 400 `invalid_request`: the request itself is malformed (RFC 6750 §3.1). */
+export class InvalidRequestError extends TokengateError {
+  readonly status = 400;
+  readonly error = 'invalid_request';
+}
+
+/** 401 with a bare challenge: no credentials were sent (RFC 6750 §3.1, last paragraph). */
+export class MissingTokenError extends TokengateError {
+  readonly status = 401;
+  readonly error = undefined;
+
+  constructor(options: Partial<TokengateErrorOptions> = {}) {
+    super('CREDENTIALS_MISSING', { description: 'Authentication required', ...options });
+  }
+}
+
+/** 401 `invalid_token`: expired, revoked, malformed, or not for this server (RFC 6750 §3.1). */
+export class InvalidTokenError extends TokengateError {
+  readonly status = 401;
+  readonly error = 'invalid_token';
+}
+
+/** 403 `insufficient_scope`: the token is fine but lacks the scopes this route needs. */
+export class InsufficientScopeError extends TokengateError {
+  readonly status = 403;
+  readonly error = 'insufficient_scope';
+  /** The scopes the route requires, advertised in the challenge's `scope` attribute. */
+  readonly requiredScopes: readonly string[];
+
+  constructor(requiredScopes: readonly string[], options: TokengateErrorOptions) {
+    super('SCOPE_INSUFFICIENT', options);
+    this.requiredScopes = requiredScopes;
+  }
+
+  override get headers(): Record<string, string> {
+    return {
+      'WWW-Authenticate': formatChallenge({
+        realm: this.realm,
+        error: this.error,
+        description: this.description,
+        scope: this.requiredScopes.join(' '),
+      }),
+    };
+  }
+}
+
+/**
+ * 503: the identity provider's keys or discovery document could not be fetched. Never
+ * reported as `invalid_token`, so clients retry instead of throwing their token away.
+ */
+export class IdpUnavailableError extends TokengateError {
+  readonly status = 503;
+  readonly error = 'temporarily_unavailable';
+  /** Seconds after which a retry may succeed. */
+  readonly retryAfterSeconds: number;
+
+  constructor(options: TokengateErrorOptions & { retryAfterSeconds?: number }) {
+    super('IDP_UNAVAILABLE', options);
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+  }
+
+  override get headers(): Record<string, string> {
+    return { 'Retry-After': String(this.retryAfterSeconds) };
+  }
+}

@@ -1,0 +1,107 @@
+import type { Algorithm, TrustedIssuer, VerifierEventListener } from '../types.js';
+import type { VerifierOptions } from '../verifier.js';
+import { SUPPORTED_ALGORITHMS, isSupportedAlgorithm } from './algorithms.js';
+import { normalizeTyp, type ResolvedPolicy } from './claims-check.js';
+import { createJwksUriResolver } from './discovery.js';
+import { describe, nonNegativeNumber, positiveInteger, secureUrl, stringList } from './options.js';
+
+/** One accepted `iss` value with everything needed to verify its tokens. */
+export interface Route {
+  readonly issuer: string;
+  readonly trusted: TrustedIssuer;
+  readonly policy: ResolvedPolicy;
+  /** The JWKS location: known up front (synchronous), or learned once through discovery. */
+  resolveJwksUri(): string | Promise<string>;
+}
+
+interface RouteEnvironment {
+  readonly fetch: typeof globalThis.fetch;
+  readonly timeoutMs: number;
+  readonly onEvent: VerifierEventListener | undefined;
+}
+
+const DISCOVERY_MAX_BYTES = 256 * 1024;
+const DISCOVERY_COOLDOWN_MS = 5000;
+
+/** Builds the `iss` → route map, validating every issuer and applying verifier-wide defaults. */
+export function buildRoutes(
+  options: VerifierOptions,
+  env: RouteEnvironment,
+): ReadonlyMap<string, Route> {
+  if (!Array.isArray(options.issuers) || options.issuers.length === 0) {
+    throw new TypeError('issuers must be a non-empty array of oidcIssuer()/cognitoIssuer() values');
+  }
+  const routes = new Map<string, Route>();
+  for (const trusted of options.issuers) {
+    if (typeof trusted !== 'object' || trusted === null || !Array.isArray(trusted.endpoints)) {
+      throw new TypeError('each issuer must be built with oidcIssuer() or cognitoIssuer()');
+    }
+    const policy = resolvePolicy(trusted, options);
+    const allowInsecureHttp = trusted.allowInsecureHttp === true;
+    for (const endpoint of trusted.endpoints) {
+      const issuer = endpoint.issuer;
+      if (routes.has(issuer)) throw new TypeError(`issuer ${describe(issuer)} is configured twice`);
+      const jwksUri =
+        endpoint.jwksUri === undefined
+          ? undefined
+          : secureUrl(endpoint.jwksUri, 'jwksUri', allowInsecureHttp);
+      const resolver =
+        jwksUri === undefined
+          ? createJwksUriResolver({
+              issuer,
+              allowInsecureHttp,
+              cooldownMs: DISCOVERY_COOLDOWN_MS,
+              timeoutMs: env.timeoutMs,
+              maxBytes: DISCOVERY_MAX_BYTES,
+              fetch: env.fetch,
+              onEvent: env.onEvent,
+            })
+          : undefined;
+      const route: Route = {
+        issuer,
+        trusted,
+        policy,
+        resolveJwksUri: () => (resolver === undefined ? (jwksUri as string) : resolver.resolve()),
+      };
+      routes.set(issuer, route);
+    }
+  }
+  return routes;
+}
+
+function resolvePolicy(trusted: TrustedIssuer, defaults: VerifierOptions): ResolvedPolicy {
+  const label = `issuer ${describe(trusted.endpoints[0]?.issuer)}`;
+  const audience = trusted.audience !== undefined ? trusted.audience : defaults.audience;
+  if (audience === undefined) {
+    throw new TypeError(
+      `${label}: audience is required (RFC 8725 §3.9); pass null to skip the check explicitly`,
+    );
+  }
+  const algorithms = trusted.algorithms ?? defaults.algorithms ?? SUPPORTED_ALGORITHMS;
+  if (
+    !Array.isArray(algorithms) ||
+    algorithms.length === 0 ||
+    !algorithms.every(isSupportedAlgorithm)
+  ) {
+    throw new TypeError(
+      `${label}: algorithms must be a non-empty list of ${SUPPORTED_ALGORITHMS.join(', ')} (HMAC and none are never accepted)`,
+    );
+  }
+  const maxAge = trusted.maxTokenAgeSeconds ?? defaults.maxTokenAgeSeconds;
+  const typ = trusted.typ ?? defaults.typ;
+  const required = trusted.requiredClaims ?? defaults.requiredClaims ?? ['exp'];
+  return {
+    audience: audience === null ? null : new Set(stringList(audience, `${label}: audience`)),
+    algorithms: new Set<Algorithm>(algorithms),
+    clockToleranceSeconds: nonNegativeNumber(
+      trusted.clockToleranceSeconds ?? defaults.clockToleranceSeconds,
+      `${label}: clockToleranceSeconds`,
+      5,
+    ),
+    maxTokenAgeSeconds:
+      maxAge === undefined ? undefined : positiveInteger(maxAge, `${label}: maxTokenAgeSeconds`, 0),
+    typ:
+      typ === undefined ? undefined : normalizeTyp(stringList(typ, `${label}: typ`)[0] as string),
+    requiredClaims: required.length === 0 ? [] : stringList(required, `${label}: requiredClaims`),
+  };
+}

@@ -1,0 +1,119 @@
+/** Asymmetric JWS algorithms tokengate verifies (RFC 7518 §3, RFC 8037). HMAC and `none` are absent on purpose (RFC 8725 §3.1, §3.2). */
+export type Algorithm =
+  'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
+
+/** A decoded JOSE header. Only `alg`, `kid`, `typ` and `crit` are ever acted on. */
+export interface JwtHeader {
+  readonly alg: string;
+  readonly kid?: string;
+  readonly typ?: string;
+  readonly crit?: readonly string[];
+  readonly [name: string]: unknown;
+}
+
+/** A decoded JWT claims set (RFC 7519 §4). */
+export interface JwtClaims {
+  readonly iss?: string;
+  readonly sub?: string;
+  readonly aud?: string | readonly string[];
+  readonly exp?: number;
+  readonly nbf?: number;
+  readonly iat?: number;
+  readonly jti?: string;
+  readonly [name: string]: unknown;
+}
+
+/** `access` or `id` for tokens that say which they are (Cognito `token_use`, RFC 9068 `typ`). */
+export type TokenUse = 'access' | 'id';
+
+/** Identity facts an issuer preset reads out of its own claim layout. */
+export interface NormalizedIdentity {
+  readonly subject: string | undefined;
+  readonly clientId: string | undefined;
+  readonly tokenUse: TokenUse | undefined;
+  readonly scopes: readonly string[];
+  readonly groups: readonly string[];
+}
+
+/**
+ * What `verifier.verify()` resolves to: the raw token and its decoded parts, plus identity
+ * facts normalized across IdPs so that authorization rules never look at IdP-specific claims.
+ */
+export interface VerifiedToken<C extends JwtClaims = JwtClaims> extends NormalizedIdentity {
+  readonly token: string;
+  readonly header: JwtHeader;
+  readonly claims: C;
+  /** The `iss` claim, exactly as configured. */
+  readonly issuer: string;
+  /** Seconds since the epoch (`exp`), when the token has one. */
+  readonly expiresAt: number | undefined;
+}
+
+/** Verification rules that can be set per issuer or as verifier-wide defaults. */
+export interface ClaimPolicy {
+  /**
+   * Accepted `aud` values; the token's `aud` must contain one (RFC 7519 §4.1.3). `null`
+   * disables the check and must be chosen explicitly (RFC 8725 §3.9).
+   */
+  readonly audience?: string | readonly string[] | null;
+  /** Accepted `alg` values. Default: every asymmetric algorithm (RS*, PS*, ES*, EdDSA). */
+  readonly algorithms?: readonly Algorithm[];
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 5. */
+  readonly clockToleranceSeconds?: number;
+  /** Reject tokens whose `iat` is older than this, in seconds. Default: no limit. */
+  readonly maxTokenAgeSeconds?: number;
+  /** Required `typ` header, compared as RFC 7515 §4.1.9 says (e.g. `at+jwt`, RFC 9068 §4). */
+  readonly typ?: string;
+  /** Claims that must be present. Default `['exp']`. */
+  readonly requiredClaims?: readonly string[];
+}
+
+/** One accepted `iss` value and where its keys live. */
+export interface IssuerEndpoint {
+  readonly issuer: string;
+  /** JWKS location; when absent it is read from OpenID Connect discovery of `issuer`. */
+  readonly jwksUri?: string;
+}
+
+/**
+ * A trusted issuer, as built by `oidcIssuer()` or `cognitoIssuer()`. A plain value: build it
+ * once and hand it to `createVerifier()`.
+ */
+export interface TrustedIssuer extends ClaimPolicy {
+  /** Short label for events and logs, e.g. `cognito` or `oidc`. */
+  readonly kind: string;
+  readonly endpoints: readonly IssuerEndpoint[];
+  /** Allow `http:` URLs for hosts other than loopback (never in production). */
+  readonly allowInsecureHttp?: boolean;
+  /** Issuer-specific claim checks (e.g. Cognito `token_use`), run after the common ones. Throws `InvalidTokenError`. */
+  readonly validate?: (claims: JwtClaims, header: JwtHeader) => void;
+  /** Reads subject, client id, token use, scopes and groups out of this issuer's claim layout. */
+  readonly normalize: (claims: JwtClaims, header: JwtHeader) => NormalizedIdentity;
+}
+
+/** Observability events; the callback must be cheap and never throws into verification. */
+export type VerifierEvent =
+  | { readonly type: 'verified'; readonly issuer: string; readonly kid: string | undefined }
+  | {
+      readonly type: 'rejected';
+      readonly code: string;
+      readonly status: number;
+      readonly issuer: string | undefined;
+    }
+  | {
+      readonly type: 'jwks-fetch';
+      readonly uri: string;
+      readonly ok: boolean;
+      readonly durationMs: number;
+      readonly keys?: number;
+      readonly error?: string;
+    }
+  | {
+      readonly type: 'discovery';
+      readonly issuer: string;
+      readonly ok: boolean;
+      readonly durationMs: number;
+      readonly error?: string;
+    };
+
+export type VerifierEventListener = (event: VerifierEvent) => void;

@@ -1,0 +1,171 @@
+import { TokengateError } from './errors.js';
+import { isSupportedAlgorithm } from './internal/algorithms.js';
+import { checkClaims, invalid } from './internal/claims-check.js';
+import { decodeCompactJws } from './internal/compact-jws.js';
+import { positiveInteger, optionalFunction } from './internal/options.js';
+import { buildRoutes, type Route } from './internal/routes.js';
+import { signatureIsValid } from './internal/signature.js';
+import {
+  createJwksCache,
+  type JwksCache,
+  type JwksCacheOptions,
+  type JwksKey,
+} from './jwks-cache.js';
+import type {
+  ClaimPolicy,
+  JwtClaims,
+  TrustedIssuer,
+  VerifiedToken,
+  VerifierEventListener,
+} from './types.js';
+
+export interface VerifierOptions extends ClaimPolicy {
+  /** The issuers whose tokens are trusted; each token is routed to one by its `iss`. */
+  readonly issuers: readonly TrustedIssuer[];
+  /** A shared `JwksCache`, or options for the verifier's own. */
+  readonly jwks?: JwksCache | JwksCacheOptions;
+  /** Tokens longer than this are refused before any parsing. Default 16384 characters. */
+  readonly maxTokenBytes?: number;
+  /** Observability hook: verified, rejected (with `code`), JWKS and discovery fetches. */
+  readonly onEvent?: VerifierEventListener;
+}
+
+export interface Verifier {
+  /**
+   * Verifies a compact JWS access or ID token. Resolves to the normalized result or rejects
+   * with a `TokengateError` (`InvalidTokenError` 401, `IdpUnavailableError` 503).
+   */
+  verify<C extends JwtClaims = JwtClaims>(token: string): Promise<VerifiedToken<C>>;
+  /** Fetches every issuer's discovery document and JWKS now. Rejects with `IdpUnavailableError`. */
+  prewarm(): Promise<void>;
+}
+
+/**
+ * Creates a verifier for one or many issuers. Build it once at startup: it owns the JWKS
+ * cache, and every option mistake throws a `TypeError` here rather than on a request.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuers: [cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' })],
+ * });
+ * const { subject, scopes, groups } = await verifier.verify(token);
+ * ```
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
+  const maxTokenBytes = positiveInteger(options.maxTokenBytes, 'maxTokenBytes', 16_384);
+  const onEvent = optionalFunction(options.onEvent, 'onEvent');
+  const jwks = isJwksCache(options.jwks)
+    ? options.jwks
+    : createJwksCache(onEvent === undefined ? { ...options.jwks } : { ...options.jwks, onEvent });
+  const discoveryTimeoutMs = isJwksCache(options.jwks) ? undefined : options.jwks?.timeoutMs;
+  const routes = buildRoutes(options, {
+    fetch: (isJwksCache(options.jwks) ? undefined : options.jwks?.fetch) ?? globalThis.fetch,
+    timeoutMs: discoveryTimeoutMs ?? 3000,
+    onEvent,
+  });
+
+  async function verifyToken(token: string): Promise<VerifiedToken> {
+    if (typeof token !== 'string' || token.length === 0) {
+      throw invalid('TOKEN_MALFORMED', 'Token must be a non-empty string');
+    }
+    // RFC 8725 §3.11-style resource bound: refuse oversized input before decoding anything.
+    if (token.length > maxTokenBytes) throw invalid('TOKEN_TOO_LARGE', 'Token is too large');
+    const { header, claims, signingInput, signature } = decodeCompactJws(token);
+    const alg = header.alg;
+    // RFC 8725 §3.1–3.2: never `none`, never HMAC; only the asymmetric algorithms we implement.
+    if (!isSupportedAlgorithm(alg))
+      throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed');
+    // RFC 7515 §4.1.11: we understand no extension, so any `crit` must be refused.
+    if (header.crit !== undefined) {
+      throw invalid(
+        'CRIT_UNSUPPORTED',
+        'Token has critical header parameters that are not understood',
+      );
+    }
+    const kid = header.kid;
+    if (kid !== undefined && (typeof kid !== 'string' || kid.length > 1024)) {
+      throw invalid('TOKEN_MALFORMED', 'Token kid header is not a valid string');
+    }
+    // Route by `iss` in O(1); an unknown issuer costs no network call (RFC 8725 §3.8).
+    const route = typeof claims.iss === 'string' ? routes.get(claims.iss) : undefined;
+    if (route === undefined) throw invalid('ISSUER_UNKNOWN', 'Token issuer is not trusted');
+    if (!route.policy.algorithms.has(alg))
+      throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed');
+
+    const resolved = route.resolveJwksUri();
+    const jwksUri = typeof resolved === 'string' ? resolved : await resolved;
+    const found = jwks.getKey(jwksUri, kid, alg);
+    const key: JwksKey = found instanceof Promise ? await found : found;
+    if (!signatureIsValid(alg, key, signingInput, signature)) {
+      throw invalid('SIGNATURE_INVALID', 'Token signature is invalid');
+    }
+
+    checkClaims(claims, header, route.policy, Date.now() / 1000);
+    route.trusted.validate?.(claims, header);
+    const identity = route.trusted.normalize(claims, header);
+    return {
+      token,
+      header,
+      claims,
+      issuer: route.issuer,
+      subject: identity.subject,
+      clientId: identity.clientId,
+      tokenUse: identity.tokenUse,
+      scopes: identity.scopes,
+      groups: identity.groups,
+      expiresAt: claims.exp,
+    };
+  }
+
+  const verify =
+    onEvent === undefined
+      ? verifyToken
+      : async (token: string): Promise<VerifiedToken> => {
+          try {
+            const result = await verifyToken(token);
+            notify({ type: 'verified', issuer: result.issuer, kid: result.header.kid });
+            return result;
+          } catch (error) {
+            if (error instanceof TokengateError) {
+              notify({
+                type: 'rejected',
+                code: error.code,
+                status: error.status,
+                issuer: undefined,
+              });
+            }
+            throw error;
+          }
+        };
+
+  function notify(event: Parameters<VerifierEventListener>[0]): void {
+    try {
+      onEvent?.(event);
+    } catch {
+      // An observer's failure must never change a verification outcome.
+    }
+  }
+
+  async function prewarm(): Promise<void> {
+    await Promise.all(
+      [...uniqueRoutes(routes)].map(async (route) => {
+        await jwks.refresh(await route.resolveJwksUri());
+      }),
+    );
+  }
+
+  return { verify: verify as Verifier['verify'], prewarm };
+}
+
+function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): value is JwksCache {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as JwksCache).getKey === 'function'
+  );
+}
+
+function* uniqueRoutes(routes: ReadonlyMap<string, Route>): Iterable<Route> {
+  yield* new Set(routes.values());
+}

@@ -1,0 +1,198 @@
+import type { TestAlgorithm } from './test-algorithm.js';
+import type {
+  SignOptions,
+  TestIssuer,
+  TestIssuerOptions,
+  TestIssuerStats,
+  TestKey,
+  TokenOptions,
+} from './types.js';
+import { assertTestAlgorithm, keyTypeOf } from './internal/algorithms.js';
+import { createKeyRing, generateIssuerKey } from './internal/key-ring.js';
+import type { IssuerKey, KeyRing } from './internal/key-ring.js';
+import { startJwksServer } from './internal/jwks-server.js';
+import { mergeDeleting } from './internal/merge.js';
+import { resolveIssuerOptions } from './internal/options.js';
+import { parseOutage } from './internal/outage.js';
+import { signJws } from './internal/sign-jws.js';
+import { draftToken } from './internal/token-claims.js';
+import type { TokenContext, TokenType } from './internal/token-claims.js';
+
+/**
+ * Starts a local token issuer on 127.0.0.1 (ephemeral port) that publishes its JWKS and an
+ * OpenID discovery document, and mints Cognito- or OIDC-shaped tokens signed by its keys.
+ * Option mistakes reject with `TypeError`. Always `close()` it.
+ *
+ * @example
+ * ```ts
+ * import { createRemoteJWKSet, jwtVerify } from 'jose';
+ * import { createTestIssuer } from '@tokengate/testing';
+ *
+ * const issuer = await createTestIssuer({ kind: 'cognito' });
+ * try {
+ *   const token = await issuer.accessToken({ groups: ['admin'] });
+ *   const jwks = createRemoteJWKSet(new URL(issuer.jwksUri));
+ *   await jwtVerify(token, jwks, { issuer: issuer.issuer });
+ *   await issuer.outage('error', { status: 503 }); // the IdP is down
+ * } finally {
+ *   await issuer.close();
+ * }
+ * ```
+ */
+export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
+  const resolved = resolveIssuerOptions(options);
+  const ring = createKeyRing(await generateIssuerKey(resolved.alg));
+
+  // Cognito serves everything under `/<userPoolId>`, the last segment of its issuer URL.
+  const basePath = resolved.userPoolId === undefined ? '' : `/${resolved.userPoolId}`;
+  const jwksPath = `${basePath}/.well-known/jwks.json`;
+  const discoveryPath = `${basePath}/.well-known/openid-configuration`;
+  let origin = '';
+  let issuer = '';
+  let jwksUri = '';
+
+  const server = await startJwksServer({
+    jwksPath,
+    discoveryPath,
+    jwks: () => ring.jwks(),
+    discovery: () => discoveryDocument(origin, issuer, jwksUri, ring),
+    cacheControl: resolved.jwksCacheControl,
+  });
+  origin = `http://127.0.0.1:${server.port}`;
+  issuer = resolved.issuer ?? `${origin}${basePath}`;
+  jwksUri = `${origin}${jwksPath}`;
+
+  const context: TokenContext = {
+    kind: resolved.kind,
+    issuer,
+    clientId: resolved.clientId,
+    audience: resolved.audience,
+    lifetimeSeconds: resolved.tokenLifetimeSeconds,
+  };
+
+  const stats: TestIssuerStats = {
+    get jwksRequests() {
+      return server.jwksRequests;
+    },
+    get discoveryRequests() {
+      return server.discoveryRequests;
+    },
+  };
+
+  async function sign(claims: Record<string, unknown>, signOptions: SignOptions = {}) {
+    if (typeof claims !== 'object' || claims === null) {
+      throw new TypeError('claims must be an object');
+    }
+    if (typeof signOptions !== 'object' || signOptions === null) {
+      throw new TypeError('sign options must be an object');
+    }
+    const { key, alg } = selectKey(ring, signOptions.kid, signOptions.alg);
+    const base = signOptions.kid === null ? { alg } : { alg, kid: key.kid };
+    return signJws(claims, mergeDeleting(base, signOptions.header), key, alg);
+  }
+
+  async function mint(type: TokenType, tokenOptions?: TokenOptions) {
+    const { claims, header } = draftToken(type, context, tokenOptions);
+    const kid = tokenOptions?.kid;
+    return sign(claims, kid === undefined ? { header } : { header, kid });
+  }
+
+  async function addKey(keyOptions: Parameters<TestIssuer['addKey']>[0] = {}) {
+    if (keyOptions.kid !== undefined && ring.list().some((key) => key.kid === keyOptions.kid)) {
+      throw new TypeError(`a key with kid ${JSON.stringify(keyOptions.kid)} is already published`);
+    }
+    const key = await generateIssuerKey(resolved.alg, keyOptions);
+    ring.add(key);
+    return key.kid;
+  }
+
+  return {
+    kind: resolved.kind,
+    origin,
+    issuer,
+    jwksUri,
+    discoveryUri: `${origin}${discoveryPath}`,
+    userPoolId: resolved.userPoolId,
+    clientId: resolved.clientId,
+    audience: resolved.audience,
+    get currentKid() {
+      return ring.current.kid;
+    },
+    stats,
+    resetStats: () => server.resetStats(),
+    jwks: () => ring.jwks(),
+    keys: () => ring.list().map(toTestKey),
+    sign,
+    accessToken: (tokenOptions) => mint('access', tokenOptions),
+    idToken: (tokenOptions) => mint('id', tokenOptions),
+    m2mToken: (tokenOptions) => mint('m2m', tokenOptions),
+    addKey,
+    async rotateKeys(rotateOptions = {}) {
+      const kid = await addKey({ alg: rotateOptions.alg ?? ring.current.alg });
+      ring.makeCurrent(kid);
+      return kid;
+    },
+    removeKey: (kid) => ring.remove(kid),
+    outage: (mode, outageOptions) => server.setOutage(parseOutage(mode, outageOptions)),
+    recover: () => server.setOutage(undefined),
+    close: () => server.close(),
+  };
+}
+
+/**
+ * The key and algorithm a signature uses. Without a kid, `alg` prefers a key made for it and
+ * falls back to the current key's material, which yields a deliberate JWK/token alg mismatch.
+ */
+function selectKey(
+  ring: KeyRing,
+  kid: string | null | undefined,
+  alg: TestAlgorithm | undefined,
+): { key: IssuerKey; alg: TestAlgorithm } {
+  if (alg !== undefined) assertTestAlgorithm(alg, 'alg');
+  let key: IssuerKey;
+  if (typeof kid === 'string') {
+    key = ring.get(kid);
+  } else if (kid === undefined || kid === null) {
+    key =
+      alg === undefined || ring.current.alg === alg
+        ? ring.current
+        : (ring
+            .list()
+            .filter((candidate) => candidate.alg === alg)
+            .at(-1) ?? ring.current);
+  } else {
+    throw new TypeError('kid must be a string or null');
+  }
+  const signingAlg = alg ?? key.alg;
+  if (keyTypeOf(signingAlg) !== keyTypeOf(key.alg)) {
+    throw new TypeError(`key ${key.kid} (${key.alg}) cannot sign ${signingAlg}`);
+  }
+  return { key, alg: signingAlg };
+}
+
+function toTestKey(key: IssuerKey): TestKey {
+  const { kid, alg, privateKey, publicKey, publicJwk } = key;
+  return { kid, alg, privateKey, publicKey, publicJwk };
+}
+
+/** OpenID Connect Discovery 1.0 §3 metadata; endpoints other than the JWKS are placeholders. */
+function discoveryDocument(
+  origin: string,
+  issuer: string,
+  jwksUri: string,
+  ring: KeyRing,
+): Record<string, unknown> {
+  const jwks = ring.jwks();
+  return {
+    issuer,
+    authorization_endpoint: `${origin}/oauth2/authorize`,
+    token_endpoint: `${origin}/oauth2/token`,
+    userinfo_endpoint: `${origin}/oauth2/userInfo`,
+    jwks_uri: jwksUri,
+    response_types_supported: ['code', 'token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [...new Set(jwks.keys.map((jwk) => jwk.alg))],
+    scopes_supported: ['openid', 'email', 'phone', 'profile'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+  };
+}

@@ -1,0 +1,250 @@
+import type { KeyObject } from 'node:crypto';
+import type { TestAlgorithm } from './test-algorithm.js';
+
+/**
+ * Options of {@link createTestIssuer}. Every field is optional; mistakes throw `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const options: TestIssuerOptions = { kind: 'cognito', userPoolId: 'eu-west-1_Example' };
+ * ```
+ */
+export interface TestIssuerOptions {
+  /** Shape of the tokens and of the URL layout. Default `'oidc'`. */
+  kind?: 'cognito' | 'oidc';
+  /** Algorithm of the first key. Default `'RS256'` (RSA 2048). */
+  alg?: TestAlgorithm;
+  /** Cognito only: the pool id in URLs and `iss`. Default `'us-east-1_TokenGate'`. */
+  userPoolId?: string;
+  /** App client id: `client_id`, and `aud` of id tokens. Default `'tokengate-test-client'`. */
+  clientId?: string;
+  /** `aud` of OIDC access tokens. Default `'https://api.tokengate.test'`. */
+  audience?: string;
+  /**
+   * The `iss` written into tokens and discovery, e.g. a real Cognito URL, while the JWKS is still
+   * served locally. Default: derived from the local origin.
+   */
+  issuer?: string;
+  /** Lifetime of minted tokens. Default `3600`. */
+  tokenLifetimeSeconds?: number;
+  /** `Cache-Control` of JWKS and discovery responses; `''` omits it. Default `'max-age=300'`. */
+  jwksCacheControl?: string;
+}
+
+/**
+ * Options of the token helpers ({@link TestIssuer.accessToken} and friends).
+ *
+ * @example
+ * ```ts
+ * await issuer.accessToken({ groups: ['admin'], scopes: ['orders/read'], expiresIn: -60 });
+ * ```
+ */
+export interface TokenOptions {
+  /** Subject. Default `'7d0b8c5e-2f3a-4c1b-9e6d-5a4f3b2c1d0e'` (M2M: the client id). */
+  sub?: string;
+  /** `username` / `cognito:username` (Cognito) and the local part of `email`. Default `'test-user'`. */
+  username?: string;
+  /** Client id of this token. Default: the issuer's `clientId`. */
+  clientId?: string;
+  /** `cognito:groups` (Cognito) or `groups` (OIDC); omitted unless given. */
+  groups?: string[];
+  /** Granted scopes, written space-separated into `scope`. */
+  scopes?: string[];
+  /** Seconds from now until `exp`; negative mints an already expired token. */
+  expiresIn?: number;
+  /** Extra claims merged last; they override defaults and an `undefined` value deletes a claim. */
+  claims?: Record<string, unknown>;
+  /** Extra protected header parameters; an `undefined` value deletes one. */
+  header?: Record<string, unknown>;
+  /** Sign with this published key instead of the current one. */
+  kid?: string;
+}
+
+/**
+ * Options of {@link TestIssuer.sign}.
+ *
+ * @example
+ * ```ts
+ * const options: SignOptions = { kid: null, header: { typ: 'JWT' } };
+ * ```
+ */
+export interface SignOptions {
+  /** Header parameters merged over `{ alg, kid }`; an `undefined` value deletes one. */
+  header?: Record<string, unknown>;
+  /** Sign with this key; `null` signs with the current key and omits the `kid` header. */
+  kid?: string | null;
+  /**
+   * Algorithm to sign with. Without `kid`, the current key is used if its `alg` matches, else the
+   * newest key of that `alg`, else the current key's material under this algorithm (a deliberate
+   * key/alg mismatch). It must suit the key type (RSA: RS/PS, EC: ES, OKP: EdDSA).
+   */
+  alg?: TestAlgorithm;
+}
+
+/**
+ * Options of {@link TestIssuer.addKey}.
+ *
+ * @example
+ * ```ts
+ * await issuer.addKey({ alg: 'RS256', rsaModulusLength: 1024, kid: 'weak' });
+ * ```
+ */
+export interface AddKeyOptions {
+  /** Default: the issuer's `alg`. */
+  alg?: TestAlgorithm;
+  /** Default: the RFC 7638 thumbprint of the public key. Must be unique. */
+  kid?: string;
+  /** RSA only; at least 512. Below 2048 the key is weak on purpose. Default 2048. */
+  rsaModulusLength?: number;
+  /** The JWK `use`. Default `'sig'`. */
+  use?: string;
+}
+
+/**
+ * Options of {@link TestIssuer.rotateKeys}.
+ *
+ * @example
+ * ```ts
+ * await issuer.rotateKeys({ alg: 'ES256' });
+ * ```
+ */
+export interface RotateKeysOptions {
+  /** Default: the current key's `alg`. */
+  alg?: TestAlgorithm;
+}
+
+/**
+ * A public key as published in the JWKS.
+ *
+ * @example
+ * ```ts
+ * const jwk: TestJwk = issuer.jwks().keys[0]!;
+ * ```
+ */
+export interface TestJwk {
+  kty: string;
+  kid: string;
+  alg: string;
+  use: string;
+  [parameter: string]: unknown;
+}
+
+/**
+ * A JWK Set (RFC 7517 §5).
+ *
+ * @example
+ * ```ts
+ * const { keys }: TestJwks = issuer.jwks();
+ * ```
+ */
+export interface TestJwks {
+  keys: TestJwk[];
+}
+
+/**
+ * A key pair of the issuer, exposed so tests can hand-craft adversarial tokens.
+ *
+ * @example
+ * ```ts
+ * const [key] = issuer.keys();
+ * crypto.sign('sha256', data, key!.privateKey);
+ * ```
+ */
+export interface TestKey {
+  readonly kid: string;
+  readonly alg: TestAlgorithm;
+  readonly privateKey: KeyObject;
+  readonly publicKey: KeyObject;
+  readonly publicJwk: Record<string, unknown>;
+}
+
+/**
+ * What {@link TestIssuer.outage} does to the JWKS and discovery endpoints.
+ * - `refuse`: stop listening, so connections are refused.
+ * - `error`: answer `status` (default 503).
+ * - `slow`: wait `delayMs` (default 5000), then answer normally.
+ * - `garbage`: 200 with a body that is not JSON.
+ * - `hang`: send headers and a few bytes of body, then never finish.
+ * - `huge`: 200 with a ~10 MB body (the real document padded, so only a size limit stops it).
+ *
+ * @example
+ * ```ts
+ * const mode: OutageMode = 'hang';
+ * ```
+ */
+export type OutageMode = 'refuse' | 'error' | 'slow' | 'garbage' | 'hang' | 'huge';
+
+/**
+ * Options of {@link TestIssuer.outage}.
+ *
+ * @example
+ * ```ts
+ * await issuer.outage('error', { status: 500 });
+ * ```
+ */
+export interface OutageOptions {
+  /** `slow` only: milliseconds before answering. Default 5000. */
+  delayMs?: number;
+  /** `error` only: HTTP status, 200–599. Default 503. */
+  status?: number;
+}
+
+/**
+ * Live request counters of the issuer's endpoints.
+ *
+ * @example
+ * ```ts
+ * expect(issuer.stats.jwksRequests).toBe(1);
+ * ```
+ */
+export interface TestIssuerStats {
+  readonly jwksRequests: number;
+  readonly discoveryRequests: number;
+}
+
+/**
+ * A running local issuer: keys, a JWKS and discovery endpoint on loopback, and token minting.
+ *
+ * @example
+ * ```ts
+ * const issuer = await createTestIssuer({ kind: 'cognito' });
+ * const token = await issuer.accessToken({ groups: ['admin'] });
+ * await issuer.close();
+ * ```
+ */
+export interface TestIssuer {
+  readonly kind: 'cognito' | 'oidc';
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  /** The `iss` of tokens: the origin (OIDC), `${origin}/${userPoolId}` (Cognito), or `options.issuer`. */
+  readonly issuer: string;
+  readonly jwksUri: string;
+  readonly discoveryUri: string;
+  readonly userPoolId: string | undefined;
+  readonly clientId: string;
+  readonly audience: string;
+  /** The kid that unkeyed signing uses; changes with {@link TestIssuer.rotateKeys}. */
+  readonly currentKid: string;
+  readonly stats: TestIssuerStats;
+  resetStats(): void;
+  /** The public JWKS currently served. */
+  jwks(): TestJwks;
+  keys(): readonly TestKey[];
+  /** Signs exactly `claims` (no defaults added); header is `{ alg, kid, ...options.header }`. */
+  sign(claims: Record<string, unknown>, options?: SignOptions): Promise<string>;
+  accessToken(options?: TokenOptions): Promise<string>;
+  idToken(options?: TokenOptions): Promise<string>;
+  /** A client-credentials (machine-to-machine) access token. */
+  m2mToken(options?: TokenOptions): Promise<string>;
+  /** Publishes a new key without making it current; returns its kid. */
+  addKey(options?: AddKeyOptions): Promise<string>;
+  /** Publishes a new key and makes it current; old keys stay published until removed. */
+  rotateKeys(options?: RotateKeysOptions): Promise<string>;
+  /** Unpublishes a key; the current key cannot be removed. */
+  removeKey(kid: string): void;
+  outage(mode: OutageMode, options?: OutageOptions): Promise<void>;
+  /** Ends any outage; after `refuse` the server listens again on the same port. */
+  recover(): Promise<void>;
+  /** Closes the server and destroys open sockets, hung responses included. */
+  close(): Promise<void>;
+}
