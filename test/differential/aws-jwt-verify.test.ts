@@ -28,7 +28,10 @@ beforeAll(async () => {
     clientId: pool.clientId,
     graceSeconds: 5,
   });
-  reference.cacheJwks(pool.jwks() as Parameters<typeof reference.cacheJwks>[0]);
+  reference.cacheJwks(
+    pool.jwks() as unknown as Parameters<typeof reference.cacheJwks>[0],
+    userPoolId,
+  );
 });
 afterAll(() => pool.close());
 

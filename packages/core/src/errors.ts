@@ -1,13 +1,21 @@
 import { formatChallenge } from './challenge.js';
 
-/** RFC 6750 §3.1 error codes, plus `temporarily_unavailable` for IdP outages (503). */
+/**
+ * RFC 6750 §3.1 error codes, plus `access_denied` (RFC 6749 §4.1.2.1) for rules other than
+ * scopes, and `temporarily_unavailable` for IdP outages (503).
+ */
 export type BearerErrorCode =
-  'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'access_denied'
+  | 'temporarily_unavailable';
 
 /** Stable, machine-readable reasons. Tests and logs match on these, never on messages. */
 export type TokengateErrorCode =
   // 400 invalid_request
   | 'AUTHORIZATION_MALFORMED'
+  | 'AUTHORIZATION_DUPLICATE'
   | 'MULTIPLE_TOKENS'
   // 401 without error code: no credentials at all (RFC 6750 §3.1)
   | 'CREDENTIALS_MISSING'
@@ -142,6 +150,16 @@ export class InsufficientScopeError extends TokengateError {
         scope: this.requiredScopes.join(' '),
       }),
     };
+  }
+}
+
+/** 403 `access_denied`: the token is fine, but a group, client or claim rule refuses it. */
+export class AccessDeniedError extends TokengateError {
+  readonly status = 403;
+  readonly error = 'access_denied';
+
+  constructor(options: TokengateErrorOptions) {
+    super('ACCESS_DENIED', options);
   }
 }
 
