@@ -1,12 +1,2 @@
-import { defineConfig } from 'tsdown';
-
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-  checks: { pluginTimings: false },
-});
+// The shared build lives at the repository root.
+export { default } from '../../tsdown.base.ts';

@@ -1,5 +1,6 @@
 import type { TestAlgorithm } from './test-algorithm.js';
 import type {
+  AddKeyOptions,
   SignOptions,
   TestIssuer,
   TestIssuerOptions,
@@ -47,6 +48,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
   const basePath = resolved.userPoolId === undefined ? '' : `/${resolved.userPoolId}`;
   const jwksPath = `${basePath}/.well-known/jwks.json`;
   const discoveryPath = `${basePath}/.well-known/openid-configuration`;
+  // Known only once the ephemeral port is bound; nobody can request discovery before that.
   let origin = '';
   let issuer = '';
   let jwksUri = '';
@@ -97,7 +99,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     return sign(claims, kid === undefined ? { header } : { header, kid });
   }
 
-  async function addKey(keyOptions: Parameters<TestIssuer['addKey']>[0] = {}) {
+  async function addKey(keyOptions: AddKeyOptions = {}) {
     if (keyOptions.kid !== undefined && ring.list().some((key) => key.kid === keyOptions.kid)) {
       throw new TypeError(`a key with kid ${JSON.stringify(keyOptions.kid)} is already published`);
     }
@@ -133,9 +135,12 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       return kid;
     },
     removeKey: (kid) => ring.remove(kid),
-    outage: (mode, outageOptions) => server.setOutage(parseOutage(mode, outageOptions)),
-    recover: () => server.setOutage(undefined),
-    close: () => server.close(),
+    // async, so a bad mode rejects like every other failure of these methods
+    async outage(mode, outageOptions) {
+      await server.setOutage(parseOutage(mode, outageOptions));
+    },
+    recover: async () => server.setOutage(undefined),
+    close: async () => server.close(),
   };
 }
 

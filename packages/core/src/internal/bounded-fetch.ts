@@ -16,7 +16,22 @@ export interface BoundedFetchOptions {
  * Rejects with a plain `Error` whose message is safe to log.
  */
 export async function fetchJson(url: string, options: BoundedFetchOptions): Promise<FetchedJson> {
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  // An explicit timer rather than AbortSignal.timeout(): its deadline holds even under GC
+  // pressure, and it is cleared as soon as the body is in.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  try {
+    return await fetchWithin(url, options, controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function fetchWithin(
+  url: string,
+  options: BoundedFetchOptions,
+  signal: AbortSignal,
+): Promise<FetchedJson> {
   let response: Response;
   try {
     response = await options.fetch(url, {

@@ -72,7 +72,15 @@ export async function generateIssuerKey(
     use,
   };
   Object.freeze(jwk);
-  return Object.freeze({ kid: jwk.kid, alg, privateKey, publicKey, publicJwk: jwk, jwk, cryptoKey });
+  return Object.freeze({
+    kid: jwk.kid,
+    alg,
+    privateKey,
+    publicKey,
+    publicJwk: jwk,
+    jwk,
+    cryptoKey,
+  });
 }
 
 /** The issuer's keys in publication order, and which one signs by default. */

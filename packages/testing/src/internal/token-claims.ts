@@ -25,6 +25,21 @@ const DEFAULT_USER_SCOPES = ['openid', 'email'];
 // Cognito M2M scopes are `<resource-server>/<scope>`; OIDC providers accept the same strings.
 const DEFAULT_M2M_SCOPES = ['tokengate-api/read'];
 
+/** The values every token shape draws from, resolved once from options and defaults. */
+interface TokenFacts {
+  readonly type: TokenType;
+  readonly iss: string;
+  readonly sub: string;
+  readonly clientId: string;
+  readonly username: string;
+  readonly email: string;
+  readonly groups: string[] | undefined;
+  /** `{ scope }`, or `{}` for an empty scope list: IdPs do not emit `scope: ""`. */
+  readonly scope: { scope?: string };
+  readonly iat: number;
+  readonly exp: number;
+}
+
 /**
  * Claims and header of a token shaped like the real IdP's: Cognito's documented access, ID and
  * client-credentials tokens, or RFC 9068 access tokens and OIDC Core §2 ID tokens.
@@ -36,57 +51,126 @@ export function draftToken(
 ): TokenDraft {
   validateTokenOptions(type, options);
   const iat = Math.floor(Date.now() / 1000);
-  const exp = iat + (options.expiresIn ?? context.lifetimeSeconds);
   const clientId = options.clientId ?? context.clientId;
   const username = options.username ?? DEFAULT_USERNAME;
-  const sub = options.sub ?? (type === 'm2m' ? clientId : DEFAULT_SUB);
   const scopes = options.scopes ?? (type === 'm2m' ? DEFAULT_M2M_SCOPES : DEFAULT_USER_SCOPES);
-  // An empty scope list means "no scope claim": IdPs do not emit `scope: ""`.
-  const scope = scopes.length > 0 ? { scope: scopes.join(' ') } : {};
-  const email = username.includes('@') ? username : `${username}@example.com`;
-  const iss = context.issuer;
-
-  let base: Record<string, unknown>;
-  let typ: string | undefined;
-  if (context.kind === 'cognito') {
-    const groups = options.groups === undefined ? {} : { 'cognito:groups': options.groups };
-    // Claim order mirrors Cognito's documented examples; Cognito sets no `typ` header and no
-    // `aud` on access tokens.
-    if (type === 'access') {
-      base = {
-        sub, ...groups, iss, version: 2, client_id: clientId, origin_jti: randomUUID(),
-        event_id: randomUUID(), token_use: 'access', ...scope, auth_time: iat, exp, iat,
-        jti: randomUUID(), username,
-      };
-    } else if (type === 'id') {
-      base = {
-        sub, ...groups, email_verified: true, iss, 'cognito:username': username,
-        origin_jti: randomUUID(), aud: clientId, event_id: randomUUID(), token_use: 'id',
-        auth_time: iat, exp, iat, jti: randomUUID(), email,
-      };
-    } else {
-      base = {
-        sub, token_use: 'access', ...scope, auth_time: iat, iss, exp, iat, version: 2,
-        jti: randomUUID(), client_id: clientId,
-      };
-    }
-  } else {
-    const groups = options.groups === undefined ? {} : { groups: options.groups };
-    if (type === 'id') {
-      typ = 'JWT';
-      base = { iss, sub, aud: clientId, azp: clientId, iat, exp, auth_time: iat, email, ...groups };
-    } else {
-      typ = 'at+jwt'; // RFC 9068 §2.1
-      base = {
-        iss, sub, aud: context.audience, client_id: clientId, iat, exp, jti: randomUUID(),
-        ...scope, ...groups,
-      };
-    }
-  }
-
+  const facts: TokenFacts = {
+    type,
+    iss: context.issuer,
+    sub: options.sub ?? (type === 'm2m' ? clientId : DEFAULT_SUB),
+    clientId,
+    username,
+    email: username.includes('@') ? username : `${username}@example.com`,
+    groups: options.groups,
+    scope: scopes.length > 0 ? { scope: scopes.join(' ') } : {},
+    iat,
+    exp: iat + (options.expiresIn ?? context.lifetimeSeconds),
+  };
+  const { claims, typ } =
+    context.kind === 'cognito' ? cognitoToken(facts) : oidcToken(facts, context.audience);
   return {
-    claims: mergeDeleting(base, options.claims),
+    claims: mergeDeleting(claims, options.claims),
     header: { ...(typ === undefined ? {} : { typ }), ...options.header },
+  };
+}
+
+// Claim order mirrors Cognito's documented examples. Cognito sets no `typ` header and puts no
+// `aud` in access tokens.
+function cognitoToken(facts: TokenFacts): { claims: Record<string, unknown>; typ?: string } {
+  const { type, iss, sub, clientId, username, scope, iat, exp } = facts;
+  const groups = facts.groups === undefined ? {} : { 'cognito:groups': facts.groups };
+  if (type === 'access') {
+    return {
+      claims: {
+        sub,
+        ...groups,
+        iss,
+        version: 2,
+        client_id: clientId,
+        origin_jti: randomUUID(),
+        event_id: randomUUID(),
+        token_use: 'access',
+        ...scope,
+        auth_time: iat,
+        exp,
+        iat,
+        jti: randomUUID(),
+        username,
+      },
+    };
+  }
+  if (type === 'id') {
+    return {
+      claims: {
+        sub,
+        ...groups,
+        email_verified: true,
+        iss,
+        'cognito:username': username,
+        origin_jti: randomUUID(),
+        aud: clientId,
+        event_id: randomUUID(),
+        token_use: 'id',
+        auth_time: iat,
+        exp,
+        iat,
+        jti: randomUUID(),
+        email: facts.email,
+      },
+    };
+  }
+  return {
+    claims: {
+      sub,
+      token_use: 'access',
+      ...scope,
+      auth_time: iat,
+      iss,
+      exp,
+      iat,
+      version: 2,
+      jti: randomUUID(),
+      client_id: clientId,
+    },
+  };
+}
+
+function oidcToken(
+  facts: TokenFacts,
+  audience: string,
+): { claims: Record<string, unknown>; typ: string } {
+  const { type, iss, sub, clientId, scope, iat, exp } = facts;
+  const groups = facts.groups === undefined ? {} : { groups: facts.groups };
+  if (type === 'id') {
+    // OIDC Core §2; `nonce` belongs to a login flow, so tests add it through `claims`.
+    return {
+      typ: 'JWT',
+      claims: {
+        iss,
+        sub,
+        aud: clientId,
+        azp: clientId,
+        iat,
+        exp,
+        auth_time: iat,
+        email: facts.email,
+        ...groups,
+      },
+    };
+  }
+  return {
+    typ: 'at+jwt', // RFC 9068 §2.1
+    claims: {
+      iss,
+      sub,
+      aud: audience,
+      client_id: clientId,
+      iat,
+      exp,
+      jti: randomUUID(),
+      ...scope,
+      ...groups,
+    },
   };
 }
 

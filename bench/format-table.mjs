@@ -1,0 +1,26 @@
+/**
+ * A Markdown table of tinybench results, so the output pastes straight into docs/benchmarks.md.
+ * The first row is the baseline of the ratio column.
+ *
+ * @param {{ name: string, meanMs: number, p99Ms: number }[]} rows
+ * @returns {string}
+ */
+export function formatTable(rows) {
+  const baseline = rows[0];
+  if (baseline === undefined) throw new Error('no benchmark rows');
+  const header = ['task', 'ops/s', 'mean µs', 'p99 µs', '× crypto.verify'];
+  const body = rows.map((row) => [
+    row.name,
+    Math.round(1000 / row.meanMs).toLocaleString('en-US'),
+    (row.meanMs * 1000).toFixed(1),
+    (row.p99Ms * 1000).toFixed(1),
+    `${(row.meanMs / baseline.meanMs).toFixed(2)}×`,
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...body.map((cells) => cells[column].length)),
+  );
+  const line = (cells) =>
+    `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
+  const rule = `|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...body.map(line)].join('\n');
+}
