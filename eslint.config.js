@@ -35,7 +35,7 @@ export default tseslint.config(
   },
   {
     // Tool configuration files are loaded by their tools through a default export.
-    files: ['**/*.config.ts', '**/*.config.js', '**/*.config.mjs'],
+    files: ['**/*.config.ts', '**/*.config.js', '**/*.config.mjs', 'tsdown.base.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

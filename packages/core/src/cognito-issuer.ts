@@ -17,8 +17,8 @@ import type {
 } from './types.js';
 
 export interface CognitoIssuerOptions extends Omit<ClaimPolicy, 'audience'> {
-  /** The user pool id, e.g. `eu-west-1_AbCdEf123`; the region is read from it. */
-  readonly userPoolId: string;
+  /** The user pool id, e.g. `eu-west-1_AbCdEf123`; the region is read from it. Optional with `issuerOverride`. */
+  readonly userPoolId?: string;
   /**
    * Accepted app client ids: checked against `client_id` in access tokens (which have no
    * `aud`) and `aud` in ID tokens. `null` skips the check and must be chosen explicitly.
@@ -57,13 +57,21 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('cognitoIssuer options must be an object');
   const allowInsecureHttp = options.allowInsecureHttp === true;
-  const userPoolId = nonEmptyString(options.userPoolId, 'userPoolId');
   const override =
     options.issuerOverride === undefined
       ? undefined
       : secureUrl(options.issuerOverride, 'issuerOverride', allowInsecureHttp);
-  const poolMatch = POOL_ID.exec(userPoolId);
-  if (poolMatch === null && !(override !== undefined && LOOSE_POOL_ID.test(userPoolId))) {
+  // With an override the pool id is not part of any URL, so emulators' ids are fine or it may be left out.
+  const userPoolId =
+    override !== undefined && options.userPoolId === undefined
+      ? undefined
+      : nonEmptyString(options.userPoolId, 'userPoolId');
+  const poolMatch = userPoolId === undefined ? null : POOL_ID.exec(userPoolId);
+  if (
+    userPoolId !== undefined &&
+    poolMatch === null &&
+    !(override !== undefined && LOOSE_POOL_ID.test(userPoolId))
+  ) {
     throw new TypeError(`userPoolId must look like <region>_<id>, got ${describe(userPoolId)}`);
   }
   const region = options.region ?? poolMatch?.[1];

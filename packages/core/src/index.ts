@@ -12,6 +12,7 @@ export {
   MissingTokenError,
   InvalidTokenError,
   InsufficientScopeError,
+  AccessDeniedError,
   IdpUnavailableError,
 } from './errors.js';
 export type { BearerErrorCode, TokengateErrorCode, TokengateErrorOptions } from './errors.js';
@@ -30,3 +31,23 @@ export type {
   VerifierEvent,
   VerifierEventListener,
 } from './types.js';
+export {
+  allScopes,
+  anyScope,
+  allGroups,
+  anyGroup,
+  noGroup,
+  clientIdIn,
+  claimEquals,
+  claimIncludes,
+  claimSatisfies,
+  and,
+  or,
+  not,
+} from './rules.js';
+export type { Rule, ClaimValue, ClaimPredicate } from './rules.js';
+export { authorize, isAllowed } from './authorize.js';
+export { extractBearerToken } from './bearer.js';
+export type { BearerOptions, BearerRequest } from './bearer.js';
+export { createGate } from './gate.js';
+export type { Gate, GateOptions } from './gate.js';

@@ -1,6 +1,6 @@
 import { scopeListClaim, stringArrayClaim, stringClaim } from './internal/claim-readers.js';
 import { normalizeTyp } from './internal/claims-check.js';
-import { nonEmptyString, secureUrl } from './internal/options.js';
+import { nonEmptyString, secureUrl, stringList } from './internal/options.js';
 import { pickPolicy } from './internal/policy.js';
 import type {
   ClaimPolicy,
@@ -18,10 +18,10 @@ export interface OidcIssuerOptions extends ClaimPolicy {
   readonly jwksUri?: string;
   /** Use OpenID Connect Discovery; the default when `jwksUri` is absent. */
   readonly discovery?: boolean;
-  /** Claim holding scopes: a space-delimited string or an array. Default `scope`, then `scp`. */
-  readonly scopeClaim?: string;
-  /** Claim holding groups or roles as an array of strings. Default `groups`. */
-  readonly groupsClaim?: string;
+  /** Claim(s) holding scopes, as a space-delimited string or an array; the first present wins. Default `['scope', 'scp']`. */
+  readonly scopeClaim?: string | readonly string[];
+  /** Claim(s) holding groups or roles as an array of strings; the first present wins. Default `groups`. */
+  readonly groupsClaim?: string | readonly string[];
   /** Allow `http:` issuer and JWKS URLs on non-loopback hosts (never in production). */
   readonly allowInsecureHttp?: boolean;
 }
@@ -49,9 +49,8 @@ export function oidcIssuer(options: OidcIssuerOptions): TrustedIssuer {
     options.jwksUri === undefined
       ? undefined
       : secureUrl(options.jwksUri, 'jwksUri', allowInsecureHttp);
-  const scopeClaim =
-    options.scopeClaim === undefined ? undefined : nonEmptyString(options.scopeClaim, 'scopeClaim');
-  const groupsClaim = nonEmptyString(options.groupsClaim ?? 'groups', 'groupsClaim');
+  const scopeClaims = stringList(options.scopeClaim ?? ['scope', 'scp'], 'scopeClaim');
+  const groupsClaims = stringList(options.groupsClaim ?? 'groups', 'groupsClaim');
 
   return {
     ...pickPolicy(options),
@@ -64,10 +63,8 @@ export function oidcIssuer(options: OidcIssuerOptions): TrustedIssuer {
         // RFC 9068 §2.2 `client_id`; OIDC ID tokens name the client in `azp`.
         clientId: stringClaim(claims.client_id) ?? stringClaim(claims.azp),
         tokenUse: oidcTokenUse(claims, header),
-        scopes: scopeListClaim(
-          scopeClaim === undefined ? (claims.scope ?? claims.scp) : claims[scopeClaim],
-        ),
-        groups: stringArrayClaim(claims[groupsClaim]),
+        scopes: scopeListClaim(firstPresent(claims, scopeClaims)),
+        groups: stringArrayClaim(firstPresent(claims, groupsClaims)),
       };
     },
   };
@@ -78,5 +75,10 @@ function oidcTokenUse(claims: JwtClaims, header: JwtHeader): TokenUse | undefine
   if (use === 'access' || use === 'id') return use;
   // RFC 9068 §2.1: JWT access tokens are typed `at+jwt`.
   if (typeof header.typ === 'string' && normalizeTyp(header.typ) === 'at+jwt') return 'access';
+  return undefined;
+}
+
+function firstPresent(claims: JwtClaims, names: readonly string[]): unknown {
+  for (const name of names) if (claims[name] !== undefined) return claims[name];
   return undefined;
 }

@@ -1,0 +1,3 @@
+export { loadConfig } from './config.mjs';
+export { ADMIN, READ_ORDERS, WRITE_ORDERS, profileOf, listOrders, createOrder } from './api.mjs';
+export { printBanner } from './banner.mjs';

@@ -1,0 +1,83 @@
+import { authorize } from './authorize.js';
+import { extractBearerToken, type BearerOptions, type BearerRequest } from './bearer.js';
+import { MissingTokenError, TokengateError } from './errors.js';
+import type { Rule } from './rules.js';
+import type { VerifiedToken } from './types.js';
+import { createVerifier, type Verifier, type VerifierOptions } from './verifier.js';
+
+/** Options every framework adapter takes: a verifier (or its options) plus transport rules. */
+export type GateOptions = BearerOptions & {
+  /**
+   * Let requests without credentials through with no `auth` attached. A token that is
+   * presented is still verified, and a bad one still fails.
+   */
+  readonly optional?: boolean;
+} & ({ readonly verifier: Verifier } | VerifierOptions);
+
+/** The request path shared by every adapter: extract, verify, authorize. */
+export interface Gate {
+  /**
+   * Extracts and verifies the request's bearer token. Resolves to `undefined` for an
+   * anonymous request in optional mode; otherwise rejects with a `TokengateError`.
+   */
+  authenticate(request: BearerRequest): Promise<VerifiedToken | undefined>;
+  /** Throws a 401 when there is no `auth`, a 403 when `rule` refuses it. */
+  authorize(auth: VerifiedToken | undefined | null, rule?: Rule): void;
+  readonly realm: string | undefined;
+}
+
+/**
+ * Builds the framework-free request path that the Express, Koa and Fastify adapters wrap.
+ * Everything is validated here, once; per request it only extracts, verifies and checks.
+ *
+ * @example
+ * ```ts
+ * const gate = createGate({ issuers: [cognitoIssuer({ userPoolId, clientId })], realm: 'api' });
+ * const auth = await gate.authenticate({ rawHeaders: req.rawHeaders, url: req.url, method: req.method });
+ * gate.authorize(auth, anyGroup('admin'));
+ * ```
+ */
+export function createGate(options: GateOptions): Gate {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
+  const verifier = 'verifier' in options ? options.verifier : createVerifier(options);
+  if (typeof verifier?.verify !== 'function')
+    throw new TypeError('verifier must come from createVerifier()');
+  const realm = options.realm;
+  if (realm !== undefined && typeof realm !== 'string')
+    throw new TypeError('realm must be a string');
+  for (const flag of ['optional', 'allowQueryToken', 'allowBodyToken'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
+      throw new TypeError(`${flag} must be a boolean`);
+    }
+  }
+  const optional = options.optional === true;
+  const bearerOptions: BearerOptions = {
+    allowQueryToken: options.allowQueryToken === true,
+    allowBodyToken: options.allowBodyToken === true,
+    ...(realm === undefined ? {} : { realm }),
+  };
+
+  async function authenticate(request: BearerRequest): Promise<VerifiedToken | undefined> {
+    const token = extractBearerToken(request, bearerOptions);
+    if (token === undefined) {
+      if (optional) return undefined;
+      throw new MissingTokenError({ realm });
+    }
+    try {
+      return await verifier.verify(token);
+    } catch (error) {
+      if (error instanceof TokengateError) error.realm = realm;
+      throw error;
+    }
+  }
+
+  return {
+    authenticate,
+    authorize(auth, rule) {
+      if (auth === undefined || auth === null) throw new MissingTokenError({ realm });
+      if (rule !== undefined) authorize(auth, rule, { realm });
+    },
+    realm,
+  };
+}

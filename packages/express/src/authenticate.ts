@@ -1,0 +1,32 @@
+import { createGate, type GateOptions } from '@tokengate/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { REALM } from './internal/realm.js';
+
+/**
+ * Express middleware that verifies the request's bearer token and sets `req.auth`. Build it
+ * once (it owns the JWKS cache); errors go to `next(err)` with `status` and `headers`, so
+ * Express's default handler already answers with the right status and challenge.
+ *
+ * @example
+ * ```ts
+ * const requireAuth = authenticate({ issuers: [cognitoIssuer({ userPoolId, clientId })] });
+ * app.get('/me', requireAuth, (req, res) => res.json({ sub: req.auth?.subject }));
+ * ```
+ */
+export function authenticate(options: GateOptions): RequestHandler {
+  const gate = createGate(options);
+  const realm = gate.realm;
+  return async function tokengateAuthenticate(req: Request, _res: Response, next: NextFunction) {
+    let auth;
+    try {
+      // An Express request already has the shape the core reads: rawHeaders, url, method, body.
+      auth = await gate.authenticate(req);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    if (auth !== undefined) req.auth = auth;
+    if (realm !== undefined) (req as unknown as Record<symbol, string>)[REALM] = realm;
+    next();
+  };
+}

@@ -1,0 +1,33 @@
+import { authorize as authorizeToken, MissingTokenError, type Rule } from '@tokengate/core';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { REALM } from './internal/realm.js';
+
+/**
+ * Express middleware that lets a request through only when `authenticate()` attached a token
+ * and `rule` (if any) accepts it: 401 without a token, 403 when the rule refuses.
+ *
+ * @example
+ * ```ts
+ * app.get('/admin', requireAuth, authorize(anyGroup('admin')), handler);
+ * app.post('/orders', requireAuth, authorize(allScopes('orders:write')), handler);
+ * ```
+ */
+export function authorize(rule?: Rule): RequestHandler {
+  if (rule !== undefined && (typeof rule !== 'object' || rule === null)) {
+    throw new TypeError('authorize() takes a rule such as anyGroup("admin")');
+  }
+  return function tokengateAuthorize(req: Request, _res: Response, next: NextFunction) {
+    const realm = (req as unknown as Record<symbol, string | undefined>)[REALM];
+    if (req.auth === undefined) {
+      next(new MissingTokenError({ realm }));
+      return;
+    }
+    try {
+      if (rule !== undefined) authorizeToken(req.auth, rule, { realm });
+    } catch (error) {
+      next(error);
+      return;
+    }
+    next();
+  };
+}

@@ -1,0 +1,5 @@
+export { tokengate } from './plugin.js';
+export type { TokengatePluginOptions } from './plugin.js';
+export type { AuthenticatedRequest } from './fastify-augmentation.js';
+// The core's issuers, rules and errors, so an app needs one import.
+export * from '@tokengate/core';

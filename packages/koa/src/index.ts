@@ -1,0 +1,7 @@
+export { authenticate } from './authenticate.js';
+export type { KoaAuthenticateOptions } from './authenticate.js';
+export { authorize } from './authorize.js';
+export type { AuthenticatedContext } from './state-augmentation.js';
+// The core's issuers, rules and errors, so an app needs one import. Local names win over
+// these: `authorize` here is the Koa middleware.
+export * from '@tokengate/core';

@@ -1,0 +1,166 @@
+// One protected API, built with each adapter the way its users would write it. The routes,
+// rules and handlers are identical; only the framework glue differs.
+import type { AddressInfo } from 'node:net';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import formBody from '@fastify/formbody';
+import {
+  allScopes,
+  and,
+  anyGroup,
+  claimEquals,
+  clientIdIn,
+  noGroup,
+  or,
+  type GateOptions,
+  type Rule,
+  type VerifiedToken,
+} from '@tokengate/core';
+import * as tgExpress from '@tokengate/express';
+import * as tgFastify from '@tokengate/fastify';
+import * as tgKoa from '@tokengate/koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import express from 'express';
+import Fastify from 'fastify';
+import Koa from 'koa';
+
+export interface ProtectedRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  /** `true`: any valid token; a rule; `undefined`: optional authentication. */
+  readonly rule: true | Rule | undefined;
+}
+
+export const M2M_CLIENT = 'orders-service-client';
+
+export const ROUTES: readonly ProtectedRoute[] = [
+  { method: 'GET', path: '/optional', rule: undefined },
+  { method: 'GET', path: '/me', rule: true },
+  { method: 'GET', path: '/admin', rule: anyGroup('admin') },
+  { method: 'GET', path: '/orders', rule: allScopes('orders:read') },
+  { method: 'POST', path: '/orders', rule: allScopes('orders:write') },
+  { method: 'GET', path: '/reports', rule: or(anyGroup('admin'), allScopes('reports:read')) },
+  {
+    method: 'GET',
+    path: '/tenant',
+    rule: and(claimEquals('custom:tenant', 'acme'), noGroup('suspended')),
+  },
+  {
+    method: 'GET',
+    path: '/service',
+    rule: and(clientIdIn(M2M_CLIENT), allScopes('orders-api/orders.read')),
+  },
+];
+
+/** What every handler answers: the same JSON whatever the framework. */
+export function handlerBody(path: string, auth: VerifiedToken | null | undefined): object {
+  return { route: path, sub: auth?.subject ?? null };
+}
+
+export interface RunningApp {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export type AdapterName = 'express' | 'koa' | 'fastify';
+
+export async function startApp(adapter: AdapterName, options: GateOptions): Promise<RunningApp> {
+  const gateOptions = { ...options, optional: true, allowBodyToken: true } as GateOptions;
+  switch (adapter) {
+    case 'express':
+      return listen(expressApp(gateOptions));
+    case 'koa':
+      return listen(koaApp(gateOptions).callback());
+    case 'fastify': {
+      const app = await fastifyApp(gateOptions);
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+    }
+  }
+}
+
+function expressApp(options: GateOptions): express.Express {
+  const app = express();
+  app.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(express.urlencoded({ extended: false }));
+  app.use(tgExpress.authenticate(options));
+  for (const route of ROUTES) {
+    const guards =
+      route.rule === undefined
+        ? []
+        : [tgExpress.authorize(route.rule === true ? undefined : route.rule)];
+    const method = route.method === 'GET' ? 'get' : 'post';
+    app[method](route.path, ...guards, (req: express.Request, res: express.Response) => {
+      res.json(handlerBody(route.path, req.auth));
+    });
+  }
+  app.use(tgExpress.errorHandler());
+  return app;
+}
+
+function koaApp(options: GateOptions): Koa {
+  const app = new Koa();
+  app.silent = true;
+  const router = new Router();
+  router.get('/health', (ctx) => {
+    ctx.body = { ok: true };
+  });
+  const protectedRoutes = new Router();
+  for (const route of ROUTES) {
+    const guards =
+      route.rule === undefined
+        ? []
+        : [tgKoa.authorize(route.rule === true ? undefined : route.rule)];
+    protectedRoutes.register(
+      route.path,
+      [route.method],
+      [
+        ...guards,
+        (ctx: Koa.Context) => {
+          ctx.body = handlerBody(route.path, ctx.state.auth);
+        },
+      ],
+    );
+  }
+  app.use(router.routes());
+  app.use(bodyParser());
+  app.use(tgKoa.authenticate(options));
+  app.use(protectedRoutes.routes());
+  return app;
+}
+
+async function fastifyApp(options: GateOptions) {
+  const app = Fastify({ logger: false });
+  await app.register(formBody);
+  await app.register(tgFastify.tokengate, options);
+  app.get('/health', async () => ({ ok: true }));
+  for (const route of ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      ...(route.rule === undefined
+        ? { onRequest: app.authenticate }
+        : { config: { auth: route.rule } }),
+      handler: async (request) => handlerBody(route.path, request.auth),
+    });
+  }
+  return app;
+}
+
+function listen(handler: RequestListener): Promise<RunningApp> {
+  return new Promise((resolve) => {
+    const server: Server = createServer(handler);
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
