@@ -1,12 +1,9 @@
-import { defineConfig } from 'tsdown';
+import base from '../../tsdown.base.ts';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-  checks: { pluginTimings: false },
-});
+// jose ships ESM only. The ESM build imports it; the CJS build carries its own copy so that
+// `require('@tokengate/testing')` works on every Node 20, not only on those that can
+// require() ES modules (≥ 20.19).
+export default [
+  { ...base, format: ['esm'] },
+  { ...base, format: ['cjs'], clean: false, noExternal: ['jose'] },
+];
