@@ -113,7 +113,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
         maxBytes,
         fetch: fetchImpl,
       });
-      const keys = importKeySet(body);
+      const keys = importKeySet(body, entry.keys);
       if (keys === undefined) throw new Error('body is not a JWKS');
       const advertised = freshnessSeconds(cacheControl);
       const ttl = clamp(

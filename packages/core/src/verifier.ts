@@ -1,10 +1,11 @@
 import { TokengateError } from './errors.js';
 import { isSupportedAlgorithm } from './internal/algorithms.js';
-import { checkClaims, invalid } from './internal/claims-check.js';
+import { checkClaims, invalid, type ResolvedPolicy } from './internal/claims-check.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
 import { positiveInteger, optionalFunction } from './internal/options.js';
 import { buildRoutes, type Route } from './internal/routes.js';
-import { signatureIsValid } from './internal/signature.js';
+import { signatureIsValid, signatureIsValidOffThread } from './internal/signature.js';
+import { createTokenCache, type CachedVerdict } from './internal/token-cache.js';
 import {
   createJwksCache,
   type JwksCache,
@@ -12,6 +13,7 @@ import {
   type JwksKey,
 } from './jwks-cache.js';
 import type {
+  Algorithm,
   ClaimPolicy,
   JwtClaims,
   TrustedIssuer,
@@ -28,6 +30,17 @@ export interface VerifierOptions extends ClaimPolicy {
   readonly maxTokenBytes?: number;
   /** Observability hook: verified, rejected (with `code`), JWKS and discovery fetches. */
   readonly onEvent?: VerifierEventListener;
+  /**
+   * Remember successful verifications so a token seen again skips the signature check. A hit
+   * still checks `exp`/`nbf` (and max age) against now, and is dropped when the IdP retires the
+   * key that verified it. Default `{ maxEntries: 10000, maxTtlMs: 600000 }`; `false` turns it off.
+   */
+  readonly cache?: false | { readonly maxEntries?: number; readonly maxTtlMs?: number };
+  /**
+   * Check signatures on libuv's thread pool instead of the event loop. Default `false`: on
+   * small machines the hand-off costs more than it frees (see docs/benchmarks.md).
+   */
+  readonly threadPool?: boolean;
 }
 
 export interface Verifier {
@@ -61,6 +74,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
     ? options.jwks
     : createJwksCache(onEvent === undefined ? { ...options.jwks } : { ...options.jwks, onEvent });
   const discoveryTimeoutMs = isJwksCache(options.jwks) ? undefined : options.jwks?.timeoutMs;
+  const cache =
+    options.cache === false
+      ? undefined
+      : createTokenCache(
+          positiveInteger(options.cache?.maxEntries, 'cache.maxEntries', 10_000),
+          positiveInteger(options.cache?.maxTtlMs, 'cache.maxTtlMs', 600_000),
+        );
+  if (options.threadPool !== undefined && typeof options.threadPool !== 'boolean') {
+    throw new TypeError('threadPool must be a boolean');
+  }
+  const threadPool = options.threadPool === true;
   const routes = buildRoutes(options, {
     fetch: (isJwksCache(options.jwks) ? undefined : options.jwks?.fetch) ?? globalThis.fetch,
     timeoutMs: discoveryTimeoutMs ?? 3000,
@@ -73,6 +97,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     // RFC 8725 §3.11-style resource bound: refuse oversized input before decoding anything.
     if (token.length > maxTokenBytes) throw invalid('TOKEN_TOO_LARGE', 'Token is too large');
+    if (cache !== undefined) {
+      const hit = cache.get(token, Date.now());
+      if (hit !== undefined && (await stillPublished(hit))) return hit.result;
+    }
     const { header, claims, signingInput, signature } = decodeCompactJws(token);
     const alg = header.alg;
     // RFC 8725 §3.1–3.2: never `none`, never HMAC; only the asymmetric algorithms we implement.
@@ -99,14 +127,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const jwksUri = typeof resolved === 'string' ? resolved : await resolved;
     const found = jwks.getKey(jwksUri, kid, alg);
     const key: JwksKey = found instanceof Promise ? await found : found;
-    if (!signatureIsValid(alg, key, signingInput, signature)) {
-      throw invalid('SIGNATURE_INVALID', 'Token signature is invalid');
-    }
+    const valid = threadPool
+      ? await signatureIsValidOffThread(alg, key, signingInput, signature)
+      : signatureIsValid(alg, key, signingInput, signature);
+    if (!valid) throw invalid('SIGNATURE_INVALID', 'Token signature is invalid');
 
-    checkClaims(claims, header, route.policy, Date.now() / 1000);
+    const policy = route.policy;
+    checkClaims(claims, header, policy, Date.now() / 1000);
     route.trusted.validate?.(claims, header);
     const identity = route.trusted.normalize(claims, header);
-    return {
+    const result: VerifiedToken = {
       token,
       header,
       claims,
@@ -118,6 +148,24 @@ export function createVerifier(options: VerifierOptions): Verifier {
       groups: identity.groups,
       expiresAt: claims.exp,
     };
+    cache?.set(token, { result, jwksUri, key, ...validityWindow(claims, policy) });
+    return result;
+  }
+
+  /**
+   * A cached verdict holds only while its key is still published: this asks the JWKS cache,
+   * which refreshes on its schedule, so a key the IdP removed stops working for cached tokens
+   * too. Synchronous while the key set is fresh.
+   */
+  async function stillPublished(verdict: CachedVerdict): Promise<boolean> {
+    const { header } = verdict.result;
+    try {
+      const found = jwks.getKey(verdict.jwksUri, header.kid, header.alg as Algorithm);
+      return (found instanceof Promise ? await found : found) === verdict.key;
+    } catch {
+      // Whatever went wrong, the full path will say it properly.
+      return false;
+    }
   }
 
   const verify =
@@ -158,6 +206,20 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   return { verify: verify as Verifier['verify'], prewarm };
+}
+
+/** When, in epoch milliseconds, the claims checks passed above keep passing (tolerance included). */
+function validityWindow(
+  claims: JwtClaims,
+  policy: ResolvedPolicy,
+): { notBefore: number; notAfter: number } {
+  const tolerance = policy.clockToleranceSeconds;
+  let notAfter = claims.exp === undefined ? Infinity : claims.exp + tolerance;
+  if (policy.maxTokenAgeSeconds !== undefined && claims.iat !== undefined) {
+    notAfter = Math.min(notAfter, claims.iat + policy.maxTokenAgeSeconds + tolerance);
+  }
+  const notBefore = claims.nbf === undefined ? -Infinity : claims.nbf - tolerance;
+  return { notBefore: notBefore * 1000, notAfter: notAfter * 1000 };
 }
 
 function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): value is JwksCache {

@@ -16,9 +16,10 @@ export interface AlgorithmSpec {
 }
 
 export const ALGORITHMS: Readonly<Record<Algorithm, AlgorithmSpec>> = {
-  RS256: { digest: 'sha256', keyType: 'rsa', padding: constants.RSA_PKCS1_PADDING },
-  RS384: { digest: 'sha384', keyType: 'rsa', padding: constants.RSA_PKCS1_PADDING },
-  RS512: { digest: 'sha512', keyType: 'rsa', padding: constants.RSA_PKCS1_PADDING },
+  // PKCS#1 v1.5, crypto.verify's default padding for RSA keys.
+  RS256: { digest: 'sha256', keyType: 'rsa' },
+  RS384: { digest: 'sha384', keyType: 'rsa' },
+  RS512: { digest: 'sha512', keyType: 'rsa' },
   // RFC 7518 §3.5: PSS with MGF1 and a salt as long as the hash.
   PS256: {
     digest: 'sha256',
@@ -53,8 +54,7 @@ export function isSupportedAlgorithm(alg: unknown): alg is Algorithm {
 /** The options object `crypto.verify` needs for this key and algorithm, built once per key. */
 export function verifyInput(key: KeyObject, spec: AlgorithmSpec): VerifyKeyObjectInput | KeyObject {
   if (spec.keyType === 'ec') return { key, dsaEncoding: 'ieee-p1363' };
-  if (spec.padding === undefined) return key;
-  return spec.saltLength === undefined
-    ? { key, padding: spec.padding }
-    : { key, padding: spec.padding, saltLength: spec.saltLength };
+  // PKCS#1 v1.5 is crypto.verify's default for RSA: a bare KeyObject skips option parsing.
+  if (spec.padding === undefined || spec.saltLength === undefined) return key;
+  return { key, padding: spec.padding, saltLength: spec.saltLength };
 }

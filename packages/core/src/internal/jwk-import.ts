@@ -31,8 +31,12 @@ const MIN_RSA_BITS = 2048;
 /** A JWKS larger than this is not a key set anyone publishes; the rest is ignored. */
 const MAX_KEYS = 100;
 
-/** Imports the usable signature keys of a JWKS document; returns `undefined` if it is not one. */
-export function importKeySet(document: unknown): KeySet | undefined {
+/**
+ * Imports the usable signature keys of a JWKS document; returns `undefined` if it is not one.
+ * Keys also present in `previous` keep their identity, so their warm verify inputs and the
+ * verdicts cached against them survive a refresh.
+ */
+export function importKeySet(document: unknown, previous?: KeySet): KeySet | undefined {
   if (typeof document !== 'object' || document === null) return undefined;
   const keys = (document as { keys?: unknown }).keys;
   if (!Array.isArray(keys)) return undefined;
@@ -40,11 +44,12 @@ export function importKeySet(document: unknown): KeySet | undefined {
   const all: JwksKey[] = [];
   let skipped = 0;
   for (const jwk of keys.slice(0, MAX_KEYS)) {
-    const key = importJwk(jwk);
-    if (key === undefined) {
+    const imported = importJwk(jwk);
+    if (imported === undefined) {
       skipped += 1;
       continue;
     }
+    const key = previous === undefined ? imported : (sameKey(previous, imported) ?? imported);
     all.push(key);
     if (key.kid !== undefined) {
       const sameKid = byKid.get(key.kid);
@@ -53,6 +58,13 @@ export function importKeySet(document: unknown): KeySet | undefined {
     }
   }
   return { byKid, all, skipped: skipped + Math.max(0, keys.length - MAX_KEYS) };
+}
+
+function sameKey(keySet: KeySet, key: JwksKey): JwksKey | undefined {
+  const candidates = key.kid === undefined ? keySet.all : (keySet.byKid.get(key.kid) ?? []);
+  return candidates.find(
+    (old) => old.kid === key.kid && old.alg === key.alg && old.keyObject.equals(key.keyObject),
+  );
 }
 
 function importJwk(jwk: unknown): JwksKey | undefined {

@@ -3,7 +3,7 @@ import type { Algorithm } from '../types.js';
 import { ALGORITHMS } from './algorithms.js';
 import { verifyInputFor, type JwksKey } from './jwk-import.js';
 
-/** Checks a JWS signature with an imported key; never throws. */
+/** Checks a JWS signature with an imported key on the calling thread; never throws. */
 export function signatureIsValid(
   alg: Algorithm,
   key: JwksKey,
@@ -11,18 +11,42 @@ export function signatureIsValid(
   signature: Buffer,
 ): boolean {
   const spec = ALGORITHMS[alg];
-  if (spec.signatureBytes !== undefined) {
-    // RFC 7518 §3.4: exactly R||S at the curve's size; DER or truncated forms are refused, and
-    // so are zero R or S ("psychic signatures", CVE-2022-21449) whatever the crypto library does.
-    if (signature.length !== spec.signatureBytes) return false;
-    const half = spec.signatureBytes / 2;
-    if (isZero(signature, 0, half) || isZero(signature, half, spec.signatureBytes)) return false;
-  }
+  if (!wellFormed(spec.signatureBytes, signature)) return false;
   try {
     return cryptoVerify(spec.digest, signingInput, verifyInputFor(key, alg), signature);
   } catch {
     return false;
   }
+}
+
+/** The same check on libuv's thread pool, leaving the event loop free meanwhile; never rejects. */
+export function signatureIsValidOffThread(
+  alg: Algorithm,
+  key: JwksKey,
+  signingInput: Buffer,
+  signature: Buffer,
+): Promise<boolean> {
+  const spec = ALGORITHMS[alg];
+  if (!wellFormed(spec.signatureBytes, signature)) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      cryptoVerify(spec.digest, signingInput, verifyInputFor(key, alg), signature, (error, valid) =>
+        resolve(error === null && valid),
+      );
+    } catch {
+      resolve(false);
+    }
+  });
+}
+
+// RFC 7518 §3.4: ECDSA signatures are exactly R||S at the curve's size; DER or truncated forms
+// are refused, and so are zero R or S ("psychic signatures", CVE-2022-21449) whatever the
+// crypto library does.
+function wellFormed(signatureBytes: number | undefined, signature: Buffer): boolean {
+  if (signatureBytes === undefined) return true;
+  if (signature.length !== signatureBytes) return false;
+  const half = signatureBytes / 2;
+  return !isZero(signature, 0, half) && !isZero(signature, half, signatureBytes);
 }
 
 function isZero(bytes: Buffer, start: number, end: number): boolean {

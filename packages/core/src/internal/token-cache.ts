@@ -1,0 +1,66 @@
+import * as crypto from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { VerifiedToken } from '../types.js';
+import type { JwksKey } from './jwk-import.js';
+
+/** A verified token remembered with the time window in which the verdict still holds. */
+export interface CachedVerdict {
+  readonly result: VerifiedToken;
+  /** Where the key that verified it is published: a hit holds only while it still is. */
+  readonly jwksUri: string;
+  readonly key: JwksKey;
+  /** Milliseconds since the epoch; the verdict holds in [notBefore, notAfter). */
+  readonly notBefore: number;
+  readonly notAfter: number;
+}
+
+export interface TokenCache {
+  /** The cached verdict, if the token verified before and its time window still holds now. */
+  get(token: string, nowMs: number): CachedVerdict | undefined;
+  delete(token: string): void;
+  set(token: string, verdict: CachedVerdict): void;
+}
+
+// crypto.hash() (Node ≥ 20.12) hashes in one call without a Hash object.
+const oneShotHash = crypto.hash as typeof crypto.hash | undefined;
+
+/**
+ * Keys are SHA-256 digests: a fresh 1 KB token string would be re-hashed by V8 on every lookup,
+ * and the digest keeps the map's keys small.
+ */
+function digest(token: string): string {
+  return oneShotHash === undefined
+    ? crypto.createHash('sha256').update(token).digest('base64')
+    : oneShotHash('sha256', token, 'base64');
+}
+
+/**
+ * A bounded cache of successful verifications. Only verified tokens enter it, so forged
+ * tokens cannot evict the working set; a hit re-checks the time window on every use, and the
+ * verifier re-checks that the key is still published.
+ */
+export function createTokenCache(maxEntries: number, maxTtlMs: number): TokenCache {
+  const verdicts = new LRUCache<string, CachedVerdict>({ max: maxEntries });
+  return {
+    get(token, nowMs) {
+      const key = digest(token);
+      const verdict = verdicts.get(key);
+      if (verdict === undefined) return undefined;
+      if (nowMs < verdict.notBefore || nowMs >= verdict.notAfter) {
+        verdicts.delete(key);
+        return undefined;
+      }
+      return verdict;
+    },
+    delete(token) {
+      verdicts.delete(digest(token));
+    },
+    set(token, verdict) {
+      const notAfter = Math.min(verdict.notAfter, Date.now() + maxTtlMs);
+      verdicts.set(
+        digest(token),
+        notAfter === verdict.notAfter ? verdict : { ...verdict, notAfter },
+      );
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createVerifier, oidcIssuer, type VerifierOptions } from '@tokengate/core';
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nowSeconds, rejectionOf, withSegment } from './helpers.js';
+
+let idp: TestIssuer;
+
+beforeEach(async () => {
+  idp = await createTestIssuer({ alg: 'ES256' });
+});
+afterEach(() => idp.close());
+
+function verifierWith(
+  options: Partial<VerifierOptions> = {},
+  policy: Partial<Parameters<typeof oidcIssuer>[0]> = {},
+) {
+  return createVerifier({
+    issuers: [
+      oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience, ...policy }),
+    ],
+    ...options,
+  });
+}
+
+describe('the verified-token cache', () => {
+  it('answers a token seen before with the same result, and can be turned off', async () => {
+    const token = await idp.accessToken();
+    const cached = verifierWith();
+    expect(await cached.verify(token)).toBe(await cached.verify(token));
+    const uncached = verifierWith({ cache: false });
+    const first = await uncached.verify(token);
+    expect(await uncached.verify(token)).not.toBe(first);
+    expect(await uncached.verify(token)).toEqual(first);
+  });
+
+  it('still checks exp against now on a hit', async () => {
+    const verifier = verifierWith({}, { clockToleranceSeconds: 0 });
+    const token = await idp.accessToken({ claims: { exp: nowSeconds() + 1 } });
+    await verifier.verify(token);
+    await sleep(1100 + (Date.now() % 1000));
+    expect((await rejectionOf(verifier.verify(token))).code).toBe('TOKEN_EXPIRED');
+  });
+
+  it('still checks the maximum token age on a hit', async () => {
+    const verifier = verifierWith({}, { clockToleranceSeconds: 0, maxTokenAgeSeconds: 2 });
+    const token = await idp.accessToken({ claims: { iat: nowSeconds() - 1 } });
+    await verifier.verify(token);
+    await sleep(2100);
+    expect((await rejectionOf(verifier.verify(token))).code).toBe('TOKEN_TOO_OLD');
+  });
+
+  it('never caches a failure as a success', async () => {
+    const verifier = verifierWith();
+    const token = await idp.accessToken();
+    const forged = withSegment(
+      token,
+      2,
+      (token.split('.')[2] ?? '').replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+    );
+    expect((await rejectionOf(verifier.verify(forged))).code).toBe('SIGNATURE_INVALID');
+    expect((await rejectionOf(verifier.verify(forged))).code).toBe('SIGNATURE_INVALID');
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+  });
+
+  it('drops a cached token once the IdP stops publishing its key', async () => {
+    const verifier = verifierWith({ jwks: { minTtlMs: 200, maxTtlMs: 200 } });
+    const oldKid = idp.currentKid;
+    const token = await idp.accessToken();
+    await verifier.verify(token);
+    await idp.rotateKeys();
+    idp.removeKey(oldKid);
+    // Within the key set's freshness the cached verdict stands …
+    await expect(verifier.verify(token)).resolves.toBeDefined();
+    await sleep(250);
+    // … and once it refreshes, the removed key no longer vouches for the token.
+    expect((await rejectionOf(verifier.verify(token))).code).toBe('KEY_NOT_FOUND');
+  });
+
+  it('keeps serving cached tokens across a refresh that keeps their key', async () => {
+    const verifier = verifierWith({ jwks: { minTtlMs: 100, maxTtlMs: 100 } });
+    const token = await idp.accessToken();
+    const first = await verifier.verify(token);
+    await sleep(150);
+    expect(await verifier.verify(token)).toBe(first);
+    expect(idp.stats.jwksRequests).toBe(2);
+  });
+
+  it('is bounded: the least recently used verdict is evicted', async () => {
+    const verifier = verifierWith({ cache: { maxEntries: 1 } });
+    const [a, b] = await Promise.all([idp.accessToken(), idp.accessToken()]);
+    const first = await verifier.verify(a);
+    await verifier.verify(b);
+    expect(await verifier.verify(a)).not.toBe(first);
+  });
+
+  it('honours maxTtlMs', async () => {
+    const verifier = verifierWith({ cache: { maxTtlMs: 100 } });
+    const token = await idp.accessToken();
+    const first = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(first);
+    await sleep(150);
+    expect(await verifier.verify(token)).not.toBe(first);
+  });
+
+  it.each([{ maxEntries: 0 }, { maxTtlMs: -1 }, { maxEntries: 1.5 }])(
+    'refuses cache options %o',
+    (cache) => {
+      expect(() => verifierWith({ cache })).toThrow(TypeError);
+    },
+  );
+});
+
+describe('signatures on the thread pool', () => {
+  it('verifies and refuses like the event-loop path', async () => {
+    const verifier = verifierWith({ threadPool: true, cache: false });
+    const token = await idp.accessToken();
+    await expect(verifier.verify(token)).resolves.toMatchObject({ issuer: idp.issuer });
+    const forged = withSegment(
+      token,
+      2,
+      (token.split('.')[2] ?? '').replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+    );
+    expect((await rejectionOf(verifier.verify(forged))).code).toBe('SIGNATURE_INVALID');
+    expect(() => verifierWith({ threadPool: 'yes' as never })).toThrow(TypeError);
+  });
+});
