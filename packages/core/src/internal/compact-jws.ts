@@ -10,46 +10,53 @@ export interface DecodedJws {
   readonly signature: Buffer;
 }
 
-// RFC 7515 §2 / RFC 4648 §5: unpadded base64url only. Buffer's own decoder silently skips
-// foreign characters, so the alphabet is checked first, in one pass over the whole token.
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
 
 /**
  * Splits and decodes a compact JWS strictly: exactly three non-empty segments of unpadded
  * base64url, header and payload each a JSON object.
  */
 export function decodeCompactJws(token: string): DecodedJws {
-  if (!COMPACT_JWS.test(token)) throw explainMalformed(token);
   const firstDot = token.indexOf('.');
-  const secondDot = token.indexOf('.', firstDot + 1);
-  const header = decodeJsonSegment(token.slice(0, firstDot), 'header');
-  const claims = decodeJsonSegment(token.slice(firstDot + 1, secondDot), 'payload');
-  const signatureSegment = token.slice(secondDot + 1);
-  if (signatureSegment.length % 4 === 1) throw malformed('Token signature is not base64url');
+  const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1);
+  if (secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) {
+    throw malformed('Token must have exactly three segments');
+  }
+  const header = parseJsonObject(decodeSegment(token.slice(0, firstDot), 0), 'header');
+  const claims = parseJsonObject(decodeSegment(token.slice(firstDot + 1, secondDot), 1), 'payload');
   return {
     header: header as unknown as JwtHeader,
     claims: claims as JwtClaims,
     signingInput: Buffer.from(token.slice(0, secondDot), 'latin1'),
-    signature: Buffer.from(signatureSegment, 'base64url'),
+    signature: decodeSegment(token.slice(secondDot + 1), 2),
   };
 }
 
-/** The slow path, for refused tokens only: which rule did the token break? */
-function explainMalformed(token: string): InvalidTokenError {
-  const segments = token.split('.');
-  if (segments.length !== 3) return malformed('Token must have exactly three segments');
-  const names = ['header', 'payload', 'signature'];
-  const bad = segments.findIndex((segment) => !BASE64URL.test(segment));
-  return malformed(`Token ${names[bad] ?? 'segment'} is not base64url`);
+/**
+ * RFC 7515 §2 / RFC 4648 §5: unpadded base64url only. Buffer's decoder is lenient, so the
+ * result is checked instead of the input: any foreign character (padding, whitespace,
+ * non-ASCII) is skipped by the decoder and shows as a short output; `+` and `/`, which it
+ * accepts from the other alphabet, are looked for directly. Cheaper than a regex over 1 KB.
+ */
+function decodeSegment(segment: string, index: 0 | 1 | 2): Buffer {
+  const bytes = Buffer.from(segment, 'base64url');
+  if (
+    segment.length === 0 ||
+    // A length of 4n+1 cannot come from any byte string.
+    segment.length % 4 === 1 ||
+    bytes.length !== (segment.length * 3) >>> 2 ||
+    segment.includes('+') ||
+    segment.includes('/')
+  ) {
+    throw malformed(`Token ${SEGMENT_NAMES[index]} is not base64url`);
+  }
+  return bytes;
 }
 
-function decodeJsonSegment(segment: string, part: string): Record<string, unknown> {
-  // A length of 4n+1 cannot come from any byte string (RFC 4648 §5).
-  if (segment.length % 4 === 1) throw malformed(`Token ${part} is not base64url`);
+function parseJsonObject(bytes: Buffer, part: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    value = JSON.parse(bytes.toString('utf8'));
   } catch (cause) {
     throw malformed(`Token ${part} is not JSON`, cause);
   }
