@@ -51,3 +51,5 @@ export { extractBearerToken } from './bearer.js';
 export type { BearerOptions, BearerRequest } from './bearer.js';
 export { createGate } from './gate.js';
 export type { Gate, GateOptions } from './gate.js';
+export { matchIssuer } from './issuer-resolver.js';
+export type { IssuerResolver } from './issuer-resolver.js';

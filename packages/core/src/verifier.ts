@@ -3,7 +3,9 @@ import { isSupportedAlgorithm } from './internal/algorithms.js';
 import { checkClaims, invalid, type ResolvedPolicy } from './internal/claims-check.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
 import { positiveInteger, optionalFunction } from './internal/options.js';
+import { createDynamicRoutes } from './internal/dynamic-routes.js';
 import { buildRoutes, type Route } from './internal/routes.js';
+import type { IssuerResolver } from './issuer-resolver.js';
 import { signatureIsValid, signatureIsValidOffThread } from './internal/signature.js';
 import { createTokenCache, type CachedVerdict } from './internal/token-cache.js';
 import {
@@ -23,7 +25,18 @@ import type {
 
 export interface VerifierOptions extends ClaimPolicy {
   /** The issuers whose tokens are trusted; each token is routed to one by its `iss`. */
-  readonly issuers: readonly TrustedIssuer[];
+  readonly issuers?: readonly TrustedIssuer[];
+  /**
+   * Issuers known only at run time (multi-tenant): asked for an `iss` that `issuers` does not
+   * list; see `matchIssuer()`. Its answers are cached per `resolverCache`.
+   */
+  readonly resolveIssuer?: IssuerResolver;
+  /** Bounds of the resolver's cache. Defaults: 10000 issuers, 10 min, 1 min for refusals. */
+  readonly resolverCache?: {
+    readonly maxEntries?: number;
+    readonly ttlMs?: number;
+    readonly negativeTtlMs?: number;
+  };
   /** A shared `JwksCache`, or options for the verifier's own. */
   readonly jwks?: JwksCache | JwksCacheOptions;
   /** Tokens longer than this are refused before any parsing. Default 16384 characters. */
@@ -85,11 +98,29 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw new TypeError('threadPool must be a boolean');
   }
   const threadPool = options.threadPool === true;
-  const routes = buildRoutes(options, {
+  const routeEnvironment = {
     fetch: (isJwksCache(options.jwks) ? undefined : options.jwks?.fetch) ?? globalThis.fetch,
     timeoutMs: discoveryTimeoutMs ?? 3000,
     onEvent,
-  });
+  };
+  const routes = buildRoutes(options, routeEnvironment);
+  const resolveIssuer = optionalFunction(options.resolveIssuer, 'resolveIssuer');
+  const dynamicRoutes =
+    resolveIssuer === undefined
+      ? undefined
+      : createDynamicRoutes(resolveIssuer, options, routeEnvironment, {
+          maxEntries: positiveInteger(
+            options.resolverCache?.maxEntries,
+            'resolverCache.maxEntries',
+            10_000,
+          ),
+          ttlMs: positiveInteger(options.resolverCache?.ttlMs, 'resolverCache.ttlMs', 600_000),
+          negativeTtlMs: positiveInteger(
+            options.resolverCache?.negativeTtlMs,
+            'resolverCache.negativeTtlMs',
+            60_000,
+          ),
+        });
 
   async function verifyToken(token: string): Promise<VerifiedToken> {
     if (typeof token !== 'string' || token.length === 0) {
@@ -118,7 +149,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
       throw invalid('TOKEN_MALFORMED', 'Token kid header is not a valid string');
     }
     // Route by `iss` in O(1); an unknown issuer costs no network call (RFC 8725 §3.8).
-    const route = typeof claims.iss === 'string' ? routes.get(claims.iss) : undefined;
+    const iss = claims.iss;
+    let route = typeof iss === 'string' ? routes.get(iss) : undefined;
+    if (route === undefined && dynamicRoutes !== undefined && typeof iss === 'string') {
+      const resolved = dynamicRoutes.get(iss);
+      route = resolved instanceof Promise ? await resolved : resolved;
+    }
     if (route === undefined) throw invalid('ISSUER_UNKNOWN', 'Token issuer is not trusted');
     if (!route.policy.algorithms.has(alg))
       throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed');

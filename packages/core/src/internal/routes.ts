@@ -14,7 +14,7 @@ export interface Route {
   resolveJwksUri(): string | Promise<string>;
 }
 
-interface RouteEnvironment {
+export interface RouteEnvironment {
   readonly fetch: typeof globalThis.fetch;
   readonly timeoutMs: number;
   readonly onEvent: VerifierEventListener | undefined;
@@ -28,45 +28,60 @@ export function buildRoutes(
   options: VerifierOptions,
   env: RouteEnvironment,
 ): ReadonlyMap<string, Route> {
-  if (!Array.isArray(options.issuers) || options.issuers.length === 0) {
-    throw new TypeError('issuers must be a non-empty array of oidcIssuer()/cognitoIssuer() values');
+  const issuers = options.issuers ?? [];
+  if (!Array.isArray(issuers) || (issuers.length === 0 && options.resolveIssuer === undefined)) {
+    throw new TypeError(
+      'issuers must be a non-empty array of oidcIssuer()/cognitoIssuer() values (or pass resolveIssuer)',
+    );
   }
   const routes = new Map<string, Route>();
-  for (const trusted of options.issuers) {
-    if (typeof trusted !== 'object' || trusted === null || !Array.isArray(trusted.endpoints)) {
-      throw new TypeError('each issuer must be built with oidcIssuer() or cognitoIssuer()');
-    }
-    const policy = resolvePolicy(trusted, options);
-    const allowInsecureHttp = trusted.allowInsecureHttp === true;
-    for (const endpoint of trusted.endpoints) {
-      const issuer = endpoint.issuer;
-      if (routes.has(issuer)) throw new TypeError(`issuer ${describe(issuer)} is configured twice`);
-      const jwksUri =
-        endpoint.jwksUri === undefined
-          ? undefined
-          : secureUrl(endpoint.jwksUri, 'jwksUri', allowInsecureHttp);
-      const resolver =
-        jwksUri === undefined
-          ? createJwksUriResolver({
-              issuer,
-              allowInsecureHttp,
-              cooldownMs: DISCOVERY_COOLDOWN_MS,
-              timeoutMs: env.timeoutMs,
-              maxBytes: DISCOVERY_MAX_BYTES,
-              fetch: env.fetch,
-              onEvent: env.onEvent,
-            })
-          : undefined;
-      const route: Route = {
-        issuer,
-        trusted,
-        policy,
-        resolveJwksUri: () => (resolver === undefined ? (jwksUri as string) : resolver.resolve()),
-      };
-      routes.set(issuer, route);
+  for (const trusted of issuers) {
+    for (const route of routesOf(trusted, options, env)) {
+      if (routes.has(route.issuer)) {
+        throw new TypeError(`issuer ${describe(route.issuer)} is configured twice`);
+      }
+      routes.set(route.issuer, route);
     }
   }
   return routes;
+}
+
+/** The routes of one trusted issuer, one per accepted `iss`. Throws TypeError on a bad issuer. */
+export function routesOf(
+  trusted: TrustedIssuer,
+  defaults: VerifierOptions,
+  env: RouteEnvironment,
+): Route[] {
+  if (typeof trusted !== 'object' || trusted === null || !Array.isArray(trusted.endpoints)) {
+    throw new TypeError('each issuer must be built with oidcIssuer(), cognitoIssuer() or a preset');
+  }
+  const policy = resolvePolicy(trusted, defaults);
+  const allowInsecureHttp = trusted.allowInsecureHttp === true;
+  return trusted.endpoints.map((endpoint) => {
+    const issuer = endpoint.issuer;
+    const jwksUri =
+      endpoint.jwksUri === undefined
+        ? undefined
+        : secureUrl(endpoint.jwksUri, 'jwksUri', allowInsecureHttp);
+    const resolver =
+      jwksUri === undefined
+        ? createJwksUriResolver({
+            issuer,
+            allowInsecureHttp,
+            cooldownMs: DISCOVERY_COOLDOWN_MS,
+            timeoutMs: env.timeoutMs,
+            maxBytes: DISCOVERY_MAX_BYTES,
+            fetch: env.fetch,
+            onEvent: env.onEvent,
+          })
+        : undefined;
+    return {
+      issuer,
+      trusted,
+      policy,
+      resolveJwksUri: () => (resolver === undefined ? (jwksUri as string) : resolver.resolve()),
+    };
+  });
 }
 
 function resolvePolicy(trusted: TrustedIssuer, defaults: VerifierOptions): ResolvedPolicy {
