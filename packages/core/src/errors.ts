@@ -37,11 +37,13 @@ export type TokengateErrorCode =
   | 'AUDIENCE_MISMATCH'
   | 'CLIENT_ID_MISMATCH'
   | 'TOKEN_USE_MISMATCH'
+  | 'TOKEN_REVOKED'
   // 403
   | 'SCOPE_INSUFFICIENT'
   | 'ACCESS_DENIED'
   // 503
-  | 'IDP_UNAVAILABLE';
+  | 'IDP_UNAVAILABLE'
+  | 'REVOCATION_UNAVAILABLE';
 
 export interface TokengateErrorOptions {
   /** Shown to clients as `error_description`: must not contain the token. */
@@ -173,8 +175,13 @@ export class IdpUnavailableError extends TokengateError {
   /** Seconds after which a retry may succeed. */
   readonly retryAfterSeconds: number;
 
-  constructor(options: TokengateErrorOptions & { retryAfterSeconds?: number }) {
-    super('IDP_UNAVAILABLE', options);
+  constructor(
+    options: TokengateErrorOptions & {
+      retryAfterSeconds?: number;
+      code?: 'IDP_UNAVAILABLE' | 'REVOCATION_UNAVAILABLE';
+    },
+  ) {
+    super(options.code ?? 'IDP_UNAVAILABLE', options);
     this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
   }
 

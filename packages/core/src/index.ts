@@ -53,3 +53,13 @@ export { createGate } from './gate.js';
 export type { Gate, GateOptions } from './gate.js';
 export { matchIssuer } from './issuer-resolver.js';
 export type { IssuerResolver } from './issuer-resolver.js';
+export { createMemoryRevocationStore } from './memory-revocation-store.js';
+export type { MemoryRevocationStoreOptions } from './memory-revocation-store.js';
+export { revocationKeys, tokenIdsOf, issuedAtOf } from './revocation-keys.js';
+export type {
+  RevocationStore,
+  RevocationRegistry,
+  TokenRevocation,
+  SubjectRevocation,
+  ClientRevocation,
+} from './revocation.js';

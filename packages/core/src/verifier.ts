@@ -1,13 +1,15 @@
 import { TokengateError } from './errors.js';
 import { isSupportedAlgorithm } from './internal/algorithms.js';
-import { checkClaims, invalid, type ResolvedPolicy } from './internal/claims-check.js';
+import { checkClaims, invalid } from './internal/claims-check.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
 import { positiveInteger, optionalFunction } from './internal/options.js';
 import { createDynamicRoutes } from './internal/dynamic-routes.js';
 import { buildRoutes, type Route } from './internal/routes.js';
 import type { IssuerResolver } from './issuer-resolver.js';
+import type { RevocationStore } from './revocation.js';
 import { signatureIsValid, signatureIsValidOffThread } from './internal/signature.js';
-import { createTokenCache, type CachedVerdict } from './internal/token-cache.js';
+import { checkRevocation } from './internal/revocation-check.js';
+import { createTokenCache, validityWindow, type CachedVerdict } from './internal/token-cache.js';
 import {
   createJwksCache,
   type JwksCache,
@@ -49,6 +51,12 @@ export interface VerifierOptions extends ClaimPolicy {
    * key that verified it. Default `{ maxEntries: 10000, maxTtlMs: 600000 }`; `false` turns it off.
    */
   readonly cache?: false | { readonly maxEntries?: number; readonly maxTtlMs?: number };
+  /**
+   * Revocations to honour (`createMemoryRevocationStore()`, `@tokengate/redis`): asked on
+   * every request, cache hits included; a revoked token answers 401 `TOKEN_REVOKED`, a store
+   * that cannot answer 503 `REVOCATION_UNAVAILABLE`.
+   */
+  readonly revocation?: RevocationStore;
   /**
    * Check signatures on libuv's thread pool instead of the event loop. Default `false`: on
    * small machines the hand-off costs more than it frees (see docs/benchmarks.md).
@@ -98,6 +106,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw new TypeError('threadPool must be a boolean');
   }
   const threadPool = options.threadPool === true;
+  const revocation = options.revocation;
+  if (revocation !== undefined && typeof revocation?.isRevoked !== 'function') {
+    throw new TypeError('revocation must be a store with isRevoked()');
+  }
   const routeEnvironment = {
     fetch: (isJwksCache(options.jwks) ? undefined : options.jwks?.fetch) ?? globalThis.fetch,
     timeoutMs: discoveryTimeoutMs ?? 3000,
@@ -130,7 +142,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (token.length > maxTokenBytes) throw invalid('TOKEN_TOO_LARGE', 'Token is too large');
     if (cache !== undefined) {
       const hit = cache.get(token, Date.now());
-      if (hit !== undefined && (await stillPublished(hit))) return hit.result;
+      if (hit !== undefined && (await stillPublished(hit)))
+        return revocation === undefined ? hit.result : checkRevocation(revocation, hit.result);
     }
     const { header, claims, signingInput, signature } = decodeCompactJws(token);
     const alg = header.alg;
@@ -185,7 +198,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       expiresAt: claims.exp,
     };
     cache?.set(token, { result, jwksUri, key, ...validityWindow(claims, policy) });
-    return result;
+    return revocation === undefined ? result : checkRevocation(revocation, result);
   }
 
   /**
@@ -242,20 +255,6 @@ export function createVerifier(options: VerifierOptions): Verifier {
   }
 
   return { verify: verify as Verifier['verify'], prewarm };
-}
-
-/** When, in epoch milliseconds, the claims checks passed above keep passing (tolerance included). */
-function validityWindow(
-  claims: JwtClaims,
-  policy: ResolvedPolicy,
-): { notBefore: number; notAfter: number } {
-  const tolerance = policy.clockToleranceSeconds;
-  let notAfter = claims.exp === undefined ? Infinity : claims.exp + tolerance;
-  if (policy.maxTokenAgeSeconds !== undefined && claims.iat !== undefined) {
-    notAfter = Math.min(notAfter, claims.iat + policy.maxTokenAgeSeconds + tolerance);
-  }
-  const notBefore = claims.nbf === undefined ? -Infinity : claims.nbf - tolerance;
-  return { notBefore: notBefore * 1000, notAfter: notAfter * 1000 };
 }
 
 function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): value is JwksCache {

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { VerifiedToken } from '../types.js';
+import type { JwtClaims, VerifiedToken } from '../types.js';
+import type { ResolvedPolicy } from './claims-check.js';
 import type { JwksKey } from './jwk-import.js';
 
 /** A verified token remembered with the time window in which the verdict still holds. */
@@ -63,4 +64,18 @@ export function createTokenCache(maxEntries: number, maxTtlMs: number): TokenCac
       );
     },
   };
+}
+
+/** When, in epoch milliseconds, the claims checks that just passed keep passing (tolerance included). */
+export function validityWindow(
+  claims: JwtClaims,
+  policy: ResolvedPolicy,
+): { notBefore: number; notAfter: number } {
+  const tolerance = policy.clockToleranceSeconds;
+  let notAfter = claims.exp === undefined ? Infinity : claims.exp + tolerance;
+  if (policy.maxTokenAgeSeconds !== undefined && claims.iat !== undefined) {
+    notAfter = Math.min(notAfter, claims.iat + policy.maxTokenAgeSeconds + tolerance);
+  }
+  const notBefore = claims.nbf === undefined ? -Infinity : claims.nbf - tolerance;
+  return { notBefore: notBefore * 1000, notAfter: notAfter * 1000 };
 }

@@ -1,0 +1,96 @@
+import { LRUCache } from 'lru-cache';
+import { positiveInteger } from './internal/options.js';
+import type {
+  ClientRevocation,
+  RevocationRegistry,
+  SubjectRevocation,
+  TokenRevocation,
+} from './revocation.js';
+import { issuedAtOf, revocationKeys, tokenIdsOf } from './revocation-keys.js';
+import type { VerifiedToken } from './types.js';
+
+export interface MemoryRevocationStoreOptions {
+  /** Entries kept at once. Default 100000. When full of live entries, a new revocation is refused (never dropped silently). */
+  readonly maxEntries?: number;
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * Revocations for one process, in a bounded map whose entries expire by themselves once the
+ * tokens they cover could no longer be valid. For a fleet, use a shared store (`@tokengate/redis`).
+ *
+ * @example
+ * ```ts
+ * const revocations = createMemoryRevocationStore();
+ * const verifier = createVerifier({ issuers, revocation: revocations });
+ * await revocations.revokeSubject({ issuer, subject: 'a1b2…' }); // global sign-out
+ * ```
+ */
+export function createMemoryRevocationStore(
+  options: MemoryRevocationStoreOptions = {},
+): RevocationRegistry & { readonly size: number } {
+  const maxEntries = positiveInteger(options.maxEntries, 'maxEntries', 100_000);
+  // Values: for token entries, 0; for subject/client entries, the `before` time in seconds.
+  const entries = new LRUCache<string, number>({ max: maxEntries, ttlAutopurge: false });
+
+  function add(key: string, value: number, untilSeconds: number): void {
+    const ttl = Math.ceil(untilSeconds * 1000 - Date.now());
+    if (ttl <= 0) return; // Everything it covers has expired already.
+    if (!entries.has(key) && entries.size >= maxEntries) {
+      entries.purgeStale();
+      if (entries.size >= maxEntries) {
+        throw new RangeError('revocation store is full of live entries; raise maxEntries');
+      }
+    }
+    // A later `before` for the same subject or client supersedes an earlier one.
+    entries.set(key, Math.max(value, entries.get(key) ?? value), { ttl });
+  }
+
+  function revokedSince(key: string, issuedAt: number | undefined): boolean {
+    const before = entries.get(key);
+    // A token issued at or before the cut-off is revoked; one that cannot be placed in time is too.
+    return before !== undefined && (issuedAt === undefined || issuedAt <= before);
+  }
+
+  return {
+    get size() {
+      return entries.size;
+    },
+    isRevoked(token: VerifiedToken): boolean {
+      const issuer = token.issuer;
+      for (const id of tokenIdsOf(token))
+        if (entries.has(revocationKeys.token(issuer, id))) return true;
+      const issuedAt = issuedAtOf(token);
+      if (
+        token.subject !== undefined &&
+        revokedSince(revocationKeys.subject(issuer, token.subject), issuedAt)
+      ) {
+        return true;
+      }
+      return (
+        token.clientId !== undefined &&
+        revokedSince(revocationKeys.client(issuer, token.clientId), issuedAt)
+      );
+    },
+    async revokeToken(entry: TokenRevocation) {
+      add(revocationKeys.token(entry.issuer, entry.tokenId), 0, entry.expiresAt);
+    },
+    async revokeSubject(entry: SubjectRevocation) {
+      const before = entry.before ?? Math.floor(Date.now() / 1000);
+      add(
+        revocationKeys.subject(entry.issuer, entry.subject),
+        before,
+        before + (entry.maxTokenLifetimeSeconds ?? DAY_SECONDS),
+      );
+    },
+    async revokeClient(entry: ClientRevocation) {
+      const before = entry.before ?? Math.floor(Date.now() / 1000);
+      add(
+        revocationKeys.client(entry.issuer, entry.clientId),
+        before,
+        before + (entry.maxTokenLifetimeSeconds ?? DAY_SECONDS),
+      );
+    },
+  };
+}

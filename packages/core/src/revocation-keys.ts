@@ -1,0 +1,31 @@
+import type { VerifiedToken } from './types.js';
+
+/**
+ * How a token maps onto revocation entries, shared by every store so they agree exactly.
+ * Entries are per issuer: a `sub` or `jti` means nothing across issuers.
+ */
+export const revocationKeys = {
+  token: (issuer: string, tokenId: string): string => `t\u0000${issuer}\u0000${tokenId}`,
+  subject: (issuer: string, subject: string): string => `s\u0000${issuer}\u0000${subject}`,
+  client: (issuer: string, clientId: string): string => `c\u0000${issuer}\u0000${clientId}`,
+};
+
+/** The token ids to look up: its own `jti` and Cognito's `origin_jti`. */
+export function tokenIdsOf(token: VerifiedToken): readonly string[] {
+  const ids: string[] = [];
+  const { jti, origin_jti: originJti } = token.claims;
+  if (typeof jti === 'string') ids.push(jti);
+  if (typeof originJti === 'string') ids.push(originJti);
+  return ids;
+}
+
+/**
+ * When the token was issued, for "issued before T" entries: `iat`, else Cognito's
+ * `auth_time`; `undefined` when neither is a number (such a token cannot be placed in time,
+ * so a subject or client revocation covers it).
+ */
+export function issuedAtOf(token: VerifiedToken): number | undefined {
+  const { iat, auth_time: authTime } = token.claims;
+  if (typeof iat === 'number') return iat;
+  return typeof authTime === 'number' ? authTime : undefined;
+}
