@@ -1,4 +1,5 @@
 import { InvalidRequestError } from './errors.js';
+import { singleHeader } from './internal/single-header.js';
 
 /** What bearer extraction needs from an HTTP request; every adapter maps its request to this. */
 export interface BearerRequest {
@@ -69,20 +70,7 @@ function fromAuthorizationHeader(
   rawHeaders: readonly string[],
   realm: string | undefined,
 ): string | undefined {
-  let value: string | undefined;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] as string;
-    if (name.length !== 13 || name.toLowerCase() !== 'authorization') continue;
-    // Node keeps only the first of repeated Authorization lines in `req.headers`; a proxy may
-    // keep another. Refuse the ambiguity (RFC 9110 §5.3: the field is not a list).
-    if (value !== undefined) {
-      throw new InvalidRequestError('AUTHORIZATION_DUPLICATE', {
-        description: 'Request has more than one Authorization header',
-        realm,
-      });
-    }
-    value = rawHeaders[i + 1] ?? '';
-  }
+  const value = singleHeader(rawHeaders, 'authorization', 'Authorization', realm);
   // Another scheme (Basic, DPoP, …) carries no bearer credentials: treated as absent.
   if (value === undefined || !BEARER_SCHEME.test(value)) return undefined;
   const match = BEARER_CREDENTIALS.exec(value);

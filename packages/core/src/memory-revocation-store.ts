@@ -6,15 +6,13 @@ import type {
   SubjectRevocation,
   TokenRevocation,
 } from './revocation.js';
-import { issuedAtOf, revocationKeys, tokenIdsOf } from './revocation-keys.js';
+import { issuedAtOf, revocationCutOff, revocationKeys, tokenIdsOf } from './revocation-keys.js';
 import type { VerifiedToken } from './types.js';
 
 export interface MemoryRevocationStoreOptions {
   /** Entries kept at once. Default 100000. When full of live entries, a new revocation is refused (never dropped silently). */
   readonly maxEntries?: number;
 }
-
-const DAY_SECONDS = 86_400;
 
 /**
  * Revocations for one process, in a bounded map whose entries expire by themselves once the
@@ -77,20 +75,12 @@ export function createMemoryRevocationStore(
       add(revocationKeys.token(entry.issuer, entry.tokenId), 0, entry.expiresAt);
     },
     async revokeSubject(entry: SubjectRevocation) {
-      const before = entry.before ?? Math.floor(Date.now() / 1000);
-      add(
-        revocationKeys.subject(entry.issuer, entry.subject),
-        before,
-        before + (entry.maxTokenLifetimeSeconds ?? DAY_SECONDS),
-      );
+      const { before, until } = revocationCutOff(entry);
+      add(revocationKeys.subject(entry.issuer, entry.subject), before, until);
     },
     async revokeClient(entry: ClientRevocation) {
-      const before = entry.before ?? Math.floor(Date.now() / 1000);
-      add(
-        revocationKeys.client(entry.issuer, entry.clientId),
-        before,
-        before + (entry.maxTokenLifetimeSeconds ?? DAY_SECONDS),
-      );
+      const { before, until } = revocationCutOff(entry);
+      add(revocationKeys.client(entry.issuer, entry.clientId), before, until);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { ClientRevocation, SubjectRevocation } from './revocation.js';
 import type { VerifiedToken } from './types.js';
 
 /**
@@ -28,4 +29,18 @@ export function issuedAtOf(token: VerifiedToken): number | undefined {
   const { iat, auth_time: authTime } = token.claims;
   if (typeof iat === 'number') return iat;
   return typeof authTime === 'number' ? authTime : undefined;
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * An "issued before" entry's cut-off (default: now) and until when it must live (the cut-off
+ * plus the longest token lifetime, default a day), in seconds since the epoch.
+ */
+export function revocationCutOff(entry: SubjectRevocation | ClientRevocation): {
+  before: number;
+  until: number;
+} {
+  const before = entry.before ?? Math.floor(Date.now() / 1000);
+  return { before, until: before + (entry.maxTokenLifetimeSeconds ?? DAY_SECONDS) };
 }
