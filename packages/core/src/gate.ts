@@ -1,6 +1,8 @@
 import { authorize } from './authorize.js';
 import { extractBearerToken, type BearerOptions, type BearerRequest } from './bearer.js';
 import { MissingTokenError, TokengateError } from './errors.js';
+import type { AlbVerifier } from './alb-verifier.js';
+import { extractAlbToken } from './internal/alb-header.js';
 import type { Rule } from './rules.js';
 import type { VerifiedToken } from './types.js';
 import { createVerifier, type Verifier, type VerifierOptions } from './verifier.js';
@@ -12,7 +14,15 @@ export type GateOptions = BearerOptions & {
    * presented is still verified, and a bad one still fails.
    */
   readonly optional?: boolean;
-} & ({ readonly verifier: Verifier } | VerifierOptions);
+} & (
+    | { readonly verifier: Verifier }
+    /**
+     * Behind an Application Load Balancer with authentication: read the ALB's signed
+     * `x-amzn-oidc-data` header instead of `Authorization`.
+     */
+    | { readonly albVerifier: AlbVerifier }
+    | VerifierOptions
+  );
 
 /** The request path shared by every adapter: extract, verify, authorize. */
 export interface Gate {
@@ -40,9 +50,21 @@ export interface Gate {
 export function createGate(options: GateOptions): Gate {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
-  const verifier = 'verifier' in options ? options.verifier : createVerifier(options);
-  if (typeof verifier?.verify !== 'function')
-    throw new TypeError('verifier must come from createVerifier()');
+  const verifier =
+    'verifier' in options
+      ? options.verifier
+      : 'albVerifier' in options
+        ? options.albVerifier
+        : createVerifier(options);
+  if (typeof verifier?.verify !== 'function') {
+    throw new TypeError(
+      'verifier must come from createVerifier() (or albVerifier from createAlbVerifier())',
+    );
+  }
+  const extract =
+    'albVerifier' in options
+      ? (request: BearerRequest) => extractAlbToken(request.rawHeaders, realm)
+      : (request: BearerRequest) => extractBearerToken(request, bearerOptions);
   const realm = options.realm;
   if (realm !== undefined && typeof realm !== 'string')
     throw new TypeError('realm must be a string');
@@ -59,7 +81,7 @@ export function createGate(options: GateOptions): Gate {
   };
 
   async function authenticate(request: BearerRequest): Promise<VerifiedToken | undefined> {
-    const token = extractBearerToken(request, bearerOptions);
+    const token = extract(request);
     if (token === undefined) {
       if (optional) return undefined;
       throw new MissingTokenError({ realm });

@@ -63,3 +63,5 @@ export type {
   SubjectRevocation,
   ClientRevocation,
 } from './revocation.js';
+export { createAlbVerifier } from './alb-verifier.js';
+export type { AlbVerifier, AlbVerifierOptions } from './alb-verifier.js';

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { IdpUnavailableError, InvalidTokenError } from './errors.js';
 import { fetchJson } from './internal/bounded-fetch.js';
+import { notify } from './internal/observe.js';
 import { freshnessSeconds } from './internal/cache-control.js';
 import { importKeySet, selectKey, type JwksKey, type KeySet } from './internal/jwk-import.js';
 import { positiveInteger, optionalFunction } from './internal/options.js';
@@ -138,17 +139,12 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       keys?: number;
       error?: string;
     }): void {
-      if (onEvent === undefined) return;
-      try {
-        onEvent({
-          type: 'jwks-fetch',
-          uri: entry.uri,
-          durationMs: Date.now() - outcome.startedAt,
-          ...outcome,
-        });
-      } catch {
-        // An observer's failure must never change a verification outcome.
-      }
+      notify(onEvent, {
+        type: 'jwks-fetch',
+        uri: entry.uri,
+        durationMs: Date.now() - outcome.startedAt,
+        ...outcome,
+      });
     }
   }
 

@@ -1,4 +1,3 @@
-import { TokengateError } from './errors.js';
 import { isSupportedAlgorithm } from './internal/algorithms.js';
 import { checkClaims, invalid } from './internal/claims-check.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
@@ -7,6 +6,7 @@ import { createDynamicRoutes } from './internal/dynamic-routes.js';
 import { buildRoutes, type Route } from './internal/routes.js';
 import type { IssuerResolver } from './issuer-resolver.js';
 import type { RevocationStore } from './revocation.js';
+import { observed } from './internal/observe.js';
 import { signatureIsValid, signatureIsValidOffThread } from './internal/signature.js';
 import { checkRevocation } from './internal/revocation-check.js';
 import { createTokenCache, validityWindow, type CachedVerdict } from './internal/token-cache.js';
@@ -217,34 +217,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
   }
 
-  const verify =
-    onEvent === undefined
-      ? verifyToken
-      : async (token: string): Promise<VerifiedToken> => {
-          try {
-            const result = await verifyToken(token);
-            notify({ type: 'verified', issuer: result.issuer, kid: result.header.kid });
-            return result;
-          } catch (error) {
-            if (error instanceof TokengateError) {
-              notify({
-                type: 'rejected',
-                code: error.code,
-                status: error.status,
-                issuer: undefined,
-              });
-            }
-            throw error;
-          }
-        };
-
-  function notify(event: Parameters<VerifierEventListener>[0]): void {
-    try {
-      onEvent?.(event);
-    } catch {
-      // An observer's failure must never change a verification outcome.
-    }
-  }
+  const verify = observed(verifyToken, onEvent);
 
   async function prewarm(): Promise<void> {
     await Promise.all(

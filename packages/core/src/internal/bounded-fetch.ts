@@ -1,3 +1,11 @@
+/** What a bounded fetch returns: the status, headers, and the body of a 200 (else empty). */
+export interface FetchedText {
+  readonly status: number;
+  readonly headers: Headers;
+  /** The UTF-8 body of a 200 answer; empty for any other status (that body is not read). */
+  readonly body: string;
+}
+
 /** What a bounded JSON fetch returns on success. */
 export interface FetchedJson {
   readonly body: unknown;
@@ -11,34 +19,48 @@ export interface BoundedFetchOptions {
 }
 
 /**
- * GETs a JSON document with a deadline covering headers and body, and a size cap checked
- * while the body streams in, so a hostile or broken endpoint can neither stall nor bloat us.
- * Rejects with a plain `Error` whose message is safe to log.
+ * GETs a small document with one deadline covering headers and body, a size cap checked
+ * while the body streams in, and no redirects (a key location must not move: following a
+ * redirect would let it point anywhere). A hostile or broken endpoint can neither stall nor
+ * bloat us. A non-200 status resolves, so callers can tell "not found" from an outage;
+ * network failures reject with a plain `Error` whose message is safe to log.
  */
-export async function fetchJson(url: string, options: BoundedFetchOptions): Promise<FetchedJson> {
+export async function fetchText(
+  url: string,
+  options: BoundedFetchOptions,
+  accept = 'application/json',
+): Promise<FetchedText> {
   // An explicit timer rather than AbortSignal.timeout(): its deadline holds even under GC
   // pressure, and it is cleared as soon as the body is in.
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   try {
-    return await fetchWithin(url, options, controller.signal);
+    return await fetchWithin(url, options, accept, controller.signal);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** `fetchText` for JSON documents (JWKS, discovery): anything but a 200 with JSON rejects. */
+export async function fetchJson(url: string, options: BoundedFetchOptions): Promise<FetchedJson> {
+  const { status, headers, body } = await fetchText(url, options);
+  if (status !== 200) throw new Error(`HTTP ${status}`);
+  try {
+    return { body: JSON.parse(body), cacheControl: headers.get('cache-control') };
+  } catch (cause) {
+    throw new Error('body is not JSON', { cause });
   }
 }
 
 async function fetchWithin(
   url: string,
   options: BoundedFetchOptions,
+  accept: string,
   signal: AbortSignal,
-): Promise<FetchedJson> {
+): Promise<FetchedText> {
   let response: Response;
   try {
-    response = await options.fetch(url, {
-      signal,
-      redirect: 'error',
-      headers: { accept: 'application/json' },
-    });
+    response = await options.fetch(url, { signal, redirect: 'error', headers: { accept } });
   } catch (cause) {
     throw new Error(signal.aborted ? `timed out after ${options.timeoutMs} ms` : 'request failed', {
       cause,
@@ -46,21 +68,15 @@ async function fetchWithin(
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
-    throw new Error(`HTTP ${response.status}`);
+    return { status: response.status, headers: response.headers, body: '' };
   }
   const declared = Number(response.headers.get('content-length'));
   if (declared > options.maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw new Error(`body larger than ${options.maxBytes} bytes`);
   }
-  const text = await readCapped(response, options.maxBytes, signal, options.timeoutMs);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (cause) {
-    throw new Error('body is not JSON', { cause });
-  }
-  return { body, cacheControl: response.headers.get('cache-control') };
+  const body = await readCapped(response, options.maxBytes, signal, options.timeoutMs);
+  return { status: 200, headers: response.headers, body };
 }
 
 async function readCapped(

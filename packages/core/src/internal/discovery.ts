@@ -1,6 +1,7 @@
 import { IdpUnavailableError } from '../errors.js';
 import type { VerifierEventListener } from '../types.js';
 import { fetchJson, type BoundedFetchOptions } from './bounded-fetch.js';
+import { notify } from './observe.js';
 import { secureUrl } from './options.js';
 
 /** Resolves an issuer's `jwks_uri` from OpenID Connect Discovery, once, sharing concurrent calls. */
@@ -61,17 +62,13 @@ export function createJwksUriResolver(options: DiscoveryOptions): JwksUriResolve
   }
 
   function report(ok: boolean, startedAt: number, error?: string): void {
-    if (options.onEvent === undefined) return;
-    try {
-      const durationMs = Date.now() - startedAt;
-      options.onEvent(
-        error === undefined
-          ? { type: 'discovery', issuer: options.issuer, ok, durationMs }
-          : { type: 'discovery', issuer: options.issuer, ok, durationMs, error },
-      );
-    } catch {
-      // An observer's failure must never change a verification outcome.
-    }
+    const durationMs = Date.now() - startedAt;
+    notify(
+      options.onEvent,
+      error === undefined
+        ? { type: 'discovery', issuer: options.issuer, ok, durationMs }
+        : { type: 'discovery', issuer: options.issuer, ok, durationMs, error },
+    );
   }
 
   return {
