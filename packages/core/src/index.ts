@@ -65,3 +65,5 @@ export type {
 } from './revocation.js';
 export { createAlbVerifier } from './alb-verifier.js';
 export type { AlbVerifier, AlbVerifierOptions } from './alb-verifier.js';
+export * from './presets/index.js';
+export * from './step-up.js';

@@ -1,0 +1,43 @@
+import { audienceClaim, stringClaim } from '../internal/claim-readers.js';
+import { stringList } from '../internal/options.js';
+import type { JwtClaims, NormalizedIdentity, TrustedIssuer } from '../types.js';
+import { EMPTY, assertOptions, presetIssuer } from './internal/preset-base.js';
+import type { PresetOptions } from './preset-options.js';
+
+export interface AppleIssuerOptions extends PresetOptions {
+  /** Your app's bundle id or Services ID (web), e.g. `com.example.app`: the accepted `aud`. */
+  readonly clientId: string | readonly string[];
+}
+
+/**
+ * Trusts "Sign in with Apple" ID tokens: `iss` is `https://appleid.apple.com`, keys at
+ * `https://appleid.apple.com/auth/keys`, RS256, `aud` your bundle id or Services ID. The
+ * subject is Apple's stable team-scoped user id.
+ *
+ * @example
+ * ```ts
+ * const apple = appleIssuer({ clientId: ['com.example.app', 'com.example.web'] });
+ * ```
+ */
+export function appleIssuer(options: AppleIssuerOptions): TrustedIssuer {
+  assertOptions(options, 'appleIssuer');
+  return {
+    ...presetIssuer(options, {
+      kind: 'apple',
+      // https://developer.apple.com/documentation/sign_in_with_apple/sign_in_with_apple_rest_api/verifying_a_user
+      issuers: ['https://appleid.apple.com'],
+      jwksUri: 'https://appleid.apple.com/auth/keys',
+      audience: stringList(options.clientId, 'clientId'),
+      algorithms: ['RS256'],
+    }),
+    normalize(claims: JwtClaims): NormalizedIdentity {
+      return {
+        subject: stringClaim(claims.sub),
+        clientId: audienceClaim(claims.aud)[0],
+        tokenUse: 'id',
+        scopes: EMPTY,
+        groups: EMPTY,
+      };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
+import { nonEmptyString } from '../internal/options.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
+import {
+  EMPTY,
+  assertOptions,
+  declaredTokenUse,
+  hostName,
+  presetIssuer,
+  requiredAudience,
+  union,
+} from './internal/preset-base.js';
+import type { PresetOptions } from './preset-options.js';
+
+export interface Auth0IssuerOptions extends PresetOptions {
+  /** The tenant or custom domain, e.g. `example.eu.auth0.com`: a host name, no `https://`. */
+  readonly domain: string;
+  /** The API identifier(s) the tokens must be issued for (`aud`); `null` skips the check explicitly. */
+  readonly audience: string | readonly string[] | null;
+  /** A custom claim holding role names (set by an Action), e.g. `https://example.com/roles`, read as groups. */
+  readonly rolesClaim?: string;
+}
+
+/**
+ * Trusts access tokens of an Auth0 tenant: `iss` is `https://<domain>/` (with the trailing
+ * slash), keys at `https://<domain>/.well-known/jwks.json`, RS256 unless `algorithms` says
+ * otherwise. Scopes are `scope` together with `permissions`, which Auth0 RBAC adds when "Add
+ * Permissions in the Access Token" is on; groups come from `rolesClaim`; the client is `azp`
+ * (`client_id` with Auth0's RFC 9068 token profile).
+ *
+ * @example
+ * ```ts
+ * const auth0 = auth0Issuer({
+ *   domain: 'example.eu.auth0.com',
+ *   audience: 'https://api.example.com',
+ *   rolesClaim: 'https://example.com/roles',
+ * });
+ * const verifier = createVerifier({ issuers: [auth0] });
+ * ```
+ */
+export function auth0Issuer(options: Auth0IssuerOptions): TrustedIssuer {
+  assertOptions(options, 'auth0Issuer');
+  const domain = hostName(options.domain, 'domain', 'example.eu.auth0.com');
+  const rolesClaim =
+    options.rolesClaim === undefined ? undefined : nonEmptyString(options.rolesClaim, 'rolesClaim');
+  // Auth0 writes the issuer with a trailing slash: https://auth0.com/docs/secure/tokens/access-tokens
+  const issuer = `https://${domain}/`;
+  return {
+    ...presetIssuer(options, {
+      kind: 'auth0',
+      issuers: [issuer],
+      jwksUri: `${issuer}.well-known/jwks.json`,
+      audience: requiredAudience(options.audience, 'auth0Issuer'),
+      algorithms: ['RS256'],
+    }),
+    normalize(claims: JwtClaims, header: JwtHeader): NormalizedIdentity {
+      return {
+        subject: stringClaim(claims.sub),
+        clientId: stringClaim(claims.azp) ?? stringClaim(claims.client_id),
+        tokenUse: declaredTokenUse(claims, header),
+        scopes: union(scopeListClaim(claims.scope), stringArrayClaim(claims.permissions)),
+        groups: rolesClaim === undefined ? EMPTY : stringArrayClaim(claims[rolesClaim]),
+      };
+    },
+  };
+}

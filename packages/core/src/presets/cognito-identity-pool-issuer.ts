@@ -1,0 +1,80 @@
+import { stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
+import { invalid } from '../internal/claims-check.js';
+import { describe, nonEmptyString } from '../internal/options.js';
+import type { JwtClaims, NormalizedIdentity, TrustedIssuer } from '../types.js';
+import { EMPTY, assertOptions, presetIssuer } from './internal/preset-base.js';
+import type { PresetOptions } from './preset-options.js';
+
+export interface CognitoIdentityPoolIssuerOptions extends PresetOptions {
+  /** The identity pool id, e.g. `us-east-1:0f5d2f1a-8c8e-4a4b-9c57-3f3d2e1b0a99`: the accepted `aud`. */
+  readonly identityPoolId: string;
+  /** Cross-checks the region the pool id starts with; the issuer itself is global. */
+  readonly region?: string;
+  /** Accept tokens of guest (unauthenticated) identities too. Default `false`. */
+  readonly allowUnauthenticated?: boolean;
+}
+
+const POOL_ID =
+  /^([a-z]{2}(?:-[a-z]+)+-\d+):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Trusts the OpenID tokens of an Amazon Cognito identity pool (`GetOpenIdToken`,
+ * `GetOpenIdTokenForDeveloperIdentity`): `iss` is `https://cognito-identity.amazonaws.com`,
+ * keys at `https://cognito-identity.amazonaws.com/.well-known/jwks_uri`, RS512, `aud` the
+ * identity pool id. The subject is the identity id; `amr` says how the identity signed in and
+ * must contain `authenticated` unless `allowUnauthenticated` is set. No scopes, groups or client.
+ *
+ * @example
+ * ```ts
+ * const identities = cognitoIdentityPoolIssuer({
+ *   identityPoolId: 'us-east-1:0f5d2f1a-8c8e-4a4b-9c57-3f3d2e1b0a99',
+ * });
+ * ```
+ */
+export function cognitoIdentityPoolIssuer(
+  options: CognitoIdentityPoolIssuerOptions,
+): TrustedIssuer {
+  assertOptions(options, 'cognitoIdentityPoolIssuer');
+  const identityPoolId = nonEmptyString(options.identityPoolId, 'identityPoolId');
+  const match = POOL_ID.exec(identityPoolId);
+  if (match === null) {
+    throw new TypeError(
+      `identityPoolId must look like <region>:<guid>, got ${describe(identityPoolId)}`,
+    );
+  }
+  if (options.region !== undefined && options.region !== match[1]) {
+    throw new TypeError(
+      `region ${describe(options.region)} is not the region of identityPoolId ${describe(identityPoolId)}`,
+    );
+  }
+  const allowUnauthenticated = options.allowUnauthenticated === true;
+  // https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html
+  // (GetOpenIdToken). The issuer and key set are one global endpoint in the aws partition; AWS
+  // documents no regional form, so other partitions (China, GovCloud) are unverified here:
+  // use issuerOverride and jwksUri there.
+  const issuer = 'https://cognito-identity.amazonaws.com';
+  return {
+    ...presetIssuer(options, {
+      kind: 'cognito-identity',
+      issuers: [issuer],
+      jwksUri: `${issuer}/.well-known/jwks_uri`,
+      audience: identityPoolId,
+      // Its key set publishes RS512 keys (kid like `us-east-14`), not RS256 like user pools.
+      algorithms: ['RS512'],
+    }),
+    validate(claims: JwtClaims): void {
+      if (!allowUnauthenticated && !stringArrayClaim(claims.amr).includes('authenticated')) {
+        throw invalid('CLAIM_INVALID', 'Token is not for an authenticated identity');
+      }
+    },
+    normalize(claims: JwtClaims): NormalizedIdentity {
+      return {
+        subject: stringClaim(claims.sub),
+        clientId: undefined,
+        tokenUse: 'id',
+        scopes: EMPTY,
+        groups: EMPTY,
+      };
+    },
+  };
+}

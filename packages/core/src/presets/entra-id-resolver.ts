@@ -1,0 +1,56 @@
+import type { IssuerResolver } from '../issuer-resolver.js';
+import { matchIssuer } from '../issuer-resolver.js';
+import { stringList } from '../internal/options.js';
+import { entraIdIssuer } from './entra-id-issuer.js';
+import type { PresetOptions } from './preset-options.js';
+
+export interface EntraIdResolverOptions extends Omit<PresetOptions, 'issuerOverride'> {
+  /** Accepted `aud` values: your multi-tenant API's application (client) id. */
+  readonly audience: string | readonly string[];
+  /**
+   * Tenants allowed in: a list of directory ids, or a function (e.g. a lookup in your
+   * customer table). Without it, any Entra tenant's users are accepted.
+   */
+  readonly allowedTenants?: readonly string[] | ((tenantId: string) => boolean | Promise<boolean>);
+}
+
+// Every tenant's v2.0 issuer: https://login.microsoftonline.com/{tenantid}/v2.0
+const ENTRA_V2_ISSUER =
+  /^https:\/\/login\.microsoftonline\.com\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/v2\.0$/;
+// Microsoft signs every tenant's tokens with the same keys, published here too: one key set
+// for all tenants instead of one fetch per tenant.
+const COMMON_KEYS = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+
+/**
+ * Multi-tenant Microsoft Entra ID (`common` / `organizations` apps): the `iss` names each
+ * user's own tenant, so it is matched against the v2.0 issuer template and checked against
+ * the token's `tid` (Microsoft's advice for multi-tenant validation). Pass it as
+ * `resolveIssuer` to `createVerifier()` or an adapter.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   resolveIssuer: entraIdResolver({ audience: 'api-app-id', allowedTenants: (tid) => customers.has(tid) }),
+ * });
+ * ```
+ */
+export function entraIdResolver(options: EntraIdResolverOptions): IssuerResolver {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('entraIdResolver options must be an object');
+  }
+  const { allowedTenants, ...issuerOptions } = options;
+  stringList(options.audience, 'audience');
+  let allowed: (tenantId: string) => boolean | Promise<boolean>;
+  if (allowedTenants === undefined) allowed = () => true;
+  else if (typeof allowedTenants === 'function') allowed = allowedTenants;
+  else {
+    const set = new Set(
+      stringList(allowedTenants, 'allowedTenants').map((tid) => tid.toLowerCase()),
+    );
+    allowed = (tenantId) => set.has(tenantId);
+  }
+  return matchIssuer(ENTRA_V2_ISSUER, async (_iss, [, tenantId]) => {
+    if (tenantId === undefined || !(await allowed(tenantId))) return undefined;
+    return entraIdIssuer({ jwksUri: COMMON_KEYS, ...issuerOptions, tenantId });
+  });
+}

@@ -1,0 +1,56 @@
+import { audienceClaim, stringClaim } from '../internal/claim-readers.js';
+import { describe } from '../internal/options.js';
+import type { JwtClaims, NormalizedIdentity, TrustedIssuer } from '../types.js';
+import { EMPTY, assertOptions, presetIssuer } from './internal/preset-base.js';
+import type { PresetOptions } from './preset-options.js';
+
+export interface FacebookIssuerOptions extends PresetOptions {
+  /** Your Facebook app id, e.g. `1234567890123456`: the accepted `aud`. */
+  readonly appId: string | readonly string[];
+}
+
+const APP_ID = /^\d+$/;
+
+/**
+ * Trusts Facebook Limited Login ID tokens (the `AuthenticationToken` of the iOS SDK): `iss`
+ * is `https://www.facebook.com`, keys at
+ * `https://limited.facebook.com/.well-known/oauth/openid/jwks/`, RS256, `aud` your app id.
+ * Classic Facebook Login access tokens are opaque and cannot be verified this way.
+ *
+ * @example
+ * ```ts
+ * const facebook = facebookIssuer({ appId: '1234567890123456' });
+ * ```
+ */
+export function facebookIssuer(options: FacebookIssuerOptions): TrustedIssuer {
+  assertOptions(options, 'facebookIssuer');
+  const appIds = typeof options.appId === 'string' ? [options.appId] : options.appId;
+  if (
+    !Array.isArray(appIds) ||
+    appIds.length === 0 ||
+    !appIds.every((id) => typeof id === 'string' && APP_ID.test(id))
+  ) {
+    throw new TypeError(
+      `appId must be a numeric app id string or a list of them, got ${describe(options.appId)}`,
+    );
+  }
+  return {
+    ...presetIssuer(options, {
+      kind: 'facebook',
+      // https://developers.facebook.com/docs/facebook-login/limited-login/token/validating
+      issuers: ['https://www.facebook.com'],
+      jwksUri: 'https://limited.facebook.com/.well-known/oauth/openid/jwks/',
+      audience: Object.freeze([...(appIds as string[])]),
+      algorithms: ['RS256'],
+    }),
+    normalize(claims: JwtClaims): NormalizedIdentity {
+      return {
+        subject: stringClaim(claims.sub),
+        clientId: audienceClaim(claims.aud)[0],
+        tokenUse: 'id',
+        scopes: EMPTY,
+        groups: EMPTY,
+      };
+    },
+  };
+}

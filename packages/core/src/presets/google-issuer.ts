@@ -1,0 +1,68 @@
+import { audienceClaim, stringClaim } from '../internal/claim-readers.js';
+import { invalid } from '../internal/claims-check.js';
+import { stringList } from '../internal/options.js';
+import type { JwtClaims, NormalizedIdentity, TrustedIssuer } from '../types.js';
+import { EMPTY, assertOptions, hostName, presetIssuer } from './internal/preset-base.js';
+import type { PresetOptions } from './preset-options.js';
+
+export interface GoogleIssuerOptions extends PresetOptions {
+  /** Your OAuth client id(s), e.g. `1234567890-abc.apps.googleusercontent.com`: the accepted `aud`. */
+  readonly clientId: string | readonly string[];
+  /** Accept only accounts of these Google Workspace domains (the `hd` claim). */
+  readonly hostedDomain?: string | readonly string[];
+}
+
+/**
+ * Trusts Google ID tokens ("Sign in with Google"): `iss` is `https://accounts.google.com` or
+ * `accounts.google.com` (Google uses both), keys at
+ * `https://www.googleapis.com/oauth2/v3/certs`, RS256, `aud` your client id. With
+ * `hostedDomain`, the `hd` claim must name one of those Workspace domains; consumer accounts
+ * have no `hd` and are refused. The client is `azp`, else `aud`.
+ *
+ * @example
+ * ```ts
+ * const google = googleIssuer({
+ *   clientId: '1234567890-abc.apps.googleusercontent.com',
+ *   hostedDomain: 'example.com',
+ * });
+ * ```
+ */
+export function googleIssuer(options: GoogleIssuerOptions): TrustedIssuer {
+  assertOptions(options, 'googleIssuer');
+  const clientIds = stringList(options.clientId, 'clientId');
+  const hostedDomains =
+    options.hostedDomain === undefined
+      ? undefined
+      : new Set(
+          stringList(options.hostedDomain, 'hostedDomain').map((domain) =>
+            hostName(domain, 'hostedDomain', 'example.com'),
+          ),
+        );
+  return {
+    ...presetIssuer(options, {
+      kind: 'google',
+      // https://developers.google.com/identity/openid-connect/openid-connect#validatinganidtoken
+      issuers: ['https://accounts.google.com', 'accounts.google.com'],
+      jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
+      audience: clientIds,
+      algorithms: ['RS256'],
+    }),
+    validate(claims: JwtClaims): void {
+      if (hostedDomains === undefined) return;
+      const hd = claims.hd;
+      if (hd === undefined) throw invalid('CLAIM_MISSING', 'Token has no hd claim');
+      if (typeof hd !== 'string' || !hostedDomains.has(hd)) {
+        throw invalid('CLAIM_INVALID', 'Token hosted domain is not accepted');
+      }
+    },
+    normalize(claims: JwtClaims): NormalizedIdentity {
+      return {
+        subject: stringClaim(claims.sub),
+        clientId: stringClaim(claims.azp) ?? audienceClaim(claims.aud)[0],
+        tokenUse: 'id',
+        scopes: EMPTY,
+        groups: EMPTY,
+      };
+    },
+  };
+}

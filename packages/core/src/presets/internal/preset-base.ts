@@ -1,0 +1,127 @@
+// Shared by the IdP presets: option checks and the oidcIssuer() call they all start from.
+import { normalizeTyp } from '../../internal/claims-check.js';
+import { describe, nonEmptyString, secureUrl, stringList } from '../../internal/options.js';
+import { pickPolicy } from '../../internal/policy.js';
+import { oidcIssuer } from '../../oidc-issuer.js';
+import type { OidcIssuerOptions } from '../../oidc-issuer.js';
+import type {
+  Algorithm,
+  IssuerEndpoint,
+  JwtClaims,
+  JwtHeader,
+  TokenUse,
+  TrustedIssuer,
+} from '../../types.js';
+import type { PresetOptions } from '../preset-options.js';
+
+export const EMPTY: readonly string[] = Object.freeze([]);
+
+/** What a preset knows about its IdP. */
+export interface PresetSpec {
+  /** Label for events and logs, e.g. `auth0`. */
+  readonly kind: string;
+  /** The IdP's `iss` values; more than one only when the IdP uses several forms (Google). */
+  readonly issuers: readonly [string, ...string[]];
+  /** The IdP's JWKS location, shared by all of `issuers`. */
+  readonly jwksUri: string;
+  /** Accepted `aud` values, already validated; `undefined` falls back to the verifier default. */
+  readonly audience: string | readonly string[] | null | undefined;
+  /** Algorithms the IdP signs with, used unless the caller sets `algorithms`. */
+  readonly algorithms?: readonly Algorithm[];
+  /** Passed to `oidcIssuer()`; only presets that keep its `normalize` need them. */
+  readonly scopeClaim?: OidcIssuerOptions['scopeClaim'];
+  readonly groupsClaim?: OidcIssuerOptions['groupsClaim'];
+}
+
+export function assertOptions(options: unknown, preset: string): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${preset} options must be an object`);
+  }
+}
+
+/**
+ * `oidcIssuer()` for the IdP's issuer(s) and JWKS, unless `issuerOverride`/`jwksUri` replace
+ * them. Every option mistake is a TypeError thrown here, at creation.
+ */
+export function presetIssuer(options: PresetOptions, spec: PresetSpec): TrustedIssuer {
+  const allowInsecureHttp = options.allowInsecureHttp === true;
+  const override =
+    options.issuerOverride === undefined
+      ? undefined
+      : secureUrl(options.issuerOverride, 'issuerOverride', allowInsecureHttp);
+  const jwksUri =
+    options.jwksUri !== undefined
+      ? secureUrl(options.jwksUri, 'jwksUri', allowInsecureHttp)
+      : override === undefined
+        ? spec.jwksUri
+        : undefined; // an override without jwksUri: discovery of the override
+  const issuers: readonly string[] = override === undefined ? spec.issuers : [override];
+  const base = oidcIssuer({
+    ...pickPolicy(options),
+    ...(options.algorithms === undefined && spec.algorithms !== undefined
+      ? { algorithms: spec.algorithms }
+      : {}),
+    ...(spec.audience === undefined ? {} : { audience: spec.audience }),
+    ...(spec.scopeClaim === undefined ? {} : { scopeClaim: spec.scopeClaim }),
+    ...(spec.groupsClaim === undefined ? {} : { groupsClaim: spec.groupsClaim }),
+    issuer: issuers[0] as string,
+    ...(jwksUri === undefined ? {} : { jwksUri }),
+    allowInsecureHttp,
+  });
+  // Further issuer forms share the JWKS; they are not URLs (Google's `accounts.google.com`),
+  // so they are matched as exact strings only and never fetched from.
+  const endpoints: IssuerEndpoint[] = issuers.map((issuer) =>
+    jwksUri === undefined ? { issuer } : { issuer, jwksUri },
+  );
+  return { ...base, kind: spec.kind, endpoints };
+}
+
+/** `audience` of an access-token preset: required, `null` only when chosen explicitly. */
+export function requiredAudience(
+  value: unknown,
+  preset: string,
+): string | readonly string[] | null {
+  if (value === undefined) {
+    throw new TypeError(
+      `${preset}: audience is required (RFC 8725 §3.9); pass null to skip the check explicitly`,
+    );
+  }
+  return value === null ? null : stringList(value, 'audience');
+}
+
+// RFC 1123 host names with at least one dot; no scheme, port, path or trailing dot.
+const HOST_NAME =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** A bare host name such as `tenant.eu.auth0.com`, lower-cased as IdPs write it into `iss`. */
+export function hostName(value: unknown, name: string, example: string): string {
+  const text = nonEmptyString(value, name);
+  if (!HOST_NAME.test(text)) {
+    throw new TypeError(
+      `${name} must be a host name such as ${example}, without https:// or a path, got ${describe(value)}`,
+    );
+  }
+  return text.toLowerCase();
+}
+
+/** `token_use` (Cognito-style) or RFC 9068 §2.1 `typ: at+jwt`, like `oidcIssuer()` reads it. */
+export function declaredTokenUse(claims: JwtClaims, header: JwtHeader): TokenUse | undefined {
+  const use = claims.token_use;
+  if (use === 'access' || use === 'id') return use;
+  if (typeof header.typ === 'string' && normalizeTyp(header.typ) === 'at+jwt') return 'access';
+  return undefined;
+}
+
+/** The union of string lists, in first-seen order; no copy when at most one is non-empty. */
+export function union(...lists: readonly (readonly string[])[]): readonly string[] {
+  let only: readonly string[] = EMPTY;
+  let nonEmpty = 0;
+  for (const list of lists) {
+    if (list.length > 0) {
+      only = list;
+      nonEmpty += 1;
+    }
+  }
+  if (nonEmpty <= 1) return only;
+  return [...new Set(lists.flat())];
+}

@@ -1,0 +1,125 @@
+import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
+import { invalid } from '../internal/claims-check.js';
+import { describe, nonEmptyString, secureUrl, stringList } from '../internal/options.js';
+import type { JwtClaims, NormalizedIdentity, TokenUse, TrustedIssuer } from '../types.js';
+import {
+  EMPTY,
+  assertOptions,
+  presetIssuer,
+  requiredAudience,
+  union,
+} from './internal/preset-base.js';
+import type { PresetOptions } from './preset-options.js';
+
+export interface KeycloakIssuerOptions extends PresetOptions {
+  /** Where Keycloak is served, e.g. `https://sso.example.com` (Keycloak before 17: `…/auth`). */
+  readonly baseUrl: string;
+  /** The realm name, e.g. `acme`. */
+  readonly realm: string;
+  /** Accepted `aud` values (add an audience mapper for your API); `null` skips the check explicitly. */
+  readonly audience: string | readonly string[] | null;
+  /** Client(s) whose roles in `resource_access` count as groups, e.g. your API's client id. */
+  readonly clientId?: string | readonly string[];
+  /** Which tokens this API accepts, by Keycloak's `typ` claim. Default `access` (`Bearer`). */
+  readonly tokenUse?: 'access' | 'id' | 'both';
+}
+
+// Realm names become a URL path segment; these characters need no escaping.
+const REALM = /^[\w.~-]+$/;
+
+/**
+ * Trusts a Keycloak realm: `iss` is `<baseUrl>/realms/<realm>`, keys at
+ * `<iss>/protocol/openid-connect/certs`. Groups are realm roles (`realm_access.roles`), roles
+ * of `clientId` in `resource_access`, and `groups` (group membership mapper), merged; scopes
+ * come from `scope`, the client from `azp`. Keycloak's `typ` claim tells access tokens
+ * (`Bearer`) from ID tokens (`ID`); refresh and logout tokens are refused. `http:` base URLs
+ * need `allowInsecureHttp` unless on loopback.
+ *
+ * @example
+ * ```ts
+ * const keycloak = keycloakIssuer({
+ *   baseUrl: 'https://sso.example.com',
+ *   realm: 'acme',
+ *   audience: 'orders-api',
+ *   clientId: 'orders-api',
+ * });
+ * ```
+ */
+export function keycloakIssuer(options: KeycloakIssuerOptions): TrustedIssuer {
+  assertOptions(options, 'keycloakIssuer');
+  const allowInsecureHttp = options.allowInsecureHttp === true;
+  const baseUrl = secureUrl(options.baseUrl, 'baseUrl', allowInsecureHttp);
+  const parsed = new URL(baseUrl);
+  if (
+    parsed.search !== '' ||
+    parsed.hash !== '' ||
+    parsed.username !== '' ||
+    parsed.password !== ''
+  ) {
+    throw new TypeError(
+      `baseUrl must have no query, fragment or credentials, got ${describe(baseUrl)}`,
+    );
+  }
+  const realm = nonEmptyString(options.realm, 'realm');
+  if (!REALM.test(realm)) {
+    throw new TypeError(`realm must use letters, digits, _ . ~ - only, got ${describe(realm)}`);
+  }
+  const clientIds = options.clientId === undefined ? [] : stringList(options.clientId, 'clientId');
+  const accepted = options.tokenUse ?? 'access';
+  if (accepted !== 'access' && accepted !== 'id' && accepted !== 'both') {
+    throw new TypeError(`tokenUse must be 'access', 'id' or 'both', got ${describe(accepted)}`);
+  }
+  // Keycloak's Urls.realmIssuer(): the frontend URL, `/realms/`, the realm name.
+  const issuer = `${baseUrl.replace(/\/+$/, '')}/realms/${realm}`;
+  return {
+    ...presetIssuer(options, {
+      kind: 'keycloak',
+      issuers: [issuer],
+      jwksUri: `${issuer}/protocol/openid-connect/certs`,
+      audience: requiredAudience(options.audience, 'keycloakIssuer'),
+    }),
+    validate(claims: JwtClaims): void {
+      const use = keycloakTokenUse(claims.typ);
+      if (use === undefined || (accepted !== 'both' && use !== accepted)) {
+        throw invalid(
+          'TOKEN_USE_MISMATCH',
+          `Token is not a Keycloak ${accepted === 'both' ? 'access or ID' : accepted} token`,
+        );
+      }
+    },
+    normalize(claims: JwtClaims): NormalizedIdentity {
+      return {
+        subject: stringClaim(claims.sub),
+        clientId: stringClaim(claims.azp),
+        tokenUse: keycloakTokenUse(claims.typ),
+        scopes: scopeListClaim(claims.scope),
+        groups: keycloakGroups(claims, clientIds),
+      };
+    },
+  };
+}
+
+// org.keycloak.util.TokenUtil: TOKEN_TYPE_BEARER = "Bearer", TOKEN_TYPE_ID = "ID".
+function keycloakTokenUse(typ: unknown): TokenUse | undefined {
+  return typ === 'Bearer' ? 'access' : typ === 'ID' ? 'id' : undefined;
+}
+
+function keycloakGroups(claims: JwtClaims, clientIds: readonly string[]): readonly string[] {
+  const lists = [stringArrayClaim(member(claims.realm_access, 'roles'))];
+  for (const id of clientIds) lists.push(clientRoles(claims.resource_access, id));
+  lists.push(stringArrayClaim(claims.groups));
+  return union(...lists);
+}
+
+function clientRoles(resourceAccess: unknown, clientId: string): readonly string[] {
+  const client = member(resourceAccess, clientId);
+  return client === undefined ? EMPTY : stringArrayClaim(member(client, 'roles'));
+}
+
+// Own properties of a JSON object only, so `__proto__` or `constructor` never reach Object.prototype.
+function member(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return Object.prototype.hasOwnProperty.call(value, key)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
