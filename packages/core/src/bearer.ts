@@ -51,7 +51,7 @@ export function extractBearerToken(
   // RFC 6750 §2: clients must not use more than one method; a query token next to a header is
   // refused even when query tokens are disabled, so a proxy's view and ours cannot differ.
   if (headerToken !== undefined && queryTokens.length > 0) throw multiple(realm);
-  const bodyToken = fromBody(request);
+  const bodyToken = fromBody(request, realm);
   if (bodyToken !== undefined && (headerToken !== undefined || queryTokens.length > 0))
     throw multiple(realm);
   if (headerToken !== undefined) return headerToken;
@@ -60,7 +60,7 @@ export function extractBearerToken(
     if (queryTokens.length > 1) throw multiple(realm);
     return checkedToken(queryTokens[0] as string, 'access_token query parameter', realm);
   }
-  if (options.allowBodyToken === true && bodyToken !== undefined && bodyAllowed(request)) {
+  if (options.allowBodyToken === true && bodyToken !== undefined) {
     return checkedToken(bodyToken, 'access_token body parameter', realm);
   }
   return undefined;
@@ -93,16 +93,19 @@ function fromQuery(url: string | undefined): readonly string[] {
   return new URLSearchParams(query).getAll('access_token');
 }
 
-// RFC 6750 §2.2 defines body tokens for form-encoded bodies only; a JSON `access_token`
-// field belongs to the application.
-function fromBody(request: BearerRequest): string | undefined {
+// RFC 6750 §2.2 defines body tokens for form-encoded bodies of methods with body semantics
+// only; a JSON `access_token` field, a GET body or a non-string value (`access_token[]=…`
+// parsed into an array) belongs to the application and is not a token.
+function fromBody(request: BearerRequest, realm: string | undefined): string | undefined {
   const body = request.body;
   if (typeof body !== 'object' || body === null || !Object.hasOwn(body, 'access_token')) {
     return undefined;
   }
-  if (!isFormEncoded(request)) return undefined;
+  if (!bodyAllowed(request) || !isFormEncoded(request)) return undefined;
   const value = (body as Record<string, unknown>).access_token;
-  return typeof value === 'string' ? value : '';
+  // Body parsers turn repeated parameters into an array: several tokens in one body.
+  if (Array.isArray(value) && value.length > 1) throw multiple(realm);
+  return typeof value === 'string' ? value : undefined;
 }
 
 // RFC 6750 §2.2: never with GET.

@@ -206,10 +206,16 @@ describe('the access_token body parameter (RFC 6750 §2.2)', () => {
 
   it('refuses a body token that is not a single b64token', () => {
     const options = { allowBodyToken: true };
-    for (const value of ['', 'a b', ['a', 'b'], 5]) {
+    for (const value of ['', 'a b']) {
       expect(failureOf(post({ access_token: value }), options).code).toBe(
         'AUTHORIZATION_MALFORMED',
       );
+    }
+    // A repeated parameter, parsed into an array, is several tokens.
+    expect(failureOf(post({ access_token: ['a', 'b'] }), options).code).toBe('MULTIPLE_TOKENS');
+    // Anything but a string (qs's `access_token[]=x`, a number) is not a token at all.
+    for (const value of [['a'], 5, { a: 1 }]) {
+      expect(extractBearerToken(post({ access_token: value }), options)).toBeUndefined();
     }
   });
 

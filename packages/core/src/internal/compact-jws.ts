@@ -46,11 +46,26 @@ function decodeSegment(segment: string, index: 0 | 1 | 2): Buffer {
     segment.length % 4 === 1 ||
     bytes.length !== (segment.length * 3) >>> 2 ||
     segment.includes('+') ||
-    segment.includes('/')
+    segment.includes('/') ||
+    hasStrayBits(segment)
   ) {
     throw malformed(`Token ${SEGMENT_NAMES[index]} is not base64url`);
   }
   return bytes;
+}
+
+/**
+ * RFC 4648 §3.5: in a segment whose length is not a multiple of 4, the last character's
+ * unused low bits must be zero. Decoders ignore them, so without this check one signature
+ * has up to 16 spellings, and a token string could dodge anything keyed by it.
+ */
+function hasStrayBits(segment: string): boolean {
+  const remainder = segment.length % 4;
+  if (remainder === 0) return false;
+  const code = segment.charCodeAt(segment.length - 1);
+  const value =
+    code >= 97 ? code - 71 : code >= 65 ? code - 65 : code >= 48 ? code + 4 : code === 45 ? 62 : 63;
+  return (value & (remainder === 2 ? 0x0f : 0x03)) !== 0;
 }
 
 function parseJsonObject(bytes: Buffer, part: string): Record<string, unknown> {
