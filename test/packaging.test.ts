@@ -36,6 +36,7 @@ const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   '@tokengate/express': ['authenticate', 'authorize', 'errorHandler', 'anyGroup', 'createVerifier'],
   '@tokengate/koa': ['authenticate', 'authorize', 'anyGroup', 'createVerifier'],
   '@tokengate/fastify': ['tokengate', 'anyGroup', 'createVerifier'],
+  '@tokengate/redis': ['createRedisRevocationStore'],
 };
 
 /** The resolutions attw must find typed and correct: every mode TypeScript users compile with. */

@@ -41,8 +41,9 @@ export function createMemoryRevocationStore(
         throw new RangeError('revocation store is full of live entries; raise maxEntries');
       }
     }
-    // A later `before` for the same subject or client supersedes an earlier one.
-    entries.set(key, Math.max(value, entries.get(key) ?? value), { ttl });
+    // A later write never weakens an entry: the later cut-off wins, and so does the longer life.
+    const remaining = entries.has(key) ? entries.getRemainingTTL(key) : 0;
+    entries.set(key, Math.max(value, entries.get(key) ?? value), { ttl: Math.max(ttl, remaining) });
   }
 
   function revokedSince(key: string, issuedAt: number | undefined): boolean {

@@ -12,7 +12,8 @@ export async function checkRevocation(
   let revoked: boolean;
   try {
     const answer = store.isRevoked(result);
-    revoked = answer instanceof Promise ? await answer : answer;
+    // Anything but a plain `false` counts as revoked: a confused store fails closed.
+    revoked = (typeof answer === 'boolean' ? answer : await answer) !== false;
   } catch (cause) {
     if (cause instanceof TokengateError) throw cause;
     // Fail closed: an unknown revocation state must not let a revoked token through.

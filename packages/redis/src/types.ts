@@ -1,0 +1,117 @@
+import type { RevocationRegistry, VerifiedToken } from '@tokengate/core';
+
+/**
+ * The part of a node-redis client (`createClient()` from `redis` or `@redis/client`, v5 or v6)
+ * the store uses. Pass one to share its connection settings; the store opens a duplicate of it
+ * for its subscription, and connects the client if it is not open yet.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * const client: RedisRevocationClient = createClient({ url: 'redis://cache:6379' });
+ * ```
+ */
+export interface RedisRevocationClient {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  /** Read to refuse a client-side `keyPrefix`, which would break the resync's `SCAN`. */
+  readonly options?: { readonly keyPrefix?: unknown } | undefined;
+  connect(): Promise<unknown>;
+  duplicate(): RedisRevocationClient;
+  sendCommand(args: readonly string[]): Promise<unknown>;
+  subscribe(
+    channel: string,
+    listener: (message: string, channel: string) => unknown,
+  ): Promise<unknown>;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+  close(): Promise<unknown>;
+  destroy(): unknown;
+}
+
+/** `closed` (default): no answer while Redis is unreachable (503). `open`: answer from the near-cache. */
+export type RevocationFailurePolicy = 'closed' | 'open';
+
+/**
+ * Options of {@link createRedisRevocationStore}. Mistakes throw `TypeError` at creation.
+ *
+ * @example
+ * ```ts
+ * const options: RedisRevocationStoreOptions = { url: 'redis://cache:6379', failurePolicy: 'closed' };
+ * ```
+ */
+export interface RedisRevocationStoreOptions {
+  /** A node-redis client; exactly one of `client` and `url`. The store never closes a client it was given. */
+  readonly client?: RedisRevocationClient;
+  /** `redis[s]://[[user][:password]@]host[:port][/db]`: the store creates and owns its client. */
+  readonly url?: string;
+  /** Prefix of the entries' keys. Default `'tokengate:revoked:'`. */
+  readonly keyPrefix?: string;
+  /** Pub/sub channel announcing each write. Default `'tokengate:revocations'`. */
+  readonly channel?: string;
+  /** What `isRevoked` does while Redis is unreachable beyond `graceMs`, or before the first sync. Default `'closed'`. */
+  readonly failurePolicy?: RevocationFailurePolicy;
+  /** How long a lost connection may last before the store stops trusting its near-cache. Default 1000 ms. */
+  readonly graceMs?: number;
+  /** Entries the near-cache holds. Default 100000. Full of live entries, it refuses new revocations and never drops one. */
+  readonly maxEntries?: number;
+  /** Observability hook: syncs, degradation and recovery, client errors. A throwing listener is ignored. */
+  readonly onEvent?: (event: RedisRevocationEvent) => void;
+}
+
+/**
+ * What the store reports through `onEvent`.
+ *
+ * @example
+ * ```ts
+ * const onEvent = (event: RedisRevocationEvent) => {
+ *   if (event.type === 'revocation-store-degraded') log.warn(event, 'revocations may be stale');
+ * };
+ * ```
+ */
+export type RedisRevocationEvent =
+  /** A full resync finished (start-up and every reconnect); `republished` entries Redis had lost were written back. */
+  | {
+      readonly type: 'revocation-store-synced';
+      readonly entries: number;
+      readonly republished: number;
+      readonly durationMs: number;
+    }
+  /** Answers are no longer backed by Redis: `'closed'` now refuses (503), `'open'` answers from the near-cache. */
+  | {
+      readonly type: 'revocation-store-degraded';
+      readonly reason: 'unreachable' | 'overflow';
+      readonly failurePolicy: RevocationFailurePolicy;
+    }
+  /** Back in sync after a degradation that lasted `unavailableMs`. */
+  | { readonly type: 'revocation-store-recovered'; readonly unavailableMs: number }
+  /** A connection or command error; the client reconnects by itself. */
+  | { readonly type: 'revocation-store-error'; readonly error: unknown };
+
+/**
+ * - `starting`: not synced yet; `ready`: in sync; `interrupted`: a connection is lost, still
+ *   within `graceMs`; `degraded`: beyond it (or the near-cache overflowed); `closed`.
+ */
+export type RedisRevocationStoreState =
+  'starting' | 'ready' | 'interrupted' | 'degraded' | 'closed';
+
+/**
+ * A revocation registry shared through Redis.
+ *
+ * @example
+ * ```ts
+ * const store: RedisRevocationStore = createRedisRevocationStore({ url });
+ * await store.ready();
+ * ```
+ */
+export interface RedisRevocationStore extends RevocationRegistry {
+  /** Whether `token` is revoked, answered synchronously from the near-cache. Throws while unavailable under `'closed'`. */
+  isRevoked(token: VerifiedToken): boolean;
+  /** Live entries in the near-cache. */
+  readonly size: number;
+  readonly state: RedisRevocationStoreState;
+  /** Resolves after the first full sync; rejects if the store is closed first. */
+  ready(): Promise<void>;
+  /** Stops syncing and closes the connections the store opened. */
+  close(): Promise<void>;
+}
