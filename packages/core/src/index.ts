@@ -67,3 +67,11 @@ export { createAlbVerifier } from './alb-verifier.js';
 export type { AlbVerifier, AlbVerifierOptions } from './alb-verifier.js';
 export * from './presets/index.js';
 export * from './step-up.js';
+export { createClientCredentialsSource, TokenEndpointError } from './client-credentials.js';
+export type {
+  ClientCredentialsOptions,
+  ClientCredentialsSource,
+  ClientCredentialsEvent,
+  ClientCredentialsEventListener,
+  TokenEndpointErrorCode,
+} from './client-credentials.js';

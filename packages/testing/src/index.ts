@@ -6,6 +6,7 @@ export type {
   OutageMode,
   OutageOptions,
   RotateKeysOptions,
+  TestClient,
   SignOptions,
   TestIssuer,
   TestIssuerOptions,

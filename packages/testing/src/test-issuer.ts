@@ -9,6 +9,7 @@ import type {
   TokenOptions,
 } from './types.js';
 import { assertTestAlgorithm, keyTypeOf } from './internal/algorithms.js';
+import { createClientRegistry } from './internal/client-registry.js';
 import { createKeyRing, generateIssuerKey } from './internal/key-ring.js';
 import type { IssuerKey, KeyRing } from './internal/key-ring.js';
 import { startJwksServer } from './internal/jwks-server.js';
@@ -16,12 +17,14 @@ import { mergeDeleting } from './internal/merge.js';
 import { resolveIssuerOptions } from './internal/options.js';
 import { parseOutage } from './internal/outage.js';
 import { signJws } from './internal/sign-jws.js';
+import { createTokenEndpoint } from './internal/token-endpoint.js';
 import { draftToken } from './internal/token-claims.js';
 import type { TokenContext, TokenType } from './internal/token-claims.js';
 
 /**
  * Starts a local token issuer on 127.0.0.1 (ephemeral port) that publishes its JWKS and an
- * OpenID discovery document, and mints Cognito- or OIDC-shaped tokens signed by its keys.
+ * OpenID discovery document, mints Cognito- or OIDC-shaped tokens signed by its keys, and grants
+ * client-credentials tokens to registered clients at its token endpoint.
  * Option mistakes reject with `TypeError`. Always `close()` it.
  *
  * @example
@@ -35,6 +38,13 @@ import type { TokenContext, TokenType } from './internal/token-claims.js';
  *   const jwks = createRemoteJWKSet(new URL(issuer.jwksUri));
  *   await jwtVerify(token, jwks, { issuer: issuer.issuer });
  *   await issuer.outage('error', { status: 503 }); // the IdP is down
+ *
+ *   issuer.registerClient({ clientId: 'worker', clientSecret: 's3cret', scopes: ['orders/read'] });
+ *   const response = await fetch(issuer.tokenEndpoint, {
+ *     method: 'POST',
+ *     headers: { authorization: `Basic ${btoa('worker:s3cret')}` },
+ *     body: new URLSearchParams({ grant_type: 'client_credentials' }),
+ *   });
  * } finally {
  *   await issuer.close();
  * }
@@ -42,12 +52,16 @@ import type { TokenContext, TokenType } from './internal/token-claims.js';
  */
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const resolved = resolveIssuerOptions(options);
+  const clients = createClientRegistry();
+  for (const client of resolved.clients) clients.register(client);
   const ring = createKeyRing(await generateIssuerKey(resolved.alg));
 
   // Cognito serves everything under `/<userPoolId>`, the last segment of its issuer URL.
   const basePath = resolved.userPoolId === undefined ? '' : `/${resolved.userPoolId}`;
   const jwksPath = `${basePath}/.well-known/jwks.json`;
   const discoveryPath = `${basePath}/.well-known/openid-configuration`;
+  // A Cognito domain serves /oauth2/token at its root, not under the pool.
+  const tokenPath = '/oauth2/token';
   // Known only once the ephemeral port is bound; nobody can request discovery before that.
   let origin = '';
   let issuer = '';
@@ -58,6 +72,13 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     discoveryPath,
     jwks: () => ring.jwks(),
     discovery: () => discoveryDocument(origin, issuer, jwksUri, ring),
+    tokenPath,
+    token: createTokenEndpoint({
+      kind: resolved.kind,
+      clients,
+      lifetimeSeconds: resolved.tokenLifetimeSeconds,
+      mint: (clientId, scopes) => mint('m2m', { clientId, scopes }),
+    }),
     cacheControl: resolved.jwksCacheControl,
   });
   origin = `http://127.0.0.1:${server.port}`;
@@ -78,6 +99,9 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     },
     get discoveryRequests() {
       return server.discoveryRequests;
+    },
+    get tokenRequests() {
+      return server.tokenRequests;
     },
   };
 
@@ -114,6 +138,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     issuer,
     jwksUri,
     discoveryUri: `${origin}${discoveryPath}`,
+    tokenEndpoint: `${origin}${tokenPath}`,
     userPoolId: resolved.userPoolId,
     clientId: resolved.clientId,
     audience: resolved.audience,
@@ -128,6 +153,7 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     accessToken: (tokenOptions) => mint('access', tokenOptions),
     idToken: (tokenOptions) => mint('id', tokenOptions),
     m2mToken: (tokenOptions) => mint('m2m', tokenOptions),
+    registerClient: (client) => clients.register(client),
     addKey,
     async rotateKeys(rotateOptions = {}) {
       const kid = await addKey({ alg: rotateOptions.alg ?? ring.current.alg });
@@ -180,7 +206,10 @@ function toTestKey(key: IssuerKey): TestKey {
   return { kid, alg, privateKey, publicKey, publicJwk };
 }
 
-/** OpenID Connect Discovery 1.0 §3 metadata; endpoints other than the JWKS are placeholders. */
+/**
+ * OpenID Connect Discovery 1.0 §3 metadata; endpoints other than the JWKS and the token endpoint
+ * (client_credentials only) are placeholders.
+ */
 function discoveryDocument(
   origin: string,
   issuer: string,

@@ -29,6 +29,26 @@ export interface TestIssuerOptions {
   tokenLifetimeSeconds?: number;
   /** `Cache-Control` of JWKS and discovery responses; `''` omits it. Default `'max-age=300'`. */
   jwksCacheControl?: string;
+  /** Confidential clients the token endpoint accepts from the start; see {@link TestIssuer.registerClient}. */
+  clients?: TestClient[];
+}
+
+/**
+ * A confidential client of the local token endpoint (client_credentials grant, RFC 6749 §4.4).
+ *
+ * @example
+ * ```ts
+ * issuer.registerClient({ clientId: 'orders-worker', clientSecret: 's3cret', scopes: ['orders/read'] });
+ * ```
+ */
+export interface TestClient {
+  clientId: string;
+  clientSecret: string;
+  /**
+   * Scopes the client may request. A request naming none is granted all of them, as Cognito
+   * does; one naming another is refused with `invalid_scope`. Default `[]`.
+   */
+  scopes?: string[];
 }
 
 /**
@@ -159,7 +179,7 @@ export interface TestKey {
 }
 
 /**
- * What {@link TestIssuer.outage} does to the JWKS and discovery endpoints.
+ * What {@link TestIssuer.outage} does to the JWKS, discovery and token endpoints.
  * - `refuse`: stop listening, so connections are refused.
  * - `error`: answer `status` (default 503).
  * - `slow`: wait `delayMs` (default 5000), then answer normally.
@@ -187,6 +207,13 @@ export interface OutageOptions {
   delayMs?: number;
   /** `error` only: HTTP status, 200–599. Default 503. */
   status?: number;
+  /** `error` only: a `Retry-After` header, in seconds (RFC 9110 §10.2.3). Default: none. */
+  retryAfter?: number;
+  /**
+   * Not for `refuse`: the outage answers only this many requests, then ends by itself, e.g. one
+   * 503 before a retry succeeds. Default: until {@link TestIssuer.recover}.
+   */
+  requests?: number;
 }
 
 /**
@@ -200,6 +227,8 @@ export interface OutageOptions {
 export interface TestIssuerStats {
   readonly jwksRequests: number;
   readonly discoveryRequests: number;
+  /** Requests to the token endpoint, whatever their outcome. */
+  readonly tokenRequests: number;
 }
 
 /**
@@ -220,6 +249,11 @@ export interface TestIssuer {
   readonly issuer: string;
   readonly jwksUri: string;
   readonly discoveryUri: string;
+  /**
+   * `${origin}/oauth2/token`, the RFC 6749 §3.2 token endpoint: at the root as on a Cognito
+   * domain, whatever the kind. It grants client_credentials to registered clients.
+   */
+  readonly tokenEndpoint: string;
   readonly userPoolId: string | undefined;
   readonly clientId: string;
   readonly audience: string;
@@ -236,6 +270,8 @@ export interface TestIssuer {
   idToken(options?: TokenOptions): Promise<string>;
   /** A client-credentials (machine-to-machine) access token. */
   m2mToken(options?: TokenOptions): Promise<string>;
+  /** Lets a client use the token endpoint; registering a known id again replaces it (rotation). */
+  registerClient(client: TestClient): void;
   /** Publishes a new key without making it current; returns its kid. */
   addKey(options?: AddKeyOptions): Promise<string>;
   /** Publishes a new key and makes it current; old keys stay published until removed. */

@@ -43,7 +43,7 @@ describe('outage()', () => {
     expect((await fetch(issuer.discoveryUri)).status).toBe(503);
     await issuer.outage('error', { status: 429 });
     expect((await fetch(issuer.jwksUri)).status).toBe(429);
-    expect(issuer.stats).toStrictEqual({ jwksRequests: 2, discoveryRequests: 1 });
+    expect(issuer.stats).toStrictEqual({ jwksRequests: 2, discoveryRequests: 1, tokenRequests: 0 });
 
     await issuer.recover();
     await expectHealthy();

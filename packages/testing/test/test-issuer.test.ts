@@ -54,7 +54,7 @@ describe('createTestIssuer() defaults', () => {
   it('counts requests live, query strings included, and resets', async () => {
     issuer.resetStats();
     const { stats } = issuer;
-    expect(stats).toStrictEqual({ jwksRequests: 0, discoveryRequests: 0 });
+    expect(stats).toStrictEqual({ jwksRequests: 0, discoveryRequests: 0, tokenRequests: 0 });
     await fetch(issuer.jwksUri);
     await fetch(`${issuer.jwksUri}?cache-bust=1`);
     await fetch(issuer.discoveryUri);

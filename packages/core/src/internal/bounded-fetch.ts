@@ -1,8 +1,8 @@
-/** What a bounded fetch returns: the status, headers, and the body of a 200 (else empty). */
+/** What a bounded fetch returns: the status, headers, and the body when it was read. */
 export interface FetchedText {
   readonly status: number;
   readonly headers: Headers;
-  /** The UTF-8 body of a 200 answer; empty for any other status (that body is not read). */
+  /** The UTF-8 body, or empty when `readBody` said not to read it. */
   readonly body: string;
 }
 
@@ -18,91 +18,144 @@ export interface BoundedFetchOptions {
   readonly fetch: typeof globalThis.fetch;
 }
 
+export interface BoundedRequest {
+  readonly method?: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  /** Which statuses' bodies to read; others are cancelled unread. Default: 200 only. */
+  readonly readBody?: (status: number) => boolean;
+}
+
+/** Why a bounded fetch failed; the message is safe to log (no URL secrets, no body). */
+export class BoundedFetchError extends Error {
+  constructor(
+    readonly reason: 'timeout' | 'network' | 'too-large' | 'unreadable',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BoundedFetchError';
+  }
+}
+
 /**
- * GETs a small document with one deadline covering headers and body, a size cap checked
- * while the body streams in, and no redirects (a key location must not move: following a
- * redirect would let it point anywhere). A hostile or broken endpoint can neither stall nor
- * bloat us. A non-200 status resolves, so callers can tell "not found" from an outage;
- * network failures reject with a plain `Error` whose message is safe to log.
+ * Sends one request with a deadline covering headers and body, a size cap checked while the
+ * body streams in, and no redirects (a key location must not move, and a token request must
+ * not replay credentials elsewhere). A hostile or broken endpoint can neither stall nor bloat
+ * us. Any status resolves, so callers can tell "not found" from an outage.
  */
-export async function fetchText(
+export async function boundedFetch(
   url: string,
+  request: BoundedRequest,
   options: BoundedFetchOptions,
-  accept = 'application/json',
 ): Promise<FetchedText> {
   // An explicit timer rather than AbortSignal.timeout(): its deadline holds even under GC
   // pressure, and it is cleared as soon as the body is in.
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   try {
-    return await fetchWithin(url, options, accept, controller.signal);
+    return await fetchWithin(url, request, options, controller.signal);
   } finally {
     clearTimeout(timer);
   }
 }
 
-/** `fetchText` for JSON documents (JWKS, discovery): anything but a 200 with JSON rejects. */
+/** A GET of a small text document (a PEM): the body of a 200 only. */
+export function fetchText(
+  url: string,
+  options: BoundedFetchOptions,
+  accept: string,
+): Promise<FetchedText> {
+  return boundedFetch(url, { headers: { accept } }, options);
+}
+
+/** A GET of a JSON document (JWKS, discovery): anything but a 200 with JSON rejects. */
 export async function fetchJson(url: string, options: BoundedFetchOptions): Promise<FetchedJson> {
-  const { status, headers, body } = await fetchText(url, options);
-  if (status !== 200) throw new Error(`HTTP ${status}`);
+  const { status, headers, body } = await boundedFetch(
+    url,
+    { headers: { accept: 'application/json' } },
+    options,
+  );
+  if (status !== 200) throw new BoundedFetchError('unreadable', `HTTP ${status}`);
   try {
     return { body: JSON.parse(body), cacheControl: headers.get('cache-control') };
   } catch (cause) {
-    throw new Error('body is not JSON', { cause });
+    throw new BoundedFetchError('unreadable', 'body is not JSON', { cause });
   }
 }
 
 async function fetchWithin(
   url: string,
+  request: BoundedRequest,
   options: BoundedFetchOptions,
-  accept: string,
   signal: AbortSignal,
 ): Promise<FetchedText> {
+  // Node 20's fetch (undici) sometimes leaves a pending read unsettled when the signal aborts
+  // after the headers are in, so every wait is raced against the deadline itself.
+  const deadline = new Promise<never>((_resolve, reject) => {
+    signal.addEventListener('abort', () => reject(timedOut(options.timeoutMs)), { once: true });
+  });
+  deadline.catch(() => undefined); // no unhandled rejection once nothing waits on it
   let response: Response;
   try {
-    response = await options.fetch(url, { signal, redirect: 'error', headers: { accept } });
-  } catch (cause) {
-    throw new Error(signal.aborted ? `timed out after ${options.timeoutMs} ms` : 'request failed', {
-      cause,
+    const sent = options.fetch(url, {
+      method: request.method ?? 'GET',
+      signal,
+      redirect: 'error',
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
     });
+    // Should the deadline win, a late response must still release its connection.
+    sent.then(
+      (late) => {
+        if (signal.aborted) late.body?.cancel().catch(() => undefined);
+      },
+      () => undefined,
+    );
+    response = await Promise.race([sent, deadline]);
+  } catch (cause) {
+    throw signal.aborted
+      ? timedOut(options.timeoutMs, cause)
+      : new BoundedFetchError('network', 'request failed', { cause });
   }
-  if (response.status !== 200) {
-    await response.body?.cancel().catch(() => undefined);
-    return { status: response.status, headers: response.headers, body: '' };
+  const { status, headers } = response;
+  if (!(request.readBody ?? isOk)(status)) {
+    response.body?.cancel().catch(() => undefined);
+    return { status, headers, body: '' };
   }
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > options.maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new Error(`body larger than ${options.maxBytes} bytes`);
+  if (Number(headers.get('content-length')) > options.maxBytes) {
+    response.body?.cancel().catch(() => undefined);
+    throw tooLarge(options.maxBytes);
   }
-  const body = await readCapped(response, options.maxBytes, signal, options.timeoutMs);
-  return { status: 200, headers: response.headers, body };
-}
-
-async function readCapped(
-  response: Response,
-  maxBytes: number,
-  signal: AbortSignal,
-  timeoutMs: number,
-): Promise<string> {
   const reader = response.body?.getReader();
-  if (reader === undefined) return '';
+  if (reader === undefined) return { status, headers, body: '' };
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await Promise.race([reader.read(), deadline]);
       if (done) break;
       size += value.byteLength;
-      if (size > maxBytes) throw new Error(`body larger than ${maxBytes} bytes`);
+      if (size > options.maxBytes) throw tooLarge(options.maxBytes);
       chunks.push(value);
     }
   } catch (cause) {
-    await reader.cancel().catch(() => undefined);
-    if (signal.aborted) throw new Error(`timed out after ${timeoutMs} ms`, { cause });
-    throw cause instanceof Error && cause.message.startsWith('body larger')
-      ? cause
-      : new Error('body could not be read', { cause });
+    // Not awaited: cancelling the same stuck stream could hang as well.
+    reader.cancel().catch(() => undefined);
+    if (cause instanceof BoundedFetchError) throw cause;
+    throw signal.aborted
+      ? timedOut(options.timeoutMs, cause)
+      : new BoundedFetchError('unreadable', 'body could not be read', { cause });
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return { status, headers, body: Buffer.concat(chunks, size).toString('utf8') };
+}
+
+const isOk = (status: number): boolean => status === 200;
+
+function timedOut(timeoutMs: number, cause?: unknown): BoundedFetchError {
+  return new BoundedFetchError('timeout', `timed out after ${timeoutMs} ms`, { cause });
+}
+
+function tooLarge(maxBytes: number): BoundedFetchError {
+  return new BoundedFetchError('too-large', `body larger than ${maxBytes} bytes`);
 }

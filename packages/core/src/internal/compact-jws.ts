@@ -12,6 +12,11 @@ export interface DecodedJws {
 
 const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
 
+// RFC 7519 §7.2 / RFC 8259 §8.1: JSON text is UTF-8. `fatal` refuses malformed bytes instead
+// of replacing them (two byte strings must never read as the same claims); `ignoreBOM` keeps a
+// byte order mark in the text, so JSON.parse refuses it rather than it being skipped.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * Splits and decodes a compact JWS strictly: exactly three non-empty segments of unpadded
  * base64url, header and payload each a JSON object.
@@ -71,7 +76,7 @@ function hasStrayBits(segment: string): boolean {
 function parseJsonObject(bytes: Buffer, part: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(UTF8.decode(bytes));
   } catch (cause) {
     throw malformed(`Token ${part} is not JSON`, cause);
   }

@@ -1,5 +1,5 @@
 import type { TestAlgorithm } from '../test-algorithm.js';
-import type { TestIssuerOptions } from '../types.js';
+import type { TestClient, TestIssuerOptions } from '../types.js';
 import { assertTestAlgorithm } from './algorithms.js';
 
 export interface ResolvedIssuerOptions {
@@ -11,6 +11,8 @@ export interface ResolvedIssuerOptions {
   readonly issuer: string | undefined;
   readonly tokenLifetimeSeconds: number;
   readonly jwksCacheControl: string;
+  /** Checked one by one when registered. */
+  readonly clients: readonly TestClient[];
 }
 
 // `<region>_<id>` as Cognito names pools (cognito-local uses `local_<id>`); it becomes a URL
@@ -52,6 +54,9 @@ export function resolveIssuerOptions(options: TestIssuerOptions): ResolvedIssuer
     throw new TypeError('jwksCacheControl must be a single-line string');
   }
 
+  const clients = options.clients ?? [];
+  if (!Array.isArray(clients)) throw new TypeError('clients must be an array');
+
   return {
     kind,
     alg,
@@ -61,6 +66,7 @@ export function resolveIssuerOptions(options: TestIssuerOptions): ResolvedIssuer
     issuer,
     tokenLifetimeSeconds,
     jwksCacheControl,
+    clients,
   };
 }
 

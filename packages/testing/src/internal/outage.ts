@@ -12,6 +12,9 @@ export interface AnsweredOutage {
   readonly mode: Exclude<OutageMode, 'refuse'>;
   readonly status: number;
   readonly delayMs: number;
+  readonly retryAfter: number | undefined;
+  /** How many requests the outage answers before it ends by itself; `undefined`: no limit. */
+  readonly requests: number | undefined;
 }
 
 export type Outage = AnsweredOutage | { readonly mode: 'refuse' };
@@ -23,15 +26,25 @@ export function parseOutage(mode: unknown, options: OutageOptions = {}): Outage 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('outage options must be an object');
   }
-  const { status = DEFAULT_STATUS, delayMs = DEFAULT_DELAY_MS } = options;
+  const { status = DEFAULT_STATUS, delayMs = DEFAULT_DELAY_MS, retryAfter, requests } = options;
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new TypeError('status must be an integer HTTP status from 200 to 599');
   }
   if (!Number.isFinite(delayMs) || delayMs < 0) {
     throw new TypeError('delayMs must be a non-negative number');
   }
-  if (mode === 'refuse') return { mode };
-  return { mode: mode as AnsweredOutage['mode'], status, delayMs };
+  if (retryAfter !== undefined && (!Number.isSafeInteger(retryAfter) || retryAfter < 0)) {
+    throw new TypeError('retryAfter must be a non-negative integer number of seconds');
+  }
+  if (requests !== undefined && (!Number.isSafeInteger(requests) || requests <= 0)) {
+    throw new TypeError('requests must be a positive integer');
+  }
+  if (mode === 'refuse') {
+    // A refused connection never reaches the server, so there is nothing to count.
+    if (requests !== undefined) throw new TypeError("requests does not apply to 'refuse'");
+    return { mode };
+  }
+  return { mode: mode as AnsweredOutage['mode'], status, delayMs, retryAfter, requests };
 }
 
 /** What a responder needs from the server: the healthy answer and a place to park timers. */
@@ -52,7 +65,10 @@ export function respondDuringOutage(
 ): void {
   switch (outage.mode) {
     case 'error': {
-      res.writeHead(outage.status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.writeHead(outage.status, {
+        'content-type': 'text/plain; charset=utf-8',
+        ...(outage.retryAfter === undefined ? {} : { 'retry-after': String(outage.retryAfter) }),
+      });
       res.end(`tokengate test issuer: simulated outage (${outage.status})\n`);
       return;
     }

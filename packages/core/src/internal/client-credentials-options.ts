@@ -1,0 +1,120 @@
+import type {
+  ClientCredentialsEventListener,
+  ClientCredentialsOptions,
+} from '../client-credentials.js';
+import {
+  nonEmptyString,
+  nonNegativeNumber,
+  optionalFunction,
+  positiveInteger,
+  secureUrl,
+  stringList,
+} from './options.js';
+import { tokenRequestParts } from './token-request.js';
+import type { TokenRequestConfig } from './token-request.js';
+
+export interface ResolvedClientCredentialsOptions {
+  readonly config: TokenRequestConfig;
+  readonly clientId: string;
+  readonly fetchImpl: typeof globalThis.fetch;
+  readonly onEvent: ClientCredentialsEventListener | undefined;
+  readonly refreshSkewSeconds: number;
+}
+
+// A token response is a few KB even for large JWTs; anything bigger is broken or hostile.
+const MAX_RESPONSE_BYTES = 64 * 1024;
+// RFC 6749 §3.3 scope-token.
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+// RFC 6749 Appendix A.1, A.2: client_id and client_secret are VSCHARs. Catches the classic
+// trailing newline of a secret read from a file before the server turns it into invalid_client.
+const VSCHARS = /^[\x20-\x7E]+$/;
+
+/** Validates {@link ClientCredentialsOptions} once; mistakes throw `TypeError`, never echoing the secret. */
+export function resolveClientCredentialsOptions(
+  options: ClientCredentialsOptions,
+): ResolvedClientCredentialsOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object');
+  }
+  const allowInsecureHttp = options.allowInsecureHttp === true;
+  const tokenEndpoint = endpointUrl(options.tokenEndpoint, allowInsecureHttp);
+  const clientId = nonEmptyString(options.clientId, 'clientId');
+  if (!VSCHARS.test(clientId)) {
+    throw new TypeError('clientId must be printable ASCII (RFC 6749 Appendix A.1)');
+  }
+  // Checked here rather than with nonEmptyString, which would echo the value.
+  const clientSecret = options.clientSecret;
+  if (typeof clientSecret !== 'string' || !VSCHARS.test(clientSecret)) {
+    throw new TypeError(
+      'clientSecret must be a non-empty string of printable ASCII, without line breaks (RFC 6749 Appendix A.2)',
+    );
+  }
+  const scopes = options.scopes === undefined ? [] : stringList(options.scopes, 'scopes');
+  if (!scopes.every((scope) => SCOPE_TOKEN.test(scope))) {
+    throw new TypeError('scopes must be RFC 6749 §3.3 scope tokens (no spaces or quotes)');
+  }
+  const authMethod = options.authMethod ?? 'client_secret_basic';
+  if (authMethod !== 'client_secret_basic' && authMethod !== 'client_secret_post') {
+    throw new TypeError("authMethod must be 'client_secret_basic' or 'client_secret_post'");
+  }
+  const retries = nonNegativeNumber(options.retries, 'retries', 2);
+  if (!Number.isSafeInteger(retries)) throw new TypeError('retries must be an integer');
+  const fetchImpl = optionalFunction(options.fetch, 'fetch') ?? globalThis.fetch;
+
+  return {
+    clientId,
+    fetchImpl,
+    onEvent: optionalFunction(options.onEvent, 'onEvent'),
+    refreshSkewSeconds: nonNegativeNumber(options.refreshSkewSeconds, 'refreshSkewSeconds', 60),
+    config: {
+      tokenEndpoint,
+      ...tokenRequestParts({
+        clientId,
+        clientSecret,
+        authMethod,
+        scopes,
+        audience: optionalString(options.audience, 'audience'),
+        resource: resourceUri(options.resource),
+      }),
+      secret: clientSecret,
+      timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', 5000),
+      maxBytes: MAX_RESPONSE_BYTES,
+      fetch: fetchImpl,
+      retries,
+      retryDelayMs: nonNegativeNumber(options.retryDelayMs, 'retryDelayMs', 200),
+      maxRetryDelayMs: nonNegativeNumber(options.maxRetryDelayMs, 'maxRetryDelayMs', 10_000),
+    },
+  };
+}
+
+function endpointUrl(value: unknown, allowInsecureHttp: boolean): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    // secureUrl reports it
+  }
+  // Refused without echoing the value: credentials belong in clientId/clientSecret.
+  if (url !== undefined && (url.username !== '' || url.password !== '')) {
+    throw new TypeError('tokenEndpoint must not contain credentials');
+  }
+  const text = secureUrl(value, 'tokenEndpoint', allowInsecureHttp);
+  if (url !== undefined && url.hash !== '') {
+    throw new TypeError('tokenEndpoint must not have a fragment (RFC 6749 §3.2)');
+  }
+  return text;
+}
+
+function optionalString(value: unknown, name: string): string | undefined {
+  return value === undefined ? undefined : nonEmptyString(value, name);
+}
+
+/** RFC 8707 §2: an absolute URI without a fragment. */
+function resourceUri(value: unknown): string | undefined {
+  const text = optionalString(value, 'resource');
+  if (text === undefined) return undefined;
+  if (!URL.canParse(text) || new URL(text).hash !== '') {
+    throw new TypeError('resource must be an absolute URI without a fragment (RFC 8707 §2)');
+  }
+  return text;
+}
