@@ -51,18 +51,6 @@ export async function loadConfig(env = process.env) {
             issuerOverride: env.ISSUER,
             clientId: audience,
             tokenUse,
-            algorithms: [
-              'RS256',
-              'RS384',
-              'RS512',
-              'PS256',
-              'PS384',
-              'PS512',
-              'ES256',
-              'ES384',
-              'ES512',
-              'EdDSA',
-            ],
             allowInsecureHttp,
             ...jwksUri,
           });

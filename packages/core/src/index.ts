@@ -55,7 +55,13 @@ export { matchIssuer } from './issuer-resolver.js';
 export type { IssuerResolver } from './issuer-resolver.js';
 export { createMemoryRevocationStore } from './memory-revocation-store.js';
 export type { MemoryRevocationStoreOptions } from './memory-revocation-store.js';
-export { revocationKeys, revocationCutOff, tokenIdsOf, issuedAtOf } from './revocation-keys.js';
+export {
+  revocationKeys,
+  revocationCutOff,
+  tokenIdsOf,
+  issuedAtOf,
+  isRevokedBy,
+} from './revocation-keys.js';
 export type {
   RevocationStore,
   RevocationRegistry,

@@ -6,7 +6,7 @@ import type {
   SubjectRevocation,
   TokenRevocation,
 } from './revocation.js';
-import { issuedAtOf, revocationCutOff, revocationKeys, tokenIdsOf } from './revocation-keys.js';
+import { isRevokedBy, revocationCutOff, revocationKeys } from './revocation-keys.js';
 import type { VerifiedToken } from './types.js';
 
 export interface MemoryRevocationStoreOptions {
@@ -46,31 +46,12 @@ export function createMemoryRevocationStore(
     entries.set(key, Math.max(value, entries.get(key) ?? value), { ttl: Math.max(ttl, remaining) });
   }
 
-  function revokedSince(key: string, issuedAt: number | undefined): boolean {
-    const before = entries.get(key);
-    // A token issued at or before the cut-off is revoked; one that cannot be placed in time is too.
-    return before !== undefined && (issuedAt === undefined || issuedAt <= before);
-  }
-
   return {
     get size() {
       return entries.size;
     },
     isRevoked(token: VerifiedToken): boolean {
-      const issuer = token.issuer;
-      for (const id of tokenIdsOf(token))
-        if (entries.has(revocationKeys.token(issuer, id))) return true;
-      const issuedAt = issuedAtOf(token);
-      if (
-        token.subject !== undefined &&
-        revokedSince(revocationKeys.subject(issuer, token.subject), issuedAt)
-      ) {
-        return true;
-      }
-      return (
-        token.clientId !== undefined &&
-        revokedSince(revocationKeys.client(issuer, token.clientId), issuedAt)
-      );
+      return isRevokedBy(token, (key) => entries.get(key));
     },
     async revokeToken(entry: TokenRevocation) {
       add(revocationKeys.token(entry.issuer, entry.tokenId), 0, entry.expiresAt);

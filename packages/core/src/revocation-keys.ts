@@ -44,3 +44,27 @@ export function revocationCutOff(entry: SubjectRevocation | ClientRevocation): {
   const before = entry.before ?? Math.floor(Date.now() / 1000);
   return { before, until: before + (entry.maxTokenLifetimeSeconds ?? DAY_SECONDS) };
 }
+
+/**
+ * Whether entries cover `token`: its `jti`/`origin_jti`, or an "issued before" cut-off for its
+ * subject or client that its `iat` (else `auth_time`) does not pass. `lookup` returns an
+ * entry's value (the cut-off in seconds; anything for a token entry) or `undefined`. Every
+ * store decides with this one function, so they can never disagree.
+ */
+export function isRevokedBy(
+  token: VerifiedToken,
+  lookup: (key: string) => number | undefined,
+): boolean {
+  const issuer = token.issuer;
+  for (const id of tokenIdsOf(token))
+    if (lookup(revocationKeys.token(issuer, id)) !== undefined) return true;
+  const issuedAt = issuedAtOf(token);
+  // A token issued at or before the cut-off is revoked; one that cannot be placed in time is too.
+  const covers = (before: number | undefined): boolean =>
+    before !== undefined && (issuedAt === undefined || issuedAt <= before);
+  return (
+    (token.subject !== undefined &&
+      covers(lookup(revocationKeys.subject(issuer, token.subject)))) ||
+    (token.clientId !== undefined && covers(lookup(revocationKeys.client(issuer, token.clientId))))
+  );
+}

@@ -1,4 +1,4 @@
-import { issuedAtOf, revocationKeys, tokenIdsOf, type VerifiedToken } from '@tokengate/core';
+import { isRevokedBy, type VerifiedToken } from '@tokengate/core';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -32,12 +32,6 @@ export function createNearCache(maxEntries: number): NearCache {
     return cache.size < maxEntries;
   }
 
-  function revokedSince(key: string, issuedAt: number | undefined): boolean {
-    const before = cache.get(key);
-    // Same rule as the memory store: issued at or before the cut-off, or not placeable in time.
-    return before !== undefined && (issuedAt === undefined || issuedAt <= before);
-  }
-
   return {
     get size() {
       return cache.size;
@@ -56,20 +50,7 @@ export function createNearCache(maxEntries: number): NearCache {
       return true;
     },
     isRevoked(token) {
-      const issuer = token.issuer;
-      for (const id of tokenIdsOf(token))
-        if (cache.has(revocationKeys.token(issuer, id))) return true;
-      const issuedAt = issuedAtOf(token);
-      if (
-        token.subject !== undefined &&
-        revokedSince(revocationKeys.subject(issuer, token.subject), issuedAt)
-      ) {
-        return true;
-      }
-      return (
-        token.clientId !== undefined &&
-        revokedSince(revocationKeys.client(issuer, token.clientId), issuedAt)
-      );
+      return isRevokedBy(token, (key) => cache.get(key));
     },
     *entries() {
       for (const [key, value] of cache.entries()) {
