@@ -131,6 +131,10 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     } catch (error) {
       entry.lastError = error instanceof Error ? error : new Error(String(error));
       emit({ ok: false, startedAt, error: entry.lastError.message });
+    } finally {
+      // The cooldown runs from the end of an attempt: a fetch that used its whole deadline
+      // must not be followed at once by another, or one request could wait for two.
+      entry.lastAttemptAt = Date.now();
     }
 
     function emit(outcome: {
@@ -189,10 +193,26 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       if (key !== undefined) return key;
       // Unknown kid: the IdP may have rotated. Refetch, at most once per cooldown.
       if (coolingDown && entry.inflight === undefined) return pick(entry, entry.keys, kid, alg);
-    } else if (coolingDown && entry.inflight === undefined && entry.lastError !== undefined) {
-      // Expired and the last attempt failed moments ago: do not hammer the IdP.
-      return settle(entry, kid, alg);
+    } else if (entry.lastError !== undefined) {
+      // Expired during an outage. Within the stale window, answer from the cached keys at once
+      // (stale-if-error, RFC 5861 §4) and retry in the background, at most once per cooldown,
+      // so no request waits on a failing IdP. Past it, 503 until a retry succeeds.
+      const stale =
+        entry.keys !== undefined && now < entry.staleUntil
+          ? selectKey(entry.keys, kid, alg)
+          : undefined;
+      if (coolingDown || entry.inflight !== undefined) {
+        return (
+          stale ?? entry.inflight?.then(() => settle(entry, kid, alg)) ?? settle(entry, kid, alg)
+        );
+      }
+      // A key we do not hold must be fetched anyway: that request waits for the attempt.
+      if (stale === undefined) return fetchOnce(entry).then(() => settle(entry, kid, alg));
+      void fetchOnce(entry);
+      return stale;
     }
+    // Expired after a healthy fetch: refresh before answering, so a key the IdP removed stops
+    // working now rather than one request later.
     return fetchOnce(entry).then(() => settle(entry, kid, alg));
   }
 

@@ -94,7 +94,6 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const jwks = isJwksCache(options.jwks)
     ? options.jwks
     : createJwksCache(onEvent === undefined ? { ...options.jwks } : { ...options.jwks, onEvent });
-  const discoveryTimeoutMs = isJwksCache(options.jwks) ? undefined : options.jwks?.timeoutMs;
   const cache =
     options.cache === false
       ? undefined
@@ -110,9 +109,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (revocation !== undefined && typeof revocation?.isRevoked !== 'function') {
     throw new TypeError('revocation must be a store with isRevoked()');
   }
+  // Discovery follows the JWKS cache's deadline and cooldown when they are given as options.
+  const jwksOptions = isJwksCache(options.jwks) ? undefined : options.jwks;
   const routeEnvironment = {
-    fetch: (isJwksCache(options.jwks) ? undefined : options.jwks?.fetch) ?? globalThis.fetch,
-    timeoutMs: discoveryTimeoutMs ?? 3000,
+    fetch: jwksOptions?.fetch ?? globalThis.fetch,
+    timeoutMs: jwksOptions?.timeoutMs ?? 3000,
+    cooldownMs: jwksOptions?.cooldownMs ?? 5000,
     onEvent,
   };
   const routes = buildRoutes(options, routeEnvironment);

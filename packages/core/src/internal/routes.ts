@@ -17,11 +17,12 @@ export interface Route {
 export interface RouteEnvironment {
   readonly fetch: typeof globalThis.fetch;
   readonly timeoutMs: number;
+  /** Least time between two discovery attempts after a failure. */
+  readonly cooldownMs: number;
   readonly onEvent: VerifierEventListener | undefined;
 }
 
 const DISCOVERY_MAX_BYTES = 256 * 1024;
-const DISCOVERY_COOLDOWN_MS = 5000;
 
 /** Builds the `iss` → route map, validating every issuer and applying verifier-wide defaults. */
 export function buildRoutes(
@@ -68,7 +69,7 @@ export function routesOf(
         ? createJwksUriResolver({
             issuer,
             allowInsecureHttp,
-            cooldownMs: DISCOVERY_COOLDOWN_MS,
+            cooldownMs: env.cooldownMs,
             timeoutMs: env.timeoutMs,
             maxBytes: DISCOVERY_MAX_BYTES,
             fetch: env.fetch,
