@@ -477,7 +477,7 @@ const jsonShapeScenarios: AdversarialScenario[] = [
   },
   {
     name: 'an invalid UTF-8 byte inside iss',
-    // Decoded as U+FFFD, so the issuer no longer matches anything configured.
+    // RFC 8259 §8.1: JSON text is UTF-8; malformed bytes are refused, never read as U+FFFD.
     request: (c) => {
       const text = JSON.stringify(accessClaims(c.pool));
       const at = text.indexOf(c.pool.issuer) + 4;
@@ -488,7 +488,7 @@ const jsonShapeScenarios: AdversarialScenario[] = [
       ]);
       return me(signedParts(c, poolHeader(c), bytes));
     },
-    expected: invalidToken(D.issuer),
+    expected: invalidToken(D.payloadJson),
   },
 ];
 

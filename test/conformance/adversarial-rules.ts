@@ -5,9 +5,11 @@ import { compact, rsaSigner } from './attack-tokens.js';
 import {
   accessClaims,
   bearer,
+  D,
   denied,
   get,
   insufficientScope,
+  invalidToken,
   jsonWith,
   ok,
   userToken,
@@ -86,6 +88,7 @@ const groupScenarios: AdversarialScenario[] = [
   },
   {
     name: 'overlong UTF-8 "a" (0xC1 0xA1) in "admin"',
+    // Overlong encodings are malformed UTF-8 (RFC 3629 §3): the payload is refused outright.
     request: (c) => {
       const head = Buffer.from(JSON.stringify({ ...accessClaims(c.pool), [GROUPS]: ['@@'] }));
       const at = head.indexOf('@@');
@@ -97,7 +100,7 @@ const groupScenarios: AdversarialScenario[] = [
       ]);
       return get('/admin', bearer(rawPayload(c, bytes, [])));
     },
-    expected: denied,
+    expected: invalidToken(D.payloadJson),
   },
   {
     name: 'cognito:groups [1, "admin"]: the string member still counts',
