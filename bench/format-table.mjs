@@ -1,6 +1,7 @@
+import { markdownTable } from './markdown-table.mjs';
+
 /**
- * A Markdown table of tinybench results, so the output pastes straight into docs/benchmarks.md.
- * The first row is the baseline of the ratio column.
+ * A Markdown table of tinybench results. The first row is the baseline of the ratio column.
  *
  * @param {{ name: string, meanMs: number, p99Ms: number }[]} rows
  * @returns {string}
@@ -16,11 +17,5 @@ export function formatTable(rows) {
     (row.p99Ms * 1000).toFixed(1),
     `${(row.meanMs / baseline.meanMs).toFixed(2)}×`,
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...body.map((cells) => cells[column].length)),
-  );
-  const line = (cells) =>
-    `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join(' | ')} |`;
-  const rule = `|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`;
-  return [line(header), rule, ...body.map(line)].join('\n');
+  return markdownTable(header, body);
 }
