@@ -142,8 +142,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     // RFC 8725 §3.11-style resource bound: refuse oversized input before decoding anything.
     if (token.length > maxTokenBytes) throw invalid('TOKEN_TOO_LARGE', 'Token is too large');
-    if (cache !== undefined) {
-      const hit = cache.get(token, Date.now());
+    const digest = cache?.digest(token);
+    if (cache !== undefined && digest !== undefined) {
+      const hit = cache.get(digest, Date.now());
       if (hit !== undefined && (await stillPublished(hit)))
         return revocation === undefined ? hit.result : checkRevocation(revocation, hit.result);
     }
@@ -199,7 +200,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
       groups: identity.groups,
       expiresAt: claims.exp,
     };
-    cache?.set(token, { result, jwksUri, key, ...validityWindow(claims, policy) });
+    if (cache !== undefined && digest !== undefined) {
+      cache.admit(digest, { result, jwksUri, key, ...validityWindow(claims, policy) });
+    }
     return revocation === undefined ? result : checkRevocation(revocation, result);
   }
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   IdpUnavailableError,
@@ -160,5 +162,35 @@ describe('when the IdP fails (stale-if-error)', () => {
       verifierWith({ cooldownMs: 7000 }).verify(await idp.accessToken()),
     );
     expect(error.headers).toEqual({ 'Retry-After': '7' });
+  });
+});
+
+describe('a dropped connection', () => {
+  it('is retried once within the deadline, so a stale keep-alive socket costs no outage', async () => {
+    let requests = 0;
+    const flaky = createServer((req, res) => {
+      requests += 1;
+      // The first connection is torn down mid-request, as a server does to an idle socket.
+      if (requests === 1) return void req.socket.destroy();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(idp.jwks()));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = flaky.address() as AddressInfo;
+      const verifier = createVerifier({
+        issuers: [
+          oidcIssuer({
+            issuer: idp.issuer,
+            jwksUri: `http://127.0.0.1:${address.port}/jwks`,
+            audience: idp.audience,
+          }),
+        ],
+      });
+      await expect(verifier.verify(await idp.accessToken())).resolves.toBeDefined();
+      expect(requests).toBe(2);
+    } finally {
+      flaky.closeAllConnections();
+      flaky.close();
+    }
   });
 });

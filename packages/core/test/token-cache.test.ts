@@ -23,21 +23,31 @@ function verifierWith(
   });
 }
 
+/** Verifies a token twice: from its second verification on, it is in the cache. */
+async function admitted(verifier: { verify(token: string): Promise<unknown> }, token: string) {
+  await verifier.verify(token);
+  return verifier.verify(token);
+}
+
 describe('the verified-token cache', () => {
-  it('answers a token seen before with the same result, and can be turned off', async () => {
+  it('answers a token seen twice with the same result, and can be turned off', async () => {
     const token = await idp.accessToken();
     const cached = verifierWith();
-    expect(await cached.verify(token)).toBe(await cached.verify(token));
+    const first = await cached.verify(token);
+    const second = await cached.verify(token);
+    // The first sighting only remembers the digest; the second is admitted.
+    expect(second).not.toBe(first);
+    expect(await cached.verify(token)).toBe(second);
     const uncached = verifierWith({ cache: false });
-    const first = await uncached.verify(token);
-    expect(await uncached.verify(token)).not.toBe(first);
-    expect(await uncached.verify(token)).toEqual(first);
+    const plain = await uncached.verify(token);
+    expect(await uncached.verify(token)).not.toBe(plain);
+    expect(await uncached.verify(await idp.accessToken())).not.toBe(await uncached.verify(token));
   });
 
   it('still checks exp against now on a hit', async () => {
     const verifier = verifierWith({}, { clockToleranceSeconds: 0 });
     const token = await idp.accessToken({ claims: { exp: nowSeconds() + 1 } });
-    await verifier.verify(token);
+    await admitted(verifier, token);
     await sleep(1100 + (Date.now() % 1000));
     expect((await rejectionOf(verifier.verify(token))).code).toBe('TOKEN_EXPIRED');
   });
@@ -45,7 +55,7 @@ describe('the verified-token cache', () => {
   it('still checks the maximum token age on a hit', async () => {
     const verifier = verifierWith({}, { clockToleranceSeconds: 0, maxTokenAgeSeconds: 2 });
     const token = await idp.accessToken({ claims: { iat: nowSeconds() - 1 } });
-    await verifier.verify(token);
+    await admitted(verifier, token);
     await sleep(2100);
     expect((await rejectionOf(verifier.verify(token))).code).toBe('TOKEN_TOO_OLD');
   });
@@ -67,7 +77,7 @@ describe('the verified-token cache', () => {
     const verifier = verifierWith({ jwks: { minTtlMs: 200, maxTtlMs: 200 } });
     const oldKid = idp.currentKid;
     const token = await idp.accessToken();
-    await verifier.verify(token);
+    await admitted(verifier, token);
     await idp.rotateKeys();
     idp.removeKey(oldKid);
     // Within the key set's freshness the cached verdict stands …
@@ -80,7 +90,7 @@ describe('the verified-token cache', () => {
   it('keeps serving cached tokens across a refresh that keeps their key', async () => {
     const verifier = verifierWith({ jwks: { minTtlMs: 100, maxTtlMs: 100 } });
     const token = await idp.accessToken();
-    const first = await verifier.verify(token);
+    const first = await admitted(verifier, token);
     await sleep(150);
     expect(await verifier.verify(token)).toBe(first);
     expect(idp.stats.jwksRequests).toBe(2);
@@ -89,15 +99,15 @@ describe('the verified-token cache', () => {
   it('is bounded: the least recently used verdict is evicted', async () => {
     const verifier = verifierWith({ cache: { maxEntries: 1 } });
     const [a, b] = await Promise.all([idp.accessToken(), idp.accessToken()]);
-    const first = await verifier.verify(a);
-    await verifier.verify(b);
+    const first = await admitted(verifier, a);
+    await admitted(verifier, b);
     expect(await verifier.verify(a)).not.toBe(first);
   });
 
   it('honours maxTtlMs', async () => {
     const verifier = verifierWith({ cache: { maxTtlMs: 100 } });
     const token = await idp.accessToken();
-    const first = await verifier.verify(token);
+    const first = await admitted(verifier, token);
     expect(await verifier.verify(token)).toBe(first);
     await sleep(150);
     expect(await verifier.verify(token)).not.toBe(first);

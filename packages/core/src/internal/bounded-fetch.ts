@@ -55,6 +55,16 @@ export async function boundedFetch(
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   try {
     return await fetchWithin(url, request, options, controller.signal);
+  } catch (error) {
+    // A pooled keep-alive socket the server already closed fails at once (ECONNRESET); a GET
+    // is safe to send again, once, within the same deadline.
+    const retriable =
+      error instanceof BoundedFetchError &&
+      error.reason === 'network' &&
+      (request.method ?? 'GET') === 'GET' &&
+      !controller.signal.aborted;
+    if (!retriable) throw error;
+    return await fetchWithin(url, request, options, controller.signal);
   } finally {
     clearTimeout(timer);
   }

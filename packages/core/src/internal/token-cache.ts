@@ -16,10 +16,12 @@ export interface CachedVerdict {
 }
 
 export interface TokenCache {
+  /** The key of a token in the cache: its SHA-256, computed once per request. */
+  digest(token: string): string;
   /** The cached verdict, if the token verified before and its time window still holds now. */
-  get(token: string, nowMs: number): CachedVerdict | undefined;
-  delete(token: string): void;
-  set(token: string, verdict: CachedVerdict): void;
+  get(digest: string, nowMs: number): CachedVerdict | undefined;
+  /** Offers a fresh verdict; it is kept from the token's second verification on. */
+  admit(digest: string, verdict: CachedVerdict): void;
 }
 
 // crypto.hash() (Node ≥ 20.12) hashes in one call without a Hash object.
@@ -39,12 +41,18 @@ function digest(token: string): string {
  * A bounded cache of successful verifications. Only verified tokens enter it, so forged
  * tokens cannot evict the working set; a hit re-checks the time window on every use, and the
  * verifier re-checks that the key is still published.
+ *
+ * Admission needs a second sighting (a "doorkeeper", as in TinyLFU): the first verification
+ * of a token only remembers its digest. Clients reuse a token for its lifetime, so reused
+ * tokens still get in after one more verification, while a stream of one-off tokens no longer
+ * fills the heap with kilobyte-sized verdicts the garbage collector must promote and scan.
  */
 export function createTokenCache(maxEntries: number, maxTtlMs: number): TokenCache {
   const verdicts = new LRUCache<string, CachedVerdict>({ max: maxEntries });
+  const seenOnce = new LRUCache<string, true>({ max: maxEntries });
   return {
-    get(token, nowMs) {
-      const key = digest(token);
+    digest,
+    get(key, nowMs) {
       const verdict = verdicts.get(key);
       if (verdict === undefined) return undefined;
       if (nowMs < verdict.notBefore || nowMs >= verdict.notAfter) {
@@ -53,15 +61,14 @@ export function createTokenCache(maxEntries: number, maxTtlMs: number): TokenCac
       }
       return verdict;
     },
-    delete(token) {
-      verdicts.delete(digest(token));
-    },
-    set(token, verdict) {
+    admit(key, verdict) {
+      if (!seenOnce.has(key)) {
+        seenOnce.set(key, true);
+        return;
+      }
+      seenOnce.delete(key);
       const notAfter = Math.min(verdict.notAfter, Date.now() + maxTtlMs);
-      verdicts.set(
-        digest(token),
-        notAfter === verdict.notAfter ? verdict : { ...verdict, notAfter },
-      );
+      verdicts.set(key, notAfter === verdict.notAfter ? verdict : { ...verdict, notAfter });
     },
   };
 }
