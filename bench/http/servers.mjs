@@ -17,6 +17,12 @@ export const SERVERS = [
   { file: 'fastify-bare.mjs', name: 'bare (no auth)', framework: 'Fastify 5', kind: 'bare' },
   { file: 'fastify-tokengate.mjs', name: 'tokengate', framework: 'Fastify 5', kind: 'tokengate' },
   {
+    file: 'fastify-tokengate-thread-pool.mjs',
+    name: 'tokengate, threadPool: true',
+    framework: 'Fastify 5',
+    kind: 'tokengate',
+  },
+  {
     file: 'fastify-jwt.mjs',
     name: '@fastify/jwt + get-jwks (cache on)',
     framework: 'Fastify 5',

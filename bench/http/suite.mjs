@@ -26,7 +26,9 @@ export async function runHttpSuite({ seconds, warmupSeconds, poolSize }) {
 
     const rows = [];
     const skipped = [];
-    for (const server of SERVERS) {
+    // BENCH_SERVERS=fastify runs only the servers whose file name contains it.
+    const only = process.env.BENCH_SERVERS;
+    for (const server of SERVERS.filter((s) => only === undefined || s.file.includes(only))) {
       try {
         rows.push(await benchServer(server, { env, tokens, pool, seconds, warmupSeconds }));
       } catch (error) {
