@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { conditions: ['tokengate-source'] },
   ssr: { resolve: { conditions: ['tokengate-source'], externalConditions: ['tokengate-source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', '.tmp/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 15_000,
     hookTimeout: 15_000,
   },
