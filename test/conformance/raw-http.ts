@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { parseResponse } from '../support/http-response.js';
 
 export interface RawRequest {
   readonly method?: string;
@@ -39,7 +40,7 @@ export function sendRaw(port: number, request: RawRequest): Promise<RawResponse>
     socket.on('error', reject);
     socket.on('end', () => {
       try {
-        resolve(parseResponse(Buffer.concat(chunks).toString('utf8')));
+        resolve(complete(Buffer.concat(chunks)));
       } catch (error) {
         reject(error);
       }
@@ -48,32 +49,9 @@ export function sendRaw(port: number, request: RawRequest): Promise<RawResponse>
   });
 }
 
-function parseResponse(text: string): RawResponse {
-  const headerEnd = text.indexOf('\r\n\r\n');
-  if (headerEnd === -1)
-    throw new Error(`incomplete response: ${JSON.stringify(text.slice(0, 200))}`);
-  const [statusLine = '', ...headerLines] = text.slice(0, headerEnd).split('\r\n');
-  const status = Number(statusLine.split(' ')[1]);
-  const headers: Record<string, string> = {};
-  for (const line of headerLines) {
-    const colon = line.indexOf(':');
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  let body = text.slice(headerEnd + 4);
-  if (headers['transfer-encoding']?.includes('chunked')) body = dechunk(body);
+function complete(bytes: Buffer): RawResponse {
+  const { status, headers, body } = parseResponse(bytes);
+  if (status === undefined)
+    throw new Error(`incomplete response: ${JSON.stringify(body.slice(0, 200))}`);
   return { status, headers, body };
-}
-
-function dechunk(body: string): string {
-  let result = '';
-  let rest = body;
-  for (;;) {
-    const lineEnd = rest.indexOf('\r\n');
-    const size = Number.parseInt(rest.slice(0, lineEnd), 16);
-    if (!(size > 0)) return result;
-    result += rest.slice(lineEnd + 2, lineEnd + 2 + size);
-    rest = rest.slice(lineEnd + 2 + size + 2);
-  }
 }
