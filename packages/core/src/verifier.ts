@@ -145,8 +145,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const digest = cache?.digest(token);
     if (cache !== undefined && digest !== undefined) {
       const hit = cache.get(digest, Date.now());
-      if (hit !== undefined && (await stillPublished(hit)))
-        return revocation === undefined ? hit.result : checkRevocation(revocation, hit.result);
+      if (hit !== undefined) {
+        // Synchronous while the key set is fresh: a hit costs no extra turn of the event loop.
+        const published = stillPublished(hit);
+        if (published === true || (published !== false && (await published))) {
+          return revocation === undefined ? hit.result : checkRevocation(revocation, hit.result);
+        }
+      }
     }
     const { header, claims, signingInput, signature } = decodeCompactJws(token);
     const alg = header.alg;
@@ -211,13 +216,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * which refreshes on its schedule, so a key the IdP removed stops working for cached tokens
    * too. Synchronous while the key set is fresh.
    */
-  async function stillPublished(verdict: CachedVerdict): Promise<boolean> {
+  function stillPublished(verdict: CachedVerdict): boolean | Promise<boolean> {
     const { header } = verdict.result;
     try {
       const found = jwks.getKey(verdict.jwksUri, header.kid, header.alg as Algorithm);
-      return (found instanceof Promise ? await found : found) === verdict.key;
-    } catch {
+      if (!(found instanceof Promise)) return found === verdict.key;
       // Whatever went wrong, the full path will say it properly.
+      return found.then(
+        (key) => key === verdict.key,
+        () => false,
+      );
+    } catch {
       return false;
     }
   }

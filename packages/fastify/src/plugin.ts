@@ -57,8 +57,18 @@ async function tokengatePlugin(
   fastify.addHook('onRoute', (route: RouteOptions) => {
     const rule = (route.config as { auth?: unknown } | undefined)?.auth;
     if (rule === undefined || rule === false) return;
-    // `auth: true` requires a token even when the plugin is registered with `optional`.
-    const hooks: AuthHook[] = [authenticate, authorize(rule === true ? undefined : (rule as Rule))];
+    // `auth: true` requires a token even when the plugin is registered with `optional`. One
+    // hook, built once per route, does both steps: a hook fewer per request.
+    const required = rule === true ? undefined : (rule as Rule);
+    if (required !== undefined && (typeof required !== 'object' || required === null)) {
+      throw new TypeError('config.auth takes true or a rule such as anyGroup("admin")');
+    }
+    const hooks: AuthHook[] = [
+      async function authenticateAndAuthorize(request, reply) {
+        await authenticate(request, reply);
+        gate.authorize(request.auth, required);
+      },
+    ];
     const existing = route[hookName] as onRequestHookHandler | onRequestHookHandler[] | undefined;
     const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
     route[hookName] = [...hooks, ...list] as onRequestHookHandler[] & preValidationHookHandler[];
