@@ -1,7 +1,6 @@
-import { audienceClaim, stringClaim } from '../internal/claim-readers.js';
 import { describe } from '../internal/options.js';
-import type { JwtClaims, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import { EMPTY, assertOptions, presetIssuer } from './internal/preset-base.js';
+import type { TrustedIssuer } from '../types.js';
+import { assertOptions, idTokenIdentity, presetIssuer } from './internal/preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface FacebookIssuerOptions extends PresetOptions {
@@ -43,14 +42,6 @@ export function facebookIssuer(options: FacebookIssuerOptions): TrustedIssuer {
       audience: Object.freeze([...(appIds as string[])]),
       algorithms: ['RS256'],
     }),
-    normalize(claims: JwtClaims): NormalizedIdentity {
-      return {
-        subject: stringClaim(claims.sub),
-        clientId: audienceClaim(claims.aud)[0],
-        tokenUse: 'id',
-        scopes: EMPTY,
-        groups: EMPTY,
-      };
-    },
+    normalize: idTokenIdentity,
   };
 }

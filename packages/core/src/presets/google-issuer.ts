@@ -1,8 +1,7 @@
-import { audienceClaim, stringClaim } from '../internal/claim-readers.js';
 import { invalid } from '../internal/claims-check.js';
 import { stringList } from '../internal/options.js';
-import type { JwtClaims, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import { EMPTY, assertOptions, hostName, presetIssuer } from './internal/preset-base.js';
+import type { JwtClaims, TrustedIssuer } from '../types.js';
+import { assertOptions, idTokenIdentity, hostName, presetIssuer } from './internal/preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface GoogleIssuerOptions extends PresetOptions {
@@ -55,14 +54,6 @@ export function googleIssuer(options: GoogleIssuerOptions): TrustedIssuer {
         throw invalid('CLAIM_INVALID', 'Token hosted domain is not accepted');
       }
     },
-    normalize(claims: JwtClaims): NormalizedIdentity {
-      return {
-        subject: stringClaim(claims.sub),
-        clientId: stringClaim(claims.azp) ?? audienceClaim(claims.aud)[0],
-        tokenUse: 'id',
-        scopes: EMPTY,
-        groups: EMPTY,
-      };
-    },
+    normalize: idTokenIdentity,
   };
 }

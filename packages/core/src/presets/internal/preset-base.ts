@@ -1,4 +1,5 @@
 // Shared by the IdP presets: option checks and the oidcIssuer() call they all start from.
+import { audienceClaim, stringClaim } from '../../internal/claim-readers.js';
 import { normalizeTyp } from '../../internal/claims-check.js';
 import { describe, nonEmptyString, secureUrl, stringList } from '../../internal/options.js';
 import { pickPolicy } from '../../internal/policy.js';
@@ -9,6 +10,7 @@ import type {
   IssuerEndpoint,
   JwtClaims,
   JwtHeader,
+  NormalizedIdentity,
   TokenUse,
   TrustedIssuer,
 } from '../../types.js';
@@ -124,4 +126,19 @@ export function union(...lists: readonly (readonly string[])[]): readonly string
   }
   if (nonEmpty <= 1) return only;
   return [...new Set(lists.flat())];
+}
+
+/**
+ * What a sign-in ID token (Apple, Facebook, Google, Cognito identity pools) says about its
+ * user: a subject and the client it was issued to (`azp`, else the first `aud`), no scopes
+ * and no groups.
+ */
+export function idTokenIdentity(claims: JwtClaims): NormalizedIdentity {
+  return {
+    subject: stringClaim(claims.sub),
+    clientId: stringClaim(claims.azp) ?? audienceClaim(claims.aud)[0],
+    tokenUse: 'id',
+    scopes: EMPTY,
+    groups: EMPTY,
+  };
 }
