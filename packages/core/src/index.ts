@@ -44,6 +44,7 @@ export {
   and,
   or,
   not,
+  assertRule,
 } from './rules.js';
 export type { Rule, ClaimValue, ClaimPredicate } from './rules.js';
 export { authorize, isAllowed } from './authorize.js';

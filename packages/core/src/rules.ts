@@ -240,13 +240,35 @@ function primitive(value: unknown, fn: string): ClaimValue {
 
 const RULE_TYPES = new Set<unknown>(['scopes', 'groups', 'client', 'claim', 'and', 'or', 'not']);
 
+/**
+ * Checks, when a guard is built, that `rule` is a rule from the functions above (or
+ * `undefined`: any valid token). Adapters call it so a mistake is a TypeError at startup.
+ *
+ * @example
+ * ```ts
+ * assertRule(anyGroup('admin'), 'authorize()');
+ * ```
+ */
+export function assertRule(rule: unknown, where: string): asserts rule is Rule | undefined {
+  if (rule !== undefined && !isRule(rule)) {
+    throw new TypeError(`${where} takes a rule such as anyGroup("admin")`);
+  }
+}
+
+function isRule(value: unknown): value is Rule {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    RULE_TYPES.has((value as { type?: unknown }).type)
+  );
+}
+
 function ruleList(rules: readonly unknown[], fn: string): readonly Rule[] {
   const list: Rule[] = [];
   for (let i = 0; i < rules.length; i += 1) {
     const rule = rules[i];
-    if (typeof rule !== 'object' || rule === null) break;
-    if (!RULE_TYPES.has((rule as { type?: unknown }).type)) break;
-    list.push(rule as Rule);
+    if (!isRule(rule)) break;
+    list.push(rule);
   }
   if (list.length === 0 || list.length !== rules.length) {
     throw new TypeError(`${fn} needs one or more rules built by tokengate's rule functions`);

@@ -1,4 +1,9 @@
-import { authorize as authorizeToken, MissingTokenError, type Rule } from '@tokengate/core';
+import {
+  assertRule,
+  authorize as authorizeToken,
+  MissingTokenError,
+  type Rule,
+} from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { REALM } from './internal/realm.js';
 
@@ -13,9 +18,7 @@ import { REALM } from './internal/realm.js';
  * ```
  */
 export function authorize(rule?: Rule): RequestHandler {
-  if (rule !== undefined && (typeof rule !== 'object' || rule === null)) {
-    throw new TypeError('authorize() takes a rule such as anyGroup("admin")');
-  }
+  assertRule(rule, 'authorize()');
   return function tokengateAuthorize(req: Request, _res: Response, next: NextFunction) {
     const realm = (req as unknown as Record<symbol, string | undefined>)[REALM];
     if (req.auth === undefined) {

@@ -1,4 +1,10 @@
-import { createGate, TokengateError, type GateOptions, type Rule } from '@tokengate/core';
+import {
+  assertRule,
+  createGate,
+  TokengateError,
+  type GateOptions,
+  type Rule,
+} from '@tokengate/core';
 import type {
   FastifyError,
   FastifyInstance,
@@ -42,9 +48,7 @@ async function tokengatePlugin(
   };
 
   function authorize(rule?: Rule): AuthHook {
-    if (rule !== undefined && (typeof rule !== 'object' || rule === null)) {
-      throw new TypeError('authorize() takes a rule such as anyGroup("admin")');
-    }
+    assertRule(rule, 'authorize()');
     return async function authorizeRequest(request) {
       gate.authorize(request.auth, rule);
     };
@@ -59,10 +63,8 @@ async function tokengatePlugin(
     if (rule === undefined || rule === false) return;
     // `auth: true` requires a token even when the plugin is registered with `optional`. One
     // hook, built once per route, does both steps: a hook fewer per request.
-    const required = rule === true ? undefined : (rule as Rule);
-    if (required !== undefined && (typeof required !== 'object' || required === null)) {
-      throw new TypeError('config.auth takes true or a rule such as anyGroup("admin")');
-    }
+    const required = rule === true ? undefined : rule;
+    assertRule(required, 'config.auth');
     const hooks: AuthHook[] = [
       async function authenticateAndAuthorize(request, reply) {
         await authenticate(request, reply);

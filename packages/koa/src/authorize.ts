@@ -1,4 +1,9 @@
-import { MissingTokenError, authorize as authorizeToken, type Rule } from '@tokengate/core';
+import {
+  MissingTokenError,
+  assertRule,
+  authorize as authorizeToken,
+  type Rule,
+} from '@tokengate/core';
 import type { Context, Middleware, Next } from 'koa';
 
 /**
@@ -12,9 +17,7 @@ import type { Context, Middleware, Next } from 'koa';
  * ```
  */
 export function authorize(rule?: Rule): Middleware {
-  if (rule !== undefined && (typeof rule !== 'object' || rule === null)) {
-    throw new TypeError('authorize() takes a rule such as anyGroup("admin")');
-  }
+  assertRule(rule, 'authorize()');
   return async function tokengateAuthorize(ctx: Context, next: Next) {
     const auth = ctx.state.auth;
     if (auth === undefined) throw new MissingTokenError();
