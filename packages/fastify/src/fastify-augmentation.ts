@@ -13,7 +13,10 @@ declare module 'fastify' {
     authorize: (rule?: Rule) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
   interface FastifyContextConfig {
-    /** Protect this route: `true` for any valid token, or a rule such as `anyGroup('admin')`. */
+    /**
+     * Protect this route: `true` for any valid token, or a rule such as `anyGroup('admin')`.
+     * Enforced when the tokengate plugin is registered on this route's instance or an ancestor.
+     */
     auth?: boolean | Rule;
   }
 }

@@ -1,17 +1,11 @@
-import {
-  assertRule,
-  createGate,
-  TokengateError,
-  type GateOptions,
-  type Rule,
-} from '@tokengate/core';
+import { toRule, createGate, TokengateError, type GateOptions, type Rule } from '@tokengate/core';
 import type {
+  FastifyContextConfig,
   FastifyError,
   FastifyInstance,
   FastifyReply,
   FastifyRequest,
   onRequestHookHandler,
-  preValidationHookHandler,
   RouteOptions,
 } from 'fastify';
 import fp from 'fastify-plugin';
@@ -26,6 +20,18 @@ export type TokengatePluginOptions = GateOptions & {
 };
 
 type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/** Module-private, so a route's config cannot claim to have been checked. */
+const CHECKED = Symbol('tokengate.checkedAuth');
+
+/** A route's config; `[CHECKED]` is its validated rule, `null` for `auth: true` (any token). */
+type GuardedConfig = { auth?: unknown; [CHECKED]?: Rule | null };
+
+function checkAuth(rule: unknown): Rule | null {
+  // `auth: true` requires a token even when the plugin is registered with `optional`.
+  if (rule === true) return null;
+  return toRule(rule, 'config.auth') ?? null;
+}
 
 async function tokengatePlugin(
   fastify: FastifyInstance,
@@ -48,7 +54,7 @@ async function tokengatePlugin(
   };
 
   function authorize(rule?: Rule): AuthHook {
-    assertRule(rule, 'authorize()');
+    rule = toRule(rule, 'authorize()');
     return async function authorizeRequest(request) {
       gate.authorize(request.auth, rule);
     };
@@ -57,24 +63,64 @@ async function tokengatePlugin(
   fastify.decorate('authenticate', authenticate);
   fastify.decorate('authorize', authorize);
 
-  // Per-route protection from route options: `config: { auth: true | rule }`.
+  // Protection from route options, `config: { auth: true | rule }`, by one hook on this
+  // instance rather than one per route from `onRoute`. `onRoute` only sees routes declared after
+  // this plugin loaded, so a route declared first (`app.get(…)` then `await app.register(…)`, or
+  // `app.register(…)` without `await` and then `app.get(…)`, or in a plugin registered earlier)
+  // was served to anyone. Fastify adds a lifecycle hook to the instance and to every child it
+  // already has, and builds each route's hook list at `ready()`, so this hook reaches every
+  // route in this instance's scope whatever the order. An unprotected route pays one
+  // synchronous call; a protected one still runs one tokengate hook.
   fastify.addHook('onRoute', (route: RouteOptions) => {
-    const rule = (route.config as { auth?: unknown } | undefined)?.auth;
+    const config = route.config as GuardedConfig | undefined;
+    const rule = config?.auth;
     if (rule === undefined || rule === false) return;
-    // `auth: true` requires a token even when the plugin is registered with `optional`. One
-    // hook, built once per route, does both steps: a hook fewer per request.
-    const required = rule === true ? undefined : rule;
-    assertRule(required, 'config.auth');
-    const hooks: AuthHook[] = [
-      async function authenticateAndAuthorize(request, reply) {
-        await authenticate(request, reply);
-        gate.authorize(request.auth, required);
-      },
-    ];
-    const existing = route[hookName] as onRequestHookHandler | onRequestHookHandler[] | undefined;
-    const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-    route[hookName] = [...hooks, ...list] as onRequestHookHandler[] & preValidationHookHandler[];
+    // Declared after the plugin: a malformed rule fails here, at start-up. The checked rule
+    // rides on this route's own copy of its config (a config object may be shared by routes).
+    route.config = { ...config, [CHECKED]: checkAuth(rule) } as FastifyContextConfig;
   });
+
+  // Routes declared before the plugin: checked on their first request, once per route.
+  const lateChecked = new WeakMap<object, Rule | null>();
+
+  function checkedRule(config: GuardedConfig): Rule | null {
+    let checked = lateChecked.get(config);
+    if (checked === undefined) {
+      // Throws a TypeError for a malformed rule: a server fault (500), never an open route.
+      checked = checkAuth(config.auth);
+      lateChecked.set(config, checked);
+    }
+    return checked;
+  }
+
+  async function authenticateAndAuthorize(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    checked: Rule | null,
+  ) {
+    await authenticate(request, reply);
+    gate.authorize(request.auth, checked ?? undefined);
+  }
+
+  // Callback style, so an unprotected route costs no promise. `done` serves as both `then`
+  // callbacks: it gets `undefined` on success and the error otherwise.
+  function tokengateRouteGuard(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    done: (error?: unknown) => void,
+  ): void {
+    const config = request.routeOptions.config as GuardedConfig | undefined;
+    let checked = config?.[CHECKED];
+    if (checked === undefined) {
+      if (config === undefined || config.auth === undefined || config.auth === false) {
+        done();
+        return;
+      }
+      checked = checkedRule(config);
+    }
+    authenticateAndAuthorize(request, reply, checked).then(done, done);
+  }
+  fastify.addHook(hookName, tokengateRouteGuard as onRequestHookHandler);
 
   if (options.errorHandler !== false) {
     const previous = fastify.errorHandler;
@@ -90,6 +136,12 @@ async function tokengatePlugin(
 /**
  * Fastify plugin: decorates `request.auth`, adds `fastify.authenticate` and
  * `fastify.authorize(rule)` hooks, and protects routes declared with `config: { auth }`.
+ *
+ * `config.auth` is enforced on every route in the scope the plugin is registered on, whatever
+ * the order of registration. Register it first, on the root instance: rules are then checked
+ * when each route is declared, and every route answers with the plugin's error handler. A
+ * route outside that scope (e.g. on the root, when the plugin sits in an encapsulated plugin)
+ * is not protected by it.
  *
  * @example
  * ```ts
