@@ -1,4 +1,5 @@
 import { AccessDeniedError, InsufficientScopeError } from './errors.js';
+import { knownRule, toRule } from './rule-check.js';
 import type { Rule } from './rules.js';
 import type { VerifiedToken } from './types.js';
 
@@ -19,7 +20,13 @@ const DENIED: Denial = Object.freeze({ scopes: undefined });
  * ```
  */
 export function isAllowed(auth: VerifiedToken, rule: Rule): boolean {
-  return evaluate(rule, auth) === undefined;
+  const checked = knownRule(rule) ?? lateRule(rule);
+  if ('refused' in checked) return false;
+  try {
+    return evaluate(checked, auth) === undefined;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -37,18 +44,54 @@ export function authorize(
   rule: Rule,
   options: { realm?: string | undefined } = {},
 ): void {
-  const denial = evaluate(rule, auth);
+  const realm = options?.realm;
+  // A rule built by the rule functions, or checked by an adapter, is one lookup away.
+  const checked = knownRule(rule) ?? lateRule(rule);
+  let denial: Denial | undefined;
+  let cause: unknown;
+  if ('refused' in checked) {
+    denial = DENIED;
+    cause = checked.cause;
+  } else {
+    try {
+      denial = evaluate(checked, auth);
+    } catch (error) {
+      // Only a malformed `auth` (not from a verifier) gets here: deny, never a 500.
+      denial = DENIED;
+      cause = error;
+    }
+  }
   if (denial === undefined) return;
   if (denial.scopes !== undefined) {
     throw new InsufficientScopeError(denial.scopes, {
       description: 'Token lacks the scope this resource requires',
-      realm: options.realm,
+      realm,
     });
   }
   throw new AccessDeniedError({
     description: 'Token does not grant access to this resource',
-    realm: options.realm,
+    realm,
+    cause,
   });
+}
+
+/** Why a rule handed over only at request time was refused; no rule has a `refused` key. */
+interface Refusal {
+  readonly refused: true;
+  readonly cause: unknown;
+}
+
+// A rule this copy of the core has not seen: hand-written, or from another copy of the core.
+// It gets the full build-time check now; a malformed one denies (fail closed) instead of
+// granting or throwing a TypeError, and only the frozen copy the check returns is evaluated.
+function lateRule(rule: unknown): Rule | Refusal {
+  try {
+    const checked = toRule(rule, 'authorize()');
+    if (checked !== undefined) return checked;
+  } catch (error) {
+    return { refused: true, cause: error };
+  }
+  return { refused: true, cause: new TypeError('authorize() needs a rule') };
 }
 
 function evaluate(rule: Rule, auth: VerifiedToken): Denial | undefined {

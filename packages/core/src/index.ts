@@ -44,8 +44,8 @@ export {
   and,
   or,
   not,
-  assertRule,
 } from './rules.js';
+export { assertRule, toRule } from './rule-check.js';
 export type { Rule, ClaimValue, ClaimPredicate } from './rules.js';
 export { authorize, isAllowed } from './authorize.js';
 export { extractBearerToken } from './bearer.js';

@@ -1,3 +1,4 @@
+import { combine, leaf, names, negate, primitive } from './rule-check.js';
 import type { VerifiedToken } from './types.js';
 
 /** A claim value rules can compare with: JSON primitives only, compared with `===`. */
@@ -8,7 +9,8 @@ export type ClaimPredicate = (value: unknown, auth: VerifiedToken) => boolean;
 
 /**
  * An authorization rule over a verified token. Rules are plain, frozen values: declare them
- * once and reuse them on many routes. Build them with the functions below.
+ * once and reuse them on many routes. Build them with the functions below; a hand-written
+ * object of this shape is accepted only after the same structural checks (`toRule`).
  */
 export type Rule =
   | { readonly type: 'scopes'; readonly match: 'all' | 'any'; readonly values: readonly string[] }
@@ -43,7 +45,7 @@ export type Rule =
  * ```
  */
 export function allScopes(...scopes: string[]): Rule {
-  return freeze({ type: 'scopes', match: 'all', values: names(scopes, 'allScopes') });
+  return leaf({ type: 'scopes', match: 'all', values: names(scopes, 'allScopes(): scopes') });
 }
 
 /**
@@ -55,7 +57,7 @@ export function allScopes(...scopes: string[]): Rule {
  * ```
  */
 export function anyScope(...scopes: string[]): Rule {
-  return freeze({ type: 'scopes', match: 'any', values: names(scopes, 'anyScope') });
+  return leaf({ type: 'scopes', match: 'any', values: names(scopes, 'anyScope(): scopes') });
 }
 
 /**
@@ -67,7 +69,7 @@ export function anyScope(...scopes: string[]): Rule {
  * ```
  */
 export function allGroups(...groups: string[]): Rule {
-  return freeze({ type: 'groups', match: 'all', values: names(groups, 'allGroups') });
+  return leaf({ type: 'groups', match: 'all', values: names(groups, 'allGroups(): groups') });
 }
 
 /**
@@ -79,7 +81,7 @@ export function allGroups(...groups: string[]): Rule {
  * ```
  */
 export function anyGroup(...groups: string[]): Rule {
-  return freeze({ type: 'groups', match: 'any', values: names(groups, 'anyGroup') });
+  return leaf({ type: 'groups', match: 'any', values: names(groups, 'anyGroup(): groups') });
 }
 
 /**
@@ -91,7 +93,7 @@ export function anyGroup(...groups: string[]): Rule {
  * ```
  */
 export function noGroup(...groups: string[]): Rule {
-  return freeze({ type: 'groups', match: 'none', values: names(groups, 'noGroup') });
+  return leaf({ type: 'groups', match: 'none', values: names(groups, 'noGroup(): groups') });
 }
 
 /**
@@ -104,7 +106,7 @@ export function noGroup(...groups: string[]): Rule {
  * ```
  */
 export function clientIdIn(...clientIds: string[]): Rule {
-  return freeze({ type: 'client', values: names(clientIds, 'clientIdIn') });
+  return leaf({ type: 'client', values: names(clientIds, 'clientIdIn(): clientIds') });
 }
 
 /**
@@ -117,11 +119,11 @@ export function clientIdIn(...clientIds: string[]): Rule {
  * ```
  */
 export function claimEquals(name: string | readonly string[], value: ClaimValue): Rule {
-  return freeze({
+  return leaf({
     type: 'claim',
-    path: claimPath(name, 'claimEquals'),
+    path: claimPath(name, 'claimEquals(): name'),
     match: 'equals',
-    value: primitive(value, 'claimEquals'),
+    value: primitive(value, 'claimEquals(): value'),
   });
 }
 
@@ -134,11 +136,11 @@ export function claimEquals(name: string | readonly string[], value: ClaimValue)
  * ```
  */
 export function claimIncludes(name: string | readonly string[], value: ClaimValue): Rule {
-  return freeze({
+  return leaf({
     type: 'claim',
-    path: claimPath(name, 'claimIncludes'),
+    path: claimPath(name, 'claimIncludes(): name'),
     match: 'includes',
-    value: primitive(value, 'claimIncludes'),
+    value: primitive(value, 'claimIncludes(): value'),
   });
 }
 
@@ -155,10 +157,10 @@ export function claimIncludes(name: string | readonly string[], value: ClaimValu
  */
 export function claimSatisfies(name: string | readonly string[], predicate: ClaimPredicate): Rule {
   if (typeof predicate !== 'function')
-    throw new TypeError('claimSatisfies needs a predicate function');
-  return freeze({
+    throw new TypeError('claimSatisfies(): predicate must be a function');
+  return leaf({
     type: 'claim',
-    path: claimPath(name, 'claimSatisfies'),
+    path: claimPath(name, 'claimSatisfies(): name'),
     match: 'satisfies',
     predicate,
   });
@@ -173,7 +175,7 @@ export function claimSatisfies(name: string | readonly string[], predicate: Clai
  * ```
  */
 export function and(...rules: Rule[]): Rule {
-  return freeze({ type: 'and', rules: ruleList(rules, 'and') });
+  return combine('and', rules, 'and(): rules');
 }
 
 /**
@@ -185,7 +187,7 @@ export function and(...rules: Rule[]): Rule {
  * ```
  */
 export function or(...rules: Rule[]): Rule {
-  return freeze({ type: 'or', rules: ruleList(rules, 'or') });
+  return combine('or', rules, 'or(): rules');
 }
 
 /**
@@ -197,81 +199,11 @@ export function or(...rules: Rule[]): Rule {
  * ```
  */
 export function not(rule: Rule): Rule {
-  return freeze({ type: 'not', rule: ruleList([rule], 'not')[0] as Rule });
+  return negate(rule, 'not(): rule');
 }
 
-function freeze(rule: Rule): Rule {
-  return Object.freeze(rule);
-}
-
-function names(values: readonly unknown[], fn: string): readonly string[] {
-  // An index loop, not .some(): holes in a sparse array must fail too.
-  const list: string[] = [];
-  for (let i = 0; i < values.length; i += 1) {
-    const value = values[i];
-    if (typeof value !== 'string' || value.length === 0) break;
-    list.push(value);
-  }
-  if (list.length === 0 || list.length !== values.length) {
-    throw new TypeError(`${fn} needs one or more non-empty strings`);
-  }
-  return Object.freeze(list);
-}
-
-function claimPath(name: string | readonly string[], fn: string): readonly string[] {
-  return names(
-    typeof name === 'string' ? [name] : Array.isArray(name) ? name : [undefined],
-    `${fn}'s claim name`,
-  );
-}
-
-function primitive(value: unknown, fn: string): ClaimValue {
-  const type = typeof value;
-  if (
-    value === null ||
-    type === 'string' ||
-    type === 'boolean' ||
-    (type === 'number' && Number.isFinite(value))
-  ) {
-    return value as ClaimValue;
-  }
-  throw new TypeError(`${fn} compares with a string, finite number, boolean or null`);
-}
-
-const RULE_TYPES = new Set<unknown>(['scopes', 'groups', 'client', 'claim', 'and', 'or', 'not']);
-
-/**
- * Checks, when a guard is built, that `rule` is a rule from the functions above (or
- * `undefined`: any valid token). Adapters call it so a mistake is a TypeError at startup.
- *
- * @example
- * ```ts
- * assertRule(anyGroup('admin'), 'authorize()');
- * ```
- */
-export function assertRule(rule: unknown, where: string): asserts rule is Rule | undefined {
-  if (rule !== undefined && !isRule(rule)) {
-    throw new TypeError(`${where} takes a rule such as anyGroup("admin")`);
-  }
-}
-
-function isRule(value: unknown): value is Rule {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    RULE_TYPES.has((value as { type?: unknown }).type)
-  );
-}
-
-function ruleList(rules: readonly unknown[], fn: string): readonly Rule[] {
-  const list: Rule[] = [];
-  for (let i = 0; i < rules.length; i += 1) {
-    const rule = rules[i];
-    if (!isRule(rule)) break;
-    list.push(rule);
-  }
-  if (list.length === 0 || list.length !== rules.length) {
-    throw new TypeError(`${fn} needs one or more rules built by tokengate's rule functions`);
-  }
-  return Object.freeze(list);
+// A claim name is one top-level member (`custom:tenant` as is) or a path of member names.
+function claimPath(name: string | readonly string[], at: string): readonly string[] {
+  if (typeof name === 'string' && name.length === 0) throw new TypeError(`${at} must not be empty`);
+  return names(typeof name === 'string' ? [name] : name, at);
 }

@@ -1,9 +1,4 @@
-import {
-  assertRule,
-  authorize as authorizeToken,
-  MissingTokenError,
-  type Rule,
-} from '@tokengate/core';
+import { authorize as authorizeToken, MissingTokenError, toRule, type Rule } from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { REALM } from './internal/realm.js';
 
@@ -18,7 +13,8 @@ import { REALM } from './internal/realm.js';
  * ```
  */
 export function authorize(rule?: Rule): RequestHandler {
-  assertRule(rule, 'authorize()');
+  // Checked once, here; only the frozen result is used, so a later mutation changes nothing.
+  const checked = toRule(rule, 'authorize()');
   return function tokengateAuthorize(req: Request, _res: Response, next: NextFunction) {
     const realm = (req as unknown as Record<symbol, string | undefined>)[REALM];
     if (req.auth === undefined) {
@@ -26,7 +22,7 @@ export function authorize(rule?: Rule): RequestHandler {
       return;
     }
     try {
-      if (rule !== undefined) authorizeToken(req.auth, rule, { realm });
+      if (checked !== undefined) authorizeToken(req.auth, checked, { realm });
     } catch (error) {
       next(error);
       return;

@@ -1,9 +1,4 @@
-import {
-  MissingTokenError,
-  assertRule,
-  authorize as authorizeToken,
-  type Rule,
-} from '@tokengate/core';
+import { MissingTokenError, authorize as authorizeToken, toRule, type Rule } from '@tokengate/core';
 import type { Context, Middleware, Next } from 'koa';
 
 /**
@@ -17,11 +12,12 @@ import type { Context, Middleware, Next } from 'koa';
  * ```
  */
 export function authorize(rule?: Rule): Middleware {
-  assertRule(rule, 'authorize()');
+  // Checked once, here; only the frozen result is used, so a later mutation changes nothing.
+  const checked = toRule(rule, 'authorize()');
   return async function tokengateAuthorize(ctx: Context, next: Next) {
     const auth = ctx.state.auth;
     if (auth === undefined) throw new MissingTokenError();
-    if (rule !== undefined) authorizeToken(auth, rule);
+    if (checked !== undefined) authorizeToken(auth, checked);
     await next();
   };
 }
