@@ -138,6 +138,17 @@ const whitespaceScenarios: AdversarialScenario[] = [
     request: (c) => me(bend(1, (s) => `${s.slice(0, 20)}\u00a0${s.slice(20)}`)(c)),
     expected: invalidRequest(D.headerMalformed),
   },
+  {
+    // Buffer's base64 decoder reads U+0141 as its low byte, 0x41 "A": a second spelling of
+    // the token. A header cannot carry it, but a percent-encoded form body can.
+    name: 'a look-alike (U+0100 above an "A") in a form-body token',
+    request: (c) => {
+      const token = userToken(c, { scope: 'orders:write' });
+      const at = token.indexOf('A');
+      return postForm('/orders', `access_token=${token.slice(0, at)}%C5%81${token.slice(at + 1)}`);
+    },
+    expected: invalidRequest(D.bodyTokenMalformed),
+  },
 ];
 
 const JWE_HEADER = b64u(JSON.stringify({ alg: 'RSA-OAEP', enc: 'A256GCM' }));

@@ -92,4 +92,22 @@ describe.each(ADAPTERS)('%s behind an ALB', (adapter) => {
     });
     expect([forged.status, JSON.parse(forged.body).error]).toEqual([401, 'invalid_token']);
   });
+
+  // The ALB header has no syntax check of its own: raw bytes 0x80–0xFF (what the UTF-8 of "é"
+  // and "Ł" arrives as) reach the core, which refuses anything but ASCII base64url.
+  it('refuses raw non-ASCII bytes in the header', async () => {
+    const token = albToken({ sub: 'alb-user' });
+    const dot = token.indexOf('.');
+    for (const lookAlike of ['é', 'Ł']) {
+      const bent = `${token.slice(0, dot + 5)}${lookAlike}${token.slice(dot + 6)}`;
+      const response = await sendRaw(port(), {
+        path: '/me',
+        headers: [['x-amzn-oidc-data', bent]],
+      });
+      expect([response.status, JSON.parse(response.body)]).toEqual([
+        401,
+        { error: 'invalid_token', error_description: 'Token payload is not base64url' },
+      ]);
+    }
+  });
 });

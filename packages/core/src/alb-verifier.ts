@@ -11,6 +11,7 @@ import {
   stringList,
 } from './internal/options.js';
 import { observed } from './internal/observe.js';
+import { assertTokenCharset } from './internal/token-charset.js';
 import { signatureIsValid } from './internal/signature.js';
 import type { JwtClaims, VerifiedToken, VerifierEventListener } from './types.js';
 
@@ -128,6 +129,8 @@ export function createAlbVerifier(options: AlbVerifierOptions): AlbVerifier {
       throw invalid('TOKEN_MALFORMED', 'Token must be a non-empty string');
     }
     if (token.length > maxTokenBytes) throw invalid('TOKEN_TOO_LARGE', 'Token is too large');
+    // Strictly ASCII before decoding, `=` padding allowed: see assertTokenCharset.
+    assertTokenCharset(token, true);
     const { header, claims, signingInput, signature } = decodeAlbToken(token);
     // RFC 8725 §3.1: the ALB signs with ES256 only, so nothing else is ever tried.
     if (header.alg !== 'ES256') throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed');

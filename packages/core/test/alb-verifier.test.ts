@@ -171,6 +171,32 @@ describe('refusals before any fetch', () => {
   });
 });
 
+// Node's base64 and latin1 decoders keep a character's low byte: a non-ASCII look-alike of a
+// padded ALB token must not be a second spelling of it.
+describe('non-ASCII look-alikes', () => {
+  const respelled = (token: string, index: number, spell: (code: number) => number) =>
+    `${token.slice(0, index)}${String.fromCharCode(spell(token.charCodeAt(index)))}${token.slice(index + 1)}`;
+
+  it('refuses every position respelled 0x100 or 0x80 above, and lone surrogates', async () => {
+    const token = albToken();
+    expect(token).toContain('=');
+    const alb = verifier();
+    await expect(alb.verify(token)).resolves.toMatchObject({ subject: 'user-1' });
+    const lookAlikes = Array.from(token, (_, index) => [
+      respelled(token, index, (code) => code + 0x100),
+      respelled(token, index, (code) => code + 0x80),
+    ]).flat();
+    for (const index of [0, token.indexOf('.') + 1, token.length - 3]) {
+      lookAlikes.push(respelled(token, index, (code) => 0xd800 | code));
+      lookAlikes.push(respelled(token, index, (code) => 0xdc00 | code));
+    }
+    const codes = new Set<string>();
+    for (const lookAlike of lookAlikes) codes.add((await rejectionOf(alb.verify(lookAlike))).code);
+    expect([...codes]).toEqual(['TOKEN_MALFORMED']);
+    await expect(alb.verify(token)).resolves.toMatchObject({ subject: 'user-1' });
+  });
+});
+
 describe('signatures', () => {
   it('refuses a tampered payload', async () => {
     const [h, , s] = albToken().split('.');
