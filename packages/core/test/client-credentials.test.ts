@@ -39,6 +39,47 @@ function expectNoSecret(value: unknown): void {
   expect(text).not.toContain(Buffer.from(`${WORKER.clientId}:`).toString('base64').slice(0, 12));
 }
 
+/** application/x-www-form-urlencoded, as RFC 6749 Appendix B and §2.3.1 apply it. */
+const formEncoded = (value: string): string =>
+  new URLSearchParams({ v: value }).toString().slice(2);
+
+/** The secret as a request sends it: raw, form-urlencoded or percent-encoded. */
+const SECRET_FORMS = [SECRET, formEncoded(SECRET), encodeURIComponent(SECRET)];
+
+/**
+ * Fails if `text` holds the secret in any encoding a request used: as is, form- or
+ * percent-encoded (either hex case), or inside any base64 or base64url run, whatever its
+ * alignment (each run is decoded from each of its first four characters).
+ */
+function expectNoSecretForms(text: string, label: string): void {
+  const lowered = text.replace(/%[0-9A-F]{2}/g, lower);
+  for (const form of SECRET_FORMS) {
+    expect(text, label).not.toContain(form);
+    expect(lowered, label).not.toContain(form.replace(/%[0-9A-F]{2}/g, lower));
+  }
+  for (const [run] of text.matchAll(/[A-Za-z0-9+/_-]{8,}/g)) {
+    for (let start = 0; start < 4; start += 1) {
+      for (const alphabet of ['base64', 'base64url'] as const) {
+        const decoded = Buffer.from(run.slice(start), alphabet).toString('latin1');
+        for (const form of SECRET_FORMS) expect(decoded, `${label}: ${run}`).not.toContain(form);
+      }
+    }
+  }
+}
+
+const lower = (escape: string): string => escape.toLowerCase();
+const base64 = (text = '', alphabet: 'base64' | 'base64url' = 'base64'): string =>
+  Buffer.from(text).toString(alphabet);
+
+function refuse(res: ServerResponse, description: string): void {
+  json(res, 401, { error: 'invalid_client', error_description: description });
+}
+
+function html(res: ServerResponse, status: number, request: SeenRequest): void {
+  res.writeHead(status, { 'content-type': 'text/html' });
+  res.end(`<p>${request.headers.authorization ?? ''} ${request.body}</p>`);
+}
+
 interface SeenRequest {
   readonly method: string | undefined;
   readonly url: string | undefined;
@@ -418,6 +459,56 @@ describe('token responses from other servers', () => {
       'the token endpoint refused the request (HTTP 401 invalid_client: bad secret [redacted])',
     );
     expectNoSecret(error);
+  });
+
+  it('keeps no encoding of the secret from an endpoint that echoes the request', async () => {
+    // Every way an endpoint could hand back what it received: the Basic header, the form body,
+    // both base64-wrapped, with lower-case percent-escapes, as the error code, in HTML.
+    const echoes: [string, (request: SeenRequest, res: ServerResponse) => void][] = [
+      ['header', (r, res) => refuse(res, `got ${r.headers.authorization ?? ''}`)],
+      ['body', (r, res) => refuse(res, `got ${r.body}`)],
+      ['lower-case body', (r, res) => refuse(res, r.body.replace(/%[0-9A-F]{2}/g, lower))],
+      ['base64 body', (r, res) => refuse(res, `got ${base64(`x${r.body}`)}`)],
+      ['base64url header', (r, res) => refuse(res, base64(r.headers.authorization, 'base64url'))],
+      ['raw id:secret', (_r, res) => refuse(res, base64(`${WORKER.clientId}:${SECRET}`))],
+      ['percent-encoded', (_r, res) => refuse(res, `got ${encodeURIComponent(SECRET)}`)],
+      ['in the code', (r, res) => json(res, 401, { error: r.headers.authorization ?? r.body })],
+      ['with controls', (r, res) => refuse(res, `\u0000${r.headers.authorization ?? r.body}\n`)],
+      ['html', (r, res) => html(res, 400, r)],
+      ['html 503', (r, res) => html(res, 503, r)],
+      ['html 200', (r, res) => html(res, 200, r)],
+    ];
+    for (const authMethod of ['client_secret_basic', 'client_secret_post'] as const) {
+      for (const [name, echo] of echoes) {
+        answer = echo;
+        const error = await failureOf(source({ authMethod }).getToken());
+        expect(endpoint.seen.length, name).toBeGreaterThan(0);
+        for (const text of [error.message, inspect(error, { depth: 10 })]) {
+          expectNoSecretForms(text, `${authMethod} ${name}`);
+        }
+        expectNoSecretForms(JSON.stringify(error), `${authMethod} ${name} toJSON`);
+        expectNoSecretForms(JSON.stringify(events), `${authMethod} ${name} events`);
+        expect(events.length, name).toBeGreaterThan(0);
+        events.length = 0;
+      }
+    }
+  });
+
+  it('keeps a valid error code and a sanitized error_description', async () => {
+    answer = (_request, res) =>
+      json(res, 400, {
+        error: 'invalid_scope',
+        error_description: `no such \u001b[31mscope\r\n${'x'.repeat(300)}`,
+      });
+    const error = await failureOf(source().getToken());
+    expect(error.oauthError).toBe('invalid_scope');
+    expect(error.message).toMatch(
+      /^the token endpoint refused the request \(HTTP 400 invalid_scope: no such/,
+    );
+    expect([...error.message].filter((c) => c < ' ' || c === '\x7f')).toEqual([]);
+    expect(error.message.length).toBeLessThan(300);
+    answer = (_request, res) => json(res, 400, { error: 'bad"code' });
+    expect((await failureOf(source().getToken())).oauthError).toBeUndefined();
   });
 
   it('reads an HTTP-date Retry-After', async () => {

@@ -1,5 +1,19 @@
-import { cognitoIssuer, createJwksCache, createVerifier, oidcIssuer } from '@tokengate/core';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  IdpUnavailableError,
+  cognitoIssuer,
+  createAlbVerifier,
+  createClientCredentialsSource,
+  createJwksCache,
+  createVerifier,
+  googleIssuer,
+  keycloakIssuer,
+  oidcIssuer,
+} from '@tokengate/core';
 import { describe, expect, it } from 'vitest';
+import { rejectionOf, segment } from './helpers.js';
 
 const issuer = 'https://idp.example.com';
 
@@ -119,5 +133,165 @@ describe('cognitoIssuer', () => {
         jwksUri: 'http://localhost:9229/local_5x7Gq/.well-known/jwks.json',
       },
     ]);
+  });
+});
+
+// `http:` is allowed without allowInsecureHttp only where the host is certainly this machine.
+describe('the loopback exception for http:', () => {
+  const ALB_ARN =
+    'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
+  // Every option that takes a URL, built with `http://<host>:8080`.
+  const urlOptions: [string, (origin: string) => unknown][] = [
+    ['oidcIssuer issuer', (o) => oidcIssuer({ issuer: `${o}/idp`, audience: 'a' })],
+    ['oidcIssuer jwksUri', (o) => oidcIssuer({ issuer, jwksUri: `${o}/jwks`, audience: 'a' })],
+    [
+      'oidcIssuer issuer with discovery',
+      (o) => oidcIssuer({ issuer: `${o}/idp`, discovery: true, audience: 'a' }),
+    ],
+    [
+      'cognitoIssuer issuerOverride',
+      (o) =>
+        cognitoIssuer({ userPoolId: 'local_5x7Gq', clientId: 'c', issuerOverride: `${o}/pool` }),
+    ],
+    [
+      'cognitoIssuer jwksUri',
+      (o) => cognitoIssuer({ userPoolId: 'eu-west-1_Abc', clientId: 'c', jwksUri: `${o}/jwks` }),
+    ],
+    ['preset jwksUri', (o) => googleIssuer({ clientId: 'c', jwksUri: `${o}/jwks` })],
+    ['preset issuerOverride', (o) => googleIssuer({ clientId: 'c', issuerOverride: `${o}/g` })],
+    [
+      'keycloakIssuer baseUrl',
+      (o) => keycloakIssuer({ baseUrl: o, realm: 'r', audience: 'a', clientId: 'c' }),
+    ],
+    [
+      'createAlbVerifier keyBaseUrl',
+      (o) =>
+        createAlbVerifier({
+          region: 'us-east-1',
+          albArn: ALB_ARN,
+          clientId: 'c',
+          issuer,
+          keyBaseUrl: `${o}/`,
+        }),
+    ],
+    [
+      'client credentials tokenEndpoint',
+      (o) =>
+        createClientCredentialsSource({
+          tokenEndpoint: `${o}/oauth2/token`,
+          clientId: 'c',
+          clientSecret: 's',
+        }),
+    ],
+  ];
+  // WHATWG URL turns every IPv4 spelling into dotted decimal, and `0:…:1` into `[::1]`.
+  const loopback = [
+    '127.0.0.1',
+    '127.10.20.30',
+    '2130706433',
+    '0x7f.1',
+    '127.1',
+    '127.0.0.1.',
+    '[::1]',
+    '[0:0:0:0:0:0:0:1]',
+    'localhost',
+    'LOCALHOST',
+  ];
+  // Names DNS may point anywhere, a host hidden behind userinfo, and addresses that are not
+  // loopback as such.
+  const lookAlikes = [
+    '127.0.0.1.attacker.example',
+    '127.evil.example',
+    '127.0.0.1.nip.io',
+    'localhost.attacker.example',
+    '127.0.0.1@evil.example',
+    'localhost@evil.example',
+    '[::ffff:127.0.0.1]',
+    '0.0.0.0',
+    'localhost.',
+    'foo.localhost',
+  ];
+
+  it.each(urlOptions)('%s: refuses look-alike hosts, accepts real loopback', (_name, create) => {
+    for (const host of lookAlikes) {
+      expect(() => create(`http://${host}:8080`), host).toThrow(TypeError);
+    }
+    for (const host of loopback) {
+      expect(() => create(`http://${host}:8080`), host).not.toThrow();
+    }
+  });
+
+  // tokenEndpoint had this guard already (client-credentials.test.ts).
+  const withoutTokenEndpoint = urlOptions.filter(([name]) => !name.includes('tokenEndpoint'));
+  it.each(withoutTokenEndpoint)('%s: refuses credentials without echoing them', (_name, create) => {
+    let message = '';
+    try {
+      create('http://user:hunter2-pass@127.0.0.1:8080');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/must not contain credentials/);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses a discovered jwks_uri on a look-alike host with a 503, fetching nothing from it', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ issuer: origin, jwks_uri: jwksUri }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const origin = `http://127.0.0.1:${port}`;
+    const jwksUri = `http://127.0.0.1.attacker.example:${port}/jwks`;
+    const fetched: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      const url = String(input);
+      fetched.push(url);
+      return url.startsWith(origin) ? fetch(input, init) : Promise.reject(new TypeError('blocked'));
+    };
+    try {
+      const verifier = createVerifier({
+        issuers: [oidcIssuer({ issuer: origin, discovery: true, audience: 'a' })],
+        jwks: { fetch: recording },
+      });
+      const token = [
+        segment({ alg: 'RS256', kid: 'k1', typ: 'JWT' }),
+        segment({ iss: origin, aud: 'a', sub: 's', exp: Math.floor(Date.now() / 1000) + 60 }),
+        segment('not a signature'),
+      ].join('.');
+      const error = await rejectionOf(verifier.verify(token));
+      expect(error).toBeInstanceOf(IdpUnavailableError);
+      expect(error.status).toBe(503);
+      expect(fetched).toEqual([`${origin}/.well-known/openid-configuration`]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('refuses an ALB key URL on a look-alike host with a 503, fetching nothing', async () => {
+    const fetched: string[] = [];
+    const recording: typeof fetch = (input) => {
+      fetched.push(String(input));
+      return Promise.reject(new TypeError('blocked'));
+    };
+    const verifier = createAlbVerifier({
+      region: 'us-east-1',
+      albArn: ALB_ARN,
+      clientId: 'c',
+      issuer,
+      keyUrl: (kid) => `http://127.0.0.1.attacker.example/${kid}`,
+      fetch: recording,
+    });
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const token = [
+      segment({ alg: 'ES256', kid: randomUUID(), signer: ALB_ARN, iss: issuer, client: 'c', exp }),
+      segment({ sub: 'user-1', iss: issuer, exp }),
+      segment('not a signature'),
+    ].join('.');
+    const error = await rejectionOf(verifier.verify(token));
+    expect(error).toBeInstanceOf(IdpUnavailableError);
+    expect(error.status).toBe(503);
+    expect(fetched).toEqual([]);
   });
 });

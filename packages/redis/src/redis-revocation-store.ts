@@ -195,7 +195,9 @@ function clientFrom(options: RedisRevocationStoreOptions): RedisRevocationClient
     }
     return client;
   }
-  if (typeof url !== 'string' || !/^rediss?:\/\//.test(url)) {
+  // Parsed here because node-redis would throw Node's ERR_INVALID_URL, whose `input` property
+  // carries the whole URL, password included, into whatever logs the error. Never echoed.
+  if (typeof url !== 'string' || !/^rediss?:\/\//.test(url) || !URL.canParse(url)) {
     throw new TypeError('url must be a redis:// or rediss:// URL');
   }
   // Fail fast while disconnected rather than queue: a revocation must not hang an admin

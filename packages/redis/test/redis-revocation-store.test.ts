@@ -1,6 +1,7 @@
 // The Redis store against a real `redis-server` (a child process on a free loopback port):
 // the shared store contract, then what only a shared store has: the key layout, propagation
 // between instances, resync, failure policies, write-back after Redis loses its data.
+import { inspect } from 'node:util';
 import { createClient } from '@redis/client';
 import { revocationKeys, type VerifiedToken } from '@tokengate/core';
 import {
@@ -110,6 +111,17 @@ describe('options', () => {
     expect(() =>
       createRedisRevocationStore(options as unknown as RedisRevocationStoreOptions),
     ).toThrow(TypeError);
+  });
+
+  it('refuses a malformed url without carrying its password', () => {
+    let error: unknown;
+    try {
+      createRedisRevocationStore({ url: 'redis://:hunter2-pass@cache host:6379' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TypeError);
+    expect(inspect(error, { depth: 5 })).not.toContain('hunter2');
   });
 
   it('refuses malformed entries by rejecting with a TypeError', async () => {

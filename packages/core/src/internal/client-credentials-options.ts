@@ -2,6 +2,7 @@ import type {
   ClientCredentialsEventListener,
   ClientCredentialsOptions,
 } from '../client-credentials.js';
+import { createRedactor } from './credential-redaction.js';
 import {
   nonEmptyString,
   nonNegativeNumber,
@@ -76,7 +77,7 @@ export function resolveClientCredentialsOptions(
         audience: optionalString(options.audience, 'audience'),
         resource: resourceUri(options.resource),
       }),
-      secret: clientSecret,
+      redact: createRedactor(clientId, clientSecret),
       timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', 5000),
       maxBytes: MAX_RESPONSE_BYTES,
       fetch: fetchImpl,

@@ -45,11 +45,29 @@ export function stringList(value: unknown, name: string): readonly string[] {
   return Object.freeze([...(list as string[])]);
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+// RFC 5735 §3: 127.0.0.0/8 is loopback. WHATWG URL already rewrites every IPv4 form
+// (`2130706433`, `0x7f.1`, `127.1`, `127.0.0.1.`) to dotted decimal, and a host whose last label
+// is numeric is an IPv4 literal or a parse error, so a match here is a real address, never a
+// name such as `127.0.0.1.attacker.example` that DNS could point anywhere.
+const LOOPBACK_IPV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * Whether a WHATWG URL `hostname` is certainly this machine: an IPv4 literal in 127.0.0.0/8,
+ * the IPv6 literal `[::1]` (RFC 4291 §2.5.3; URL folds `0:0:…:1` into it), or exactly
+ * `localhost`. Refused, failing closed: `localhost.` and `*.localhost` (RFC 6761 §6.3 asks
+ * resolvers to answer loopback for them, but a plain DNS lookup may not), `[::ffff:127.0.0.1]`
+ * (IPv4-mapped: reaches loopback only through a dual-stack socket), and `0.0.0.0` ("this host",
+ * not loopback: RFC 1122 §3.2.1.3).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || LOOPBACK_IPV4.test(hostname);
+}
 
 /**
  * An absolute `https:` URL, or `http:` on loopback (local issuers in tests and development),
  * or any `http:` when explicitly allowed. RFC 8725 §3.10 asks for authenticated key transport.
+ * The one place that decides this, at creation and for URLs learnt at run time (a discovered
+ * `jwks_uri`, an ALB key URL), whose TypeError the caller turns into a request-time error.
  */
 export function secureUrl(value: unknown, name: string, allowInsecureHttp: boolean): string {
   const text = nonEmptyString(value, name);
@@ -59,12 +77,19 @@ export function secureUrl(value: unknown, name: string, allowInsecureHttp: boole
   } catch {
     throw new TypeError(`${name} must be an absolute URL, got ${describe(value)}`);
   }
-  const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && (loopback || allowInsecureHttp))) {
+  // Refused without echoing the value, which would print the password. fetch() refuses such a
+  // URL anyway (WHATWG Fetch, "new Request"), so it could only ever fail at request time.
+  if (url.username !== '' || url.password !== '') {
+    throw new TypeError(`${name} must not contain credentials`);
+  }
+  if (
+    url.protocol === 'https:' ||
+    (url.protocol === 'http:' && (allowInsecureHttp || isLoopbackHost(url.hostname)))
+  ) {
     return text;
   }
   throw new TypeError(
-    `${name} must use https: (http: is allowed on loopback, or with allowInsecureHttp), got ${describe(value)}`,
+    `${name} must use https: (http: is allowed on 127.0.0.0/8, [::1] and localhost, or with allowInsecureHttp), got ${describe(value)}`,
   );
 }
 

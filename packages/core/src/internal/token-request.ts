@@ -1,5 +1,7 @@
 import { backoffDelayMs, sleep } from './backoff.js';
 import { postForm } from './bounded-post.js';
+import { formEncode } from './credential-redaction.js';
+import type { Redactor } from './credential-redaction.js';
 import { TokenEndpointError } from './token-endpoint-error.js';
 import { readTokenAnswer } from './token-response.js';
 import type { GrantedToken } from './token-response.js';
@@ -11,8 +13,8 @@ export interface TokenRequestConfig {
   readonly tokenEndpoint: string;
   readonly form: string;
   readonly headers: Record<string, string>;
-  /** Only to redact it from server-sent error text. */
-  readonly secret: string;
+  /** Removes the client's credentials, in every encoding sent, from server-sent error text. */
+  readonly redact: Redactor;
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly fetch: typeof globalThis.fetch;
@@ -66,11 +68,6 @@ export function tokenRequestParts(options: {
   return { form: form.toString(), headers };
 }
 
-/** application/x-www-form-urlencoded encoding of one value (RFC 6749 Appendix B). */
-function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
-}
-
 /**
  * Requests a token, retrying transient failures (network errors, timeouts, 429 and 5xx) up to
  * `retries` times with jittered exponential backoff. A `Retry-After` is honoured, never
@@ -83,7 +80,7 @@ export async function requestToken(
   for (let attempt = 1; ; attempt += 1) {
     try {
       const answer = await postForm(config.tokenEndpoint, config.form, config);
-      return { granted: readTokenAnswer(answer, config.secret, Date.now()), attempts: attempt };
+      return { granted: readTokenAnswer(answer, config.redact, Date.now()), attempts: attempt };
     } catch (error) {
       const failure =
         error instanceof TokenEndpointError

@@ -1,5 +1,6 @@
 import { retryAfterMs } from './backoff.js';
 import type { PostAnswer } from './bounded-post.js';
+import type { Redactor } from './credential-redaction.js';
 import { TokenEndpointError } from './token-endpoint-error.js';
 
 /** A usable answer of the token endpoint. */
@@ -11,16 +12,21 @@ export interface GrantedToken {
 
 // RFC 6750 §2.1 b64token: what may follow `Bearer ` in a header, so nothing can be injected.
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-// RFC 6749 §5.2: `error` and `error_description` are limited to these characters.
+// RFC 6749 §5.2 and Appendix A.7, A.8: `error` and `error_description` are NQSCHARs.
 const ERROR_TEXT = /^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/;
+// Everything else, control characters included, so nothing can forge a log line.
 const NOT_ERROR_TEXT = /[^\x20-\x21\x23-\x5B\x5D-\x7E]+/g;
 const MAX_DESCRIPTION = 200;
+// Registered codes are ~25 characters (RFC 6749 §5.2, IANA "OAuth Extensions Error Registry").
+const MAX_ERROR_CODE = 64;
 
 /**
  * Reads an RFC 6749 §5.1 success or classifies the failure: 429 and 5xx are transient, other
- * statuses are a refusal (§5.2). `secret` is redacted from anything the server echoed.
+ * statuses are a refusal (§5.2). Nothing the server sent is copied verbatim: only a valid
+ * `error` code and a sanitized, capped `error_description`, both with every encoding of the
+ * client's credentials removed by `redact`, since a server may echo the request.
  */
-export function readTokenAnswer(answer: PostAnswer, secret: string, nowMs: number): GrantedToken {
+export function readTokenAnswer(answer: PostAnswer, redact: Redactor, nowMs: number): GrantedToken {
   const { status } = answer;
   if (status === 429 || status >= 500) {
     const waitMs = retryAfterMs(answer.headers.get('retry-after'), nowMs);
@@ -31,8 +37,8 @@ export function readTokenAnswer(answer: PostAnswer, secret: string, nowMs: numbe
   }
   const body = parseObject(answer.text);
   if (status < 200 || status > 299) {
-    const oauthError = errorText(body?.['error'], secret);
-    const description = errorText(body?.['error_description'], secret);
+    const oauthError = errorCode(body?.['error'], redact);
+    const description = errorDescription(body?.['error_description'], redact);
     const detail = [oauthError, description].filter((part) => part !== undefined).join(': ');
     return fail(
       'TOKEN_REQUEST_REJECTED',
@@ -89,11 +95,26 @@ function expiresIn(value: unknown): number | undefined {
     : undefined;
 }
 
-/** Server-sent error text made safe for a message: secret redacted, charset and length bounded. */
-function errorText(value: unknown, secret: string): string | undefined {
+/**
+ * The RFC 6749 §5.2 `error` code, which events and `oauthError` carry: kept only when it is a
+ * short NQSCHAR string holding no credential, never repaired.
+ */
+function errorCode(value: unknown, redact: Redactor): string | undefined {
+  if (typeof value !== 'string' || value.length > MAX_ERROR_CODE || !ERROR_TEXT.test(value)) {
+    return undefined;
+  }
+  return redact(value) === value ? value : undefined;
+}
+
+/**
+ * `error_description` made safe for a message: credentials redacted, then anything outside the
+ * §5.2 charset turned into spaces (redacting again, as that may rebuild a secret holding
+ * spaces), then capped, so a cut cannot leave part of an encoding behind.
+ */
+function errorDescription(value: unknown, redact: Redactor): string | undefined {
   if (typeof value !== 'string') return undefined;
-  let text = value.split(secret).join('[redacted]');
-  if (!ERROR_TEXT.test(text)) text = text.replace(NOT_ERROR_TEXT, ' ').trim();
+  let text = redact(value);
+  if (!ERROR_TEXT.test(text)) text = redact(text.replace(NOT_ERROR_TEXT, ' ')).trim();
   if (text.length > MAX_DESCRIPTION) text = `${text.slice(0, MAX_DESCRIPTION)}…`;
   return text === '' ? undefined : text;
 }
