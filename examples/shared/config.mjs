@@ -9,6 +9,10 @@
 import { cognitoIssuer, oidcIssuer } from '@tokengate/core';
 import { createTestIssuer } from '@tokengate/testing';
 
+// GET /admin reads the groups from `cognito:groups`, else `groups` (a pre-token-generation
+// trigger may write them there), whatever the kind of issuer.
+const GROUPS_CLAIMS = ['cognito:groups', 'groups'];
+
 export async function loadConfig(env = process.env) {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -19,7 +23,11 @@ export async function loadConfig(env = process.env) {
 
   if (!env.ISSUER) {
     const embedded = await createTestIssuer({ kind: 'cognito' });
-    const issuer = cognitoIssuer({ clientId: embedded.clientId, issuerOverride: embedded.issuer });
+    const issuer = cognitoIssuer({
+      clientId: embedded.clientId,
+      issuerOverride: embedded.issuer,
+      groupsClaim: GROUPS_CLAIMS,
+    });
     return { port, host, embedded, gateOptions: { issuers: [issuer], jwks } };
   }
 
@@ -43,7 +51,7 @@ export async function loadConfig(env = process.env) {
         ? oidcIssuer({
             issuer: env.ISSUER,
             audience,
-            groupsClaim: ['cognito:groups', 'groups'],
+            groupsClaim: GROUPS_CLAIMS,
             allowInsecureHttp,
             ...jwksUri,
           })
@@ -51,6 +59,7 @@ export async function loadConfig(env = process.env) {
             issuerOverride: env.ISSUER,
             clientId: audience,
             tokenUse,
+            groupsClaim: GROUPS_CLAIMS,
             allowInsecureHttp,
             ...jwksUri,
           });

@@ -191,6 +191,23 @@ describe.each(FRAMEWORKS)('examples/%s/server.mjs', (framework) => {
       expect(admin.status).toBe(200);
     });
 
+    it('GET /admin reads a Cognito token’s `groups` when `cognito:groups` is absent', async () => {
+      // A pre-token-generation trigger may write the groups to `groups` instead.
+      const viaTrigger = await call(
+        get().cognito,
+        '/admin',
+        await cognito.accessToken({ claims: { groups: ['admin'] } }),
+      );
+      expect(viaTrigger.status).toBe(200);
+      // `cognito:groups` comes first when both are present.
+      const both = await call(
+        get().cognito,
+        '/admin',
+        await cognito.accessToken({ groups: ['users'], claims: { groups: ['admin'] } }),
+      );
+      expectError(both, 403);
+    });
+
     it('GET /orders needs orders:read', async () => {
       const without = await call(
         get().cognito,

@@ -1,4 +1,5 @@
 import {
+  firstPresent,
   scopeListClaim,
   stringArrayClaim,
   stringClaim,
@@ -34,6 +35,11 @@ export interface CognitoIssuerOptions extends Omit<ClaimPolicy, 'audience'> {
   readonly jwksUri?: string;
   /** Allow `http:` URLs on non-loopback hosts (a LocalStack container, never production). */
   readonly allowInsecureHttp?: boolean;
+  /**
+   * Claims read as the groups, the first one present wins. Default `cognito:groups`; add
+   * `groups` when a pre-token-generation trigger writes the groups there.
+   */
+  readonly groupsClaim?: string | readonly string[];
 }
 
 // `<region>_<id>`, e.g. `us-east-1_AbCdEf123` or `ap-southeast-2_x`.
@@ -85,6 +91,7 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
   }
   const clientIds =
     options.clientId === null ? null : new Set(stringList(options.clientId, 'clientId'));
+  const groupsClaims = stringList(options.groupsClaim ?? 'cognito:groups', 'groupsClaim');
   const tokenUse = options.tokenUse ?? 'access';
   if (tokenUse !== 'access' && tokenUse !== 'id' && tokenUse !== 'both') {
     throw new TypeError(`tokenUse must be 'access', 'id' or 'both', got ${describe(tokenUse)}`);
@@ -139,7 +146,7 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
         clientId: use === 'access' ? stringClaim(claims.client_id) : audienceClaim(claims.aud)[0],
         tokenUse: use,
         scopes: scopeListClaim(claims.scope),
-        groups: stringArrayClaim(claims['cognito:groups']),
+        groups: stringArrayClaim(firstPresent(claims, groupsClaims)),
       };
     },
   };

@@ -1,4 +1,9 @@
-import { scopeListClaim, stringArrayClaim, stringClaim } from './internal/claim-readers.js';
+import {
+  firstPresent,
+  scopeListClaim,
+  stringArrayClaim,
+  stringClaim,
+} from './internal/claim-readers.js';
 import { normalizeTyp } from './internal/claims-check.js';
 import { nonEmptyString, secureUrl, stringList } from './internal/options.js';
 import { pickPolicy } from './internal/policy.js';
@@ -75,10 +80,5 @@ function oidcTokenUse(claims: JwtClaims, header: JwtHeader): TokenUse | undefine
   if (use === 'access' || use === 'id') return use;
   // RFC 9068 §2.1: JWT access tokens are typed `at+jwt`.
   if (typeof header.typ === 'string' && normalizeTyp(header.typ) === 'at+jwt') return 'access';
-  return undefined;
-}
-
-function firstPresent(claims: JwtClaims, names: readonly string[]): unknown {
-  for (const name of names) if (claims[name] !== undefined) return claims[name];
   return undefined;
 }

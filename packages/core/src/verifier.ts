@@ -1,9 +1,10 @@
 import { isSupportedAlgorithm } from './internal/algorithms.js';
 import { checkClaims, invalid } from './internal/claims-check.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
+import { assertTokenCharset } from './internal/token-charset.js';
 import { positiveInteger, optionalFunction } from './internal/options.js';
 import { createDynamicRoutes } from './internal/dynamic-routes.js';
-import { buildRoutes, type Route } from './internal/routes.js';
+import { MAX_ISSUER_LENGTH, buildRoutes, type Route } from './internal/routes.js';
 import type { IssuerResolver } from './issuer-resolver.js';
 import type { RevocationStore } from './revocation.js';
 import { observed } from './internal/observe.js';
@@ -33,9 +34,14 @@ export interface VerifierOptions extends ClaimPolicy {
    * list; see `matchIssuer()`. Its answers are cached per `resolverCache`.
    */
   readonly resolveIssuer?: IssuerResolver;
-  /** Bounds of the resolver's cache. Defaults: 10000 issuers, 10 min, 1 min for refusals. */
+  /**
+   * Bounds of the resolver's cache. Defaults: 10000 issuers, about 8 MiB (`iss` strings
+   * included), 10 min, 1 min for refusals. A cached token of a resolved issuer is accepted only
+   * while the resolver's answer that verified it is still cached, unexpired.
+   */
   readonly resolverCache?: {
     readonly maxEntries?: number;
+    readonly maxBytes?: number;
     readonly ttlMs?: number;
     readonly negativeTtlMs?: number;
   };
@@ -48,9 +54,17 @@ export interface VerifierOptions extends ClaimPolicy {
   /**
    * Remember successful verifications so a token seen again skips the signature check. A hit
    * still checks `exp`/`nbf` (and max age) against now, and is dropped when the IdP retires the
-   * key that verified it. Default `{ maxEntries: 10000, maxTtlMs: 600000 }`; `false` turns it off.
+   * key that verified it, or when its issuer's route changed (a resolver's answer expired).
+   * Default `{ maxEntries: 10000, maxBytes: 32 MiB, maxTtlMs: 600000 }` (`maxBytes` is an
+   * estimate: about twice the token's length per entry); `false` turns it off.
    */
-  readonly cache?: false | { readonly maxEntries?: number; readonly maxTtlMs?: number };
+  readonly cache?:
+    | false
+    | {
+        readonly maxEntries?: number;
+        readonly maxBytes?: number;
+        readonly maxTtlMs?: number;
+      };
   /**
    * Revocations to honour (`createMemoryRevocationStore()`, `@tokengate/redis`): asked on
    * every request, cache hits included; a revoked token answers 401 `TOKEN_REVOKED`, a store
@@ -97,10 +111,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const cache =
     options.cache === false
       ? undefined
-      : createTokenCache(
-          positiveInteger(options.cache?.maxEntries, 'cache.maxEntries', 10_000),
-          positiveInteger(options.cache?.maxTtlMs, 'cache.maxTtlMs', 600_000),
-        );
+      : createTokenCache({
+          maxEntries: positiveInteger(options.cache?.maxEntries, 'cache.maxEntries', 10_000),
+          maxBytes: positiveInteger(options.cache?.maxBytes, 'cache.maxBytes', 32 * 1024 * 1024),
+          maxTtlMs: positiveInteger(options.cache?.maxTtlMs, 'cache.maxTtlMs', 600_000),
+        });
   if (options.threadPool !== undefined && typeof options.threadPool !== 'boolean') {
     throw new TypeError('threadPool must be a boolean');
   }
@@ -128,6 +143,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
             'resolverCache.maxEntries',
             10_000,
           ),
+          maxBytes: positiveInteger(
+            options.resolverCache?.maxBytes,
+            'resolverCache.maxBytes',
+            8 * 1024 * 1024,
+          ),
           ttlMs: positiveInteger(options.resolverCache?.ttlMs, 'resolverCache.ttlMs', 600_000),
           negativeTtlMs: positiveInteger(
             options.resolverCache?.negativeTtlMs,
@@ -142,10 +162,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     // RFC 8725 §3.11-style resource bound: refuse oversized input before decoding anything.
     if (token.length > maxTokenBytes) throw invalid('TOKEN_TOO_LARGE', 'Token is too large');
+    // Before hashing or decoding: a non-ASCII look-alike must not reach either.
+    assertTokenCharset(token, false);
     const digest = cache?.digest(token);
     if (cache !== undefined && digest !== undefined) {
       const hit = cache.get(digest, Date.now());
-      if (hit !== undefined) {
+      if (hit !== undefined && routeStillHolds(hit.route)) {
         // Synchronous while the key set is fresh: a hit costs no extra turn of the event loop.
         const published = stillPublished(hit);
         if (published === true || (published !== false && (await published))) {
@@ -171,6 +193,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
     }
     // Route by `iss` in O(1); an unknown issuer costs no network call (RFC 8725 §3.8).
     const iss = claims.iss;
+    // No issuer we trust is that long (buildRoutes refuses one), so this is an unknown issuer:
+    // refused before the resolver, or any cache, has to hold an attacker's kilobytes.
+    if (typeof iss === 'string' && iss.length > MAX_ISSUER_LENGTH) {
+      throw invalid('ISSUER_UNKNOWN', 'Token issuer is not trusted');
+    }
     let route = typeof iss === 'string' ? routes.get(iss) : undefined;
     if (route === undefined && dynamicRoutes !== undefined && typeof iss === 'string') {
       const resolved = dynamicRoutes.get(iss);
@@ -206,9 +233,20 @@ export function createVerifier(options: VerifierOptions): Verifier {
       expiresAt: claims.exp,
     };
     if (cache !== undefined && digest !== undefined) {
-      cache.admit(digest, { result, jwksUri, key, ...validityWindow(claims, policy) });
+      cache.admit(digest, { result, route, jwksUri, key, ...validityWindow(claims, policy) });
     }
     return revocation === undefined ? result : checkRevocation(revocation, result);
+  }
+
+  /**
+   * A cached verdict holds only while the route that verified it is still the route for its
+   * `iss`. Static routes never change (one map lookup); a resolved route holds while the
+   * resolver's answer is cached and unexpired, so after it expires the full path asks again.
+   */
+  function routeStillHolds(route: Route): boolean {
+    const current = routes.get(route.issuer);
+    if (current !== undefined) return current === route;
+    return dynamicRoutes !== undefined && dynamicRoutes.current(route.issuer) === route;
   }
 
   /**

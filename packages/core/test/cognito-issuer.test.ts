@@ -40,6 +40,16 @@ describe('Cognito access tokens', () => {
     expect(result.claims['token_use']).toBe('access');
   });
 
+  it('read groups from `cognito:groups` only, unless groupsClaim names more', async () => {
+    const viaTrigger = await pool.accessToken({ claims: { groups: ['admin'] } });
+    expect((await verifierFor().verify(viaTrigger)).groups).toEqual([]);
+    const wide = verifierFor({ groupsClaim: ['cognito:groups', 'groups'] });
+    expect((await wide.verify(viaTrigger)).groups).toEqual(['admin']);
+    const both = await pool.accessToken({ groups: ['staff'], claims: { groups: ['admin'] } });
+    expect((await wide.verify(both)).groups).toEqual(['staff']);
+    expect(() => verifierFor({ groupsClaim: [] })).toThrow(TypeError);
+  });
+
   it('verify M2M client-credentials tokens, whose subject is the client', async () => {
     const token = await pool.m2mToken({ scopes: ['orders-api/orders.read'] });
     const result = await verifierFor().verify(token);

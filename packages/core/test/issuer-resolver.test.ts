@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   cognitoIssuer,
   createVerifier,
@@ -7,7 +8,7 @@ import {
 } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rejectionOf } from './helpers.js';
+import { rejectionOf, segment } from './helpers.js';
 
 let tenantA: TestIssuer;
 let tenantB: TestIssuer;
@@ -39,6 +40,11 @@ function tenantTable(...tenants: TestIssuer[]) {
     );
   };
   return { resolve, calls };
+}
+
+/** A token that is never verified: it is refused at routing, before any key or signature. */
+function unsignedToken(iss: string): string {
+  return `${segment({ alg: 'ES256', kid: 'k' })}.${segment({ iss, sub: 'x' })}.${segment('sig')}`;
 }
 
 describe('a dynamic issuer resolver', () => {
@@ -125,6 +131,116 @@ describe('a dynamic issuer resolver', () => {
     await verifier.verify(await tenantB.accessToken());
     expect(calls).toEqual([tenantB.issuer, stranger.issuer, tenantB.issuer]);
   });
+
+  it('refuses an off-boarded tenant’s cached tokens once the resolver’s answer expires', async () => {
+    const { resolve, calls } = tenantTable(tenantA);
+    let onboarded = true;
+    const verifier = createVerifier({
+      resolveIssuer: (iss) => (onboarded ? resolve(iss) : undefined),
+      resolverCache: { ttlMs: 150 },
+    });
+    const token = await tenantA.accessToken();
+    await verifier.verify(token);
+    const cached = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(cached);
+    onboarded = false;
+    await sleep(200);
+    expect((await rejectionOf(verifier.verify(token))).code).toBe('ISSUER_UNKNOWN');
+    expect(calls).toEqual([tenantA.issuer]);
+  });
+
+  it('applies a narrowed configuration to cached tokens once the answer expires', async () => {
+    let audience = tenantA.clientId;
+    const verifier = createVerifier({
+      resolveIssuer: () =>
+        cognitoIssuer({
+          clientId: audience,
+          issuerOverride: tenantA.issuer,
+          algorithms: ['ES256'],
+        }),
+      resolverCache: { ttlMs: 150 },
+    });
+    const token = await tenantA.accessToken();
+    await verifier.verify(token);
+    const cached = await verifier.verify(token);
+    audience = 'another-app-client';
+    // Within the answer's lifetime the cached verdict stands …
+    expect(await verifier.verify(token)).toBe(cached);
+    await sleep(200);
+    // … and after it, the token meets the new configuration on the full path.
+    expect((await rejectionOf(verifier.verify(token))).code).toBe('CLIENT_ID_MISMATCH');
+  });
+
+  it('re-verifies a cached token under a fresh answer and caches it again', async () => {
+    const { resolve, calls } = tenantTable(tenantA);
+    const verifier = createVerifier({ resolveIssuer: resolve, resolverCache: { ttlMs: 150 } });
+    const token = await tenantA.accessToken();
+    await verifier.verify(token);
+    const cached = await verifier.verify(token);
+    await sleep(200);
+    const fresh = await verifier.verify(token);
+    expect(fresh).not.toBe(cached);
+    expect(await verifier.verify(token)).toBe(fresh);
+    expect(calls).toEqual([tenantA.issuer, tenantA.issuer]);
+  });
+
+  it('refuses an oversized iss without asking the resolver', async () => {
+    const { resolve, calls } = tenantTable(tenantA);
+    const verifier = createVerifier({ resolveIssuer: resolve });
+    const token = unsignedToken(`${tenantA.issuer}/${'x'.repeat(2048)}`);
+    expect(await rejectionOf(verifier.verify(token))).toMatchObject({
+      code: 'ISSUER_UNKNOWN',
+      status: 401,
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it('bounds the refusal cache by bytes, not only by entries', async () => {
+    const { resolve, calls } = tenantTable(tenantA);
+    const issuers = Array.from(
+      { length: 2100 },
+      (_, i) => `https://${i}.example/${'x'.repeat(2000)}`,
+    );
+    // Default budget: ~8 MiB holds about 2000 refusals of a 2 KB iss, not 10000.
+    const verifier = createVerifier({ resolveIssuer: resolve });
+    for (const iss of issuers) await rejectionOf(verifier.verify(unsignedToken(iss)));
+    await rejectionOf(verifier.verify(unsignedToken(issuers[0] as string)));
+    expect(calls).toHaveLength(2101);
+    // An explicit budget, validated at creation.
+    const small = createVerifier({
+      resolveIssuer: resolve,
+      resolverCache: { maxBytes: 64 * 1024 },
+    });
+    calls.length = 0;
+    for (const iss of issuers.slice(0, 40)) await rejectionOf(small.verify(unsignedToken(iss)));
+    await rejectionOf(small.verify(unsignedToken(issuers[0] as string)));
+    expect(calls).toHaveLength(41);
+    expect(() =>
+      createVerifier({ resolveIssuer: resolve, resolverCache: { maxBytes: 0 } }),
+    ).toThrow(TypeError);
+  });
+
+  it('answers 503 within the deadline when the resolver hangs, and asks again later', async () => {
+    let calls = 0;
+    const verifier = createVerifier({
+      resolveIssuer: () => {
+        calls += 1;
+        return new Promise<undefined>(() => {});
+      },
+      jwks: { timeoutMs: 100 },
+    });
+    const token = await tenantA.accessToken();
+    const [first, joined] = await Promise.all([
+      rejectionOf(verifier.verify(token)),
+      rejectionOf(verifier.verify(token)),
+    ]);
+    expect(first).toMatchObject({ code: 'IDP_UNAVAILABLE', status: 503 });
+    expect(joined.code).toBe('IDP_UNAVAILABLE');
+    expect(calls).toBe(1);
+    // The single-flight entry went with the deadline: the next request asks afresh.
+    expect((await rejectionOf(verifier.verify(token))).code).toBe('IDP_UNAVAILABLE');
+    expect(calls).toBe(2);
+  }, 2000);
 
   it('rejects bad resolver options at creation', () => {
     expect(() => createVerifier({})).toThrow(TypeError);

@@ -106,6 +106,23 @@ describe('the verified-token cache', () => {
     expect(await verifier.verify(a)).not.toBe(first);
   });
 
+  it('is bounded by bytes too: a large verdict evicts the least recently used one', async () => {
+    const [a, b] = await Promise.all([idp.accessToken(), idp.accessToken()]);
+    // Room for one verdict (each is counted at about twice its token's length), not two.
+    const verifier = verifierWith({ cache: { maxBytes: 3 * Math.max(a.length, b.length) + 512 } });
+    const first = await admitted(verifier, a);
+    expect(await verifier.verify(a)).toBe(first);
+    await admitted(verifier, b);
+    expect(await verifier.verify(a)).not.toBe(first);
+  });
+
+  it('never keeps a verdict larger than the whole budget', async () => {
+    const verifier = verifierWith({ cache: { maxBytes: 1024 } });
+    const token = await idp.accessToken();
+    const second = await admitted(verifier, token);
+    expect(await verifier.verify(token)).not.toBe(second);
+  });
+
   it('honours maxTtlMs', async () => {
     const verifier = verifierWith({ cache: { maxTtlMs: 100 } });
     const token = await idp.accessToken();
@@ -115,7 +132,7 @@ describe('the verified-token cache', () => {
     expect(await verifier.verify(token)).not.toBe(first);
   });
 
-  it.each([{ maxEntries: 0 }, { maxTtlMs: -1 }, { maxEntries: 1.5 }])(
+  it.each([{ maxEntries: 0 }, { maxTtlMs: -1 }, { maxEntries: 1.5 }, { maxBytes: 0 }])(
     'refuses cache options %o',
     (cache) => {
       expect(() => verifierWith({ cache })).toThrow(TypeError);

@@ -111,6 +111,35 @@ describe('malformed tokens are refused before any key work', () => {
     );
   });
 
+  it('never quotes decoded token text in the error or its cause', async () => {
+    const token = await idp.accessToken();
+    for (const index of [0, 1] as const) {
+      const error = await rejectionOf(
+        verifierFor(idp).verify(withSegment(token, index, segment('{"a": secret-marker}'))),
+      );
+      expect(error.code).toBe('TOKEN_MALFORMED');
+      const cause = error.cause as Error | undefined;
+      expect(`${error.message} ${cause?.message} ${cause?.stack}`).not.toContain('secret-marker');
+    }
+  });
+
+  it('refuses an iss longer than 2048 characters as an unknown issuer', async () => {
+    const verifier = verifierFor(idp);
+    const token = await idp.accessToken({ claims: { iss: `${idp.issuer}/${'x'.repeat(2048)}` } });
+    expect(await rejectionOf(verifier.verify(token))).toMatchObject({
+      code: 'ISSUER_UNKNOWN',
+      status: 401,
+    });
+    // A configured issuer that long could never match, so it is refused at creation.
+    expect(() =>
+      createVerifier({
+        issuers: [
+          oidcIssuer({ issuer: `https://idp.example/${'x'.repeat(2048)}`, audience: 'api' }),
+        ],
+      }),
+    ).toThrow(TypeError);
+  });
+
   it('refuses oversized tokens by length alone', async () => {
     const verifier = createVerifier({
       maxTokenBytes: 1024,

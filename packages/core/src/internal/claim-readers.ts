@@ -28,3 +28,12 @@ export function scopeListClaim(value: unknown): readonly string[] {
 export function audienceClaim(value: unknown): readonly string[] {
   return typeof value === 'string' ? [value] : stringArrayClaim(value);
 }
+
+/** The first of `names` the token carries (`['cognito:groups', 'groups']`: the first one present wins). */
+export function firstPresent(
+  claims: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+): unknown {
+  for (const name of names) if (claims[name] !== undefined) return claims[name];
+  return undefined;
+}

@@ -20,6 +20,10 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /**
  * Splits and decodes a compact JWS strictly: exactly three non-empty segments of unpadded
  * base64url, header and payload each a JSON object.
+ *
+ * Precondition: `assertTokenCharset` passed. Buffer's base64 and `latin1` decoders read only
+ * a character's low byte, so a non-ASCII look-alike (`\u0141` for `A`) would decode, and sign,
+ * exactly like the character it imitates; the checks below do not catch it.
  */
 export function decodeCompactJws(token: string): DecodedJws {
   const firstDot = token.indexOf('.');
@@ -39,9 +43,10 @@ export function decodeCompactJws(token: string): DecodedJws {
 
 /**
  * RFC 7515 §2 / RFC 4648 §5: unpadded base64url only. Buffer's decoder is lenient, so the
- * result is checked instead of the input: any foreign character (padding, whitespace,
- * non-ASCII) is skipped by the decoder and shows as a short output; `+` and `/`, which it
- * accepts from the other alphabet, are looked for directly. Cheaper than a regex over 1 KB.
+ * result is checked instead of the input: a foreign ASCII or latin1 character (padding,
+ * whitespace) is skipped by the decoder and shows as a short output; `+` and `/`, which it
+ * accepts from the other alphabet, are looked for directly. Characters above U+00FF are
+ * not skipped but read by their low byte: only `assertTokenCharset` refuses those.
  */
 function decodeSegment(segment: string, index: 0 | 1 | 2): Buffer {
   const bytes = Buffer.from(segment, 'base64url');
@@ -78,7 +83,8 @@ function parseJsonObject(bytes: Buffer, part: string): Record<string, unknown> {
   try {
     value = JSON.parse(UTF8.decode(bytes));
   } catch (cause) {
-    throw malformed(`Token ${part} is not JSON`, cause);
+    // JSON.parse's message quotes the input, i.e. decoded token text: keep only the error's type.
+    throw malformed(`Token ${part} is not JSON`, new Error((cause as Error).name));
   }
   // RFC 7515 §4 and RFC 7519 §7.2: both must be JSON objects; arrays and scalars are not.
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -24,6 +24,13 @@ export interface RouteEnvironment {
 
 const DISCOVERY_MAX_BYTES = 256 * 1024;
 
+/**
+ * The longest `iss` accepted, in characters. RFC 7519 §4.1.1 sets no limit, but real issuer
+ * URLs are under 200 characters; a longer `iss` is refused before routing, so it never reaches
+ * the resolver or its cache (an unsigned token can carry kilobytes of it).
+ */
+export const MAX_ISSUER_LENGTH = 2048;
+
 /** Builds the `iss` → route map, validating every issuer and applying verifier-wide defaults. */
 export function buildRoutes(
   options: VerifierOptions,
@@ -60,6 +67,12 @@ export function routesOf(
   const allowInsecureHttp = trusted.allowInsecureHttp === true;
   return trusted.endpoints.map((endpoint) => {
     const issuer = endpoint.issuer;
+    // Such an issuer could never match: tokens with an `iss` this long are refused unrouted.
+    if (typeof issuer === 'string' && issuer.length > MAX_ISSUER_LENGTH) {
+      throw new TypeError(
+        `issuer ${describe(issuer)} is longer than ${MAX_ISSUER_LENGTH} characters`,
+      );
+    }
     const jwksUri =
       endpoint.jwksUri === undefined
         ? undefined
