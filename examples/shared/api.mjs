@@ -14,7 +14,7 @@ export function profileOf(auth) {
   return {
     sub: auth.subject ?? null,
     clientId: auth.clientId ?? null,
-    tokenUse: auth.tokenUse ?? null,
+    tokenUse: auth.tokenUse,
     scopes: auth.scopes,
     groups: auth.groups,
   };

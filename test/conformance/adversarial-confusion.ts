@@ -5,6 +5,7 @@ import {
   accessClaims,
   D,
   denied,
+  es256,
   get,
   bearer,
   idClaims,
@@ -12,6 +13,7 @@ import {
   invalidToken,
   m2mClaims,
   me,
+  oidcClaims,
   ok,
   rs256,
   userToken,
@@ -54,6 +56,26 @@ const tokenKindScenarios: AdversarialScenario[] = [
     app: 'id',
     request: (c) => me(rs256(c.pool, idClaims(c.pool, { token_use: 'refresh' }))),
     expected: invalidToken(D.notId),
+  },
+  {
+    name: 'an OIDC ID token (nonce, at_hash) sharing the API audience',
+    // The front end and the API share a client id, so `aud` matches: only the ID-token-only
+    // claims tell it apart (OIDC Core §2), and typ is not at+jwt (RFC 9068 §2.1).
+    request: (c) =>
+      me(
+        es256(
+          c.ec,
+          oidcClaims(c.ec, {
+            client_id: undefined,
+            jti: undefined,
+            azp: c.ec.clientId,
+            nonce: 'n-0S6_WzA2Mj',
+            at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q',
+          }),
+          { header: { typ: 'JWT' } },
+        ),
+      ),
+    expected: invalidToken(D.notAccessToken),
   },
   ...(
     [

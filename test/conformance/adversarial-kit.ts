@@ -90,6 +90,7 @@ export const D = {
   audience: 'Token audience is not accepted',
   notAccess: 'Token is not a Cognito access token',
   notId: 'Token is not a Cognito id token',
+  notAccessToken: 'Token is not an access token',
   client: 'Token client is not accepted',
   headerMalformed: 'Authorization header is not a valid Bearer credential',
   headerDuplicate: 'Request has more than one Authorization header',

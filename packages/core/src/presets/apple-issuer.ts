@@ -1,11 +1,21 @@
 import { stringList } from '../internal/options.js';
 import type { TrustedIssuer } from '../types.js';
-import { assertOptions, idTokenIdentity, presetIssuer } from './internal/preset-base.js';
+import {
+  assertOptions,
+  idTokenIdentity,
+  presetIssuer,
+  signInCheck,
+} from './internal/preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface AppleIssuerOptions extends PresetOptions {
   /** Your app's bundle id or Services ID (web), e.g. `com.example.app`: the accepted `aud`. */
   readonly clientId: string | readonly string[];
+  /**
+   * Only `id` (the default): Apple signs ID tokens only, no JWT access tokens for your API.
+   * Anything else is a TypeError at creation.
+   */
+  readonly tokenUse?: 'id';
 }
 
 /**
@@ -28,6 +38,7 @@ export function appleIssuer(options: AppleIssuerOptions): TrustedIssuer {
       jwksUri: 'https://appleid.apple.com/auth/keys',
       audience: stringList(options.clientId, 'clientId'),
       algorithms: ['RS256'],
+      tokenUse: signInCheck(options.tokenUse, 'appleIssuer'),
     }),
     normalize: idTokenIdentity,
   };

@@ -1,15 +1,16 @@
 import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
 import { nonEmptyString } from '../internal/options.js';
+import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
 import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
 import {
   EMPTY,
   assertOptions,
-  declaredTokenUse,
   hostName,
   presetIssuer,
   requiredAudience,
   union,
 } from './internal/preset-base.js';
+import { auth0TokenKind } from './internal/token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface Auth0IssuerOptions extends PresetOptions {
@@ -19,6 +20,12 @@ export interface Auth0IssuerOptions extends PresetOptions {
   readonly audience: string | readonly string[] | null;
   /** A custom claim holding role names (set by an Action), e.g. `https://example.com/roles`, read as groups. */
   readonly rolesClaim?: string;
+  /**
+   * Which tokens this API accepts. Default `access`; `id` or `both` only by explicit choice.
+   * Access tokens are typed `at+jwt` (RFC 9068 profile) or
+   * carry `azp`/`scope`; ID tokens carry `nonce`/`at_hash`, or none of those.
+   */
+  readonly tokenUse?: 'access' | 'id' | 'both';
 }
 
 /**
@@ -45,6 +52,7 @@ export function auth0Issuer(options: Auth0IssuerOptions): TrustedIssuer {
     options.rolesClaim === undefined ? undefined : nonEmptyString(options.rolesClaim, 'rolesClaim');
   // Auth0 writes the issuer with a trailing slash: https://auth0.com/docs/secure/tokens/access-tokens
   const issuer = `https://${domain}/`;
+  const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), auth0TokenKind);
   return {
     ...presetIssuer(options, {
       kind: 'auth0',
@@ -52,12 +60,13 @@ export function auth0Issuer(options: Auth0IssuerOptions): TrustedIssuer {
       jwksUri: `${issuer}.well-known/jwks.json`,
       audience: requiredAudience(options.audience, 'auth0Issuer'),
       algorithms: ['RS256'],
+      tokenUse,
     }),
     normalize(claims: JwtClaims, header: JwtHeader): NormalizedIdentity {
       return {
         subject: stringClaim(claims.sub),
         clientId: stringClaim(claims.azp) ?? stringClaim(claims.client_id),
-        tokenUse: declaredTokenUse(claims, header),
+        tokenUse: tokenUse(claims, header),
         scopes: union(scopeListClaim(claims.scope), stringArrayClaim(claims.permissions)),
         groups: rolesClaim === undefined ? EMPTY : stringArrayClaim(claims[rolesClaim]),
       };

@@ -1,8 +1,8 @@
 import { stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
 import { invalid } from '../internal/claims-check.js';
 import { describe, nonEmptyString } from '../internal/options.js';
-import type { JwtClaims, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import { EMPTY, assertOptions, presetIssuer } from './internal/preset-base.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
+import { EMPTY, assertOptions, presetIssuer, signInCheck } from './internal/preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface CognitoIdentityPoolIssuerOptions extends PresetOptions {
@@ -12,6 +12,11 @@ export interface CognitoIdentityPoolIssuerOptions extends PresetOptions {
   readonly region?: string;
   /** Accept tokens of guest (unauthenticated) identities too. Default `false`. */
   readonly allowUnauthenticated?: boolean;
+  /**
+   * Only `id` (the default): An identity pool (`GetOpenIdToken`) signs ID tokens only, no JWT access tokens for your API.
+   * Anything else is a TypeError at creation.
+   */
+  readonly tokenUse?: 'id';
 }
 
 const POOL_ID =
@@ -48,6 +53,7 @@ export function cognitoIdentityPoolIssuer(
     );
   }
   const allowUnauthenticated = options.allowUnauthenticated === true;
+  const tokenUse = signInCheck(options.tokenUse, 'cognitoIdentityPoolIssuer');
   // https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html
   // (GetOpenIdToken). The issuer and key set are one global endpoint in the aws partition; AWS
   // documents no regional form, so other partitions (China, GovCloud) are unverified here:
@@ -61,8 +67,10 @@ export function cognitoIdentityPoolIssuer(
       audience: identityPoolId,
       // Its key set publishes RS512 keys (kid like `us-east-14`), not RS256 like user pools.
       algorithms: ['RS512'],
+      tokenUse,
     }),
-    validate(claims: JwtClaims): void {
+    validate(claims: JwtClaims, header: JwtHeader): void {
+      tokenUse(claims, header);
       if (!allowUnauthenticated && !stringArrayClaim(claims.amr).includes('authenticated')) {
         throw invalid('CLAIM_INVALID', 'Token is not for an authenticated identity');
       }

@@ -1,14 +1,10 @@
 import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
 import { invalid } from '../internal/claims-check.js';
 import { describe, nonEmptyString } from '../internal/options.js';
+import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
 import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import {
-  assertOptions,
-  declaredTokenUse,
-  presetIssuer,
-  requiredAudience,
-  union,
-} from './internal/preset-base.js';
+import { assertOptions, presetIssuer, requiredAudience, union } from './internal/preset-base.js';
+import { entraTokenKind } from './internal/token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface EntraIdIssuerOptions extends PresetOptions {
@@ -16,6 +12,12 @@ export interface EntraIdIssuerOptions extends PresetOptions {
   readonly tenantId: string;
   /** Accepted `aud` values: in v2.0 tokens, your API's application (client) id; `null` skips the check explicitly. */
   readonly audience: string | readonly string[] | null;
+  /**
+   * Which tokens this API accepts. Default `access`; `id` or `both` only by explicit choice.
+   * Access tokens name the client in `azp` (with `scp` and/or `roles`, maybe `idtyp`); ID
+   * tokens have no `azp` and no `scp`, usually `nonce`/`at_hash`, and may carry app `roles`.
+   */
+  readonly tokenUse?: 'access' | 'id' | 'both';
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,6 +55,9 @@ export function entraIdIssuer(options: EntraIdIssuerOptions): TrustedIssuer {
   const tenantId = given.toLowerCase();
   // https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
   const issuer = `https://login.microsoftonline.com/${tenantId}/v2.0`;
+  // When a SPA and its API share one app registration, the ID token's `aud` is the API's
+  // client id too: only the token's shape tells it from an access token.
+  const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), entraTokenKind);
   return {
     ...presetIssuer(options, {
       kind: 'entra-id',
@@ -60,16 +65,18 @@ export function entraIdIssuer(options: EntraIdIssuerOptions): TrustedIssuer {
       jwksUri: `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
       audience: requiredAudience(options.audience, 'entraIdIssuer'),
       algorithms: ['RS256'],
+      tokenUse,
     }),
-    validate(claims: JwtClaims): void {
+    validate(claims: JwtClaims, header: JwtHeader): void {
       // The issuer already names the tenant; `tid` is checked too, as Microsoft advises.
       if (claims.tid !== tenantId) throw invalid('CLAIM_INVALID', 'Token tenant is not accepted');
+      tokenUse(claims, header);
     },
     normalize(claims: JwtClaims, header: JwtHeader): NormalizedIdentity {
       return {
         subject: stringClaim(claims.sub),
         clientId: stringClaim(claims.azp),
-        tokenUse: declaredTokenUse(claims, header),
+        tokenUse: tokenUse(claims, header),
         scopes: scopeListClaim(claims.scp),
         // Users with too many groups get `_claim_names` instead of `groups` (group overage).
         groups: union(stringArrayClaim(claims.roles), stringArrayClaim(claims.groups)),

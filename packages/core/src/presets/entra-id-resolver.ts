@@ -12,6 +12,8 @@ export interface EntraIdResolverOptions extends Omit<PresetOptions, 'issuerOverr
    * customer table). Without it, any Entra tenant's users are accepted.
    */
   readonly allowedTenants?: readonly string[] | ((tenantId: string) => boolean | Promise<boolean>);
+  /** Which tokens this API accepts, as in `entraIdIssuer()`. Default `access`. */
+  readonly tokenUse?: 'access' | 'id' | 'both';
 }
 
 // Every tenant's v2.0 issuer: https://login.microsoftonline.com/{tenantid}/v2.0
@@ -20,6 +22,8 @@ const ENTRA_V2_ISSUER =
 // Microsoft signs every tenant's tokens with the same keys, published here too: one key set
 // for all tenants instead of one fetch per tenant.
 const COMMON_KEYS = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+// Only used to check the options once, at creation.
+const PROBE_TENANT = '00000000-0000-0000-0000-000000000000';
 
 /**
  * Multi-tenant Microsoft Entra ID (`common` / `organizations` apps): the `iss` names each
@@ -40,6 +44,9 @@ export function entraIdResolver(options: EntraIdResolverOptions): IssuerResolver
   }
   const { allowedTenants, ...issuerOptions } = options;
   stringList(options.audience, 'audience');
+  // Issuers are built per tenant at request time, where a TypeError would be a 500: build one
+  // now so every option mistake (tokenUse, jwksUri, algorithms, …) surfaces at creation.
+  entraIdIssuer({ jwksUri: COMMON_KEYS, ...issuerOptions, tenantId: PROBE_TENANT });
   let allowed: (tenantId: string) => boolean | Promise<boolean>;
   if (allowedTenants === undefined) allowed = () => true;
   else if (typeof allowedTenants === 'function') allowed = allowedTenants;

@@ -1,11 +1,21 @@
 import { describe } from '../internal/options.js';
 import type { TrustedIssuer } from '../types.js';
-import { assertOptions, idTokenIdentity, presetIssuer } from './internal/preset-base.js';
+import {
+  assertOptions,
+  idTokenIdentity,
+  presetIssuer,
+  signInCheck,
+} from './internal/preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface FacebookIssuerOptions extends PresetOptions {
   /** Your Facebook app id, e.g. `1234567890123456`: the accepted `aud`. */
   readonly appId: string | readonly string[];
+  /**
+   * Only `id` (the default): Facebook Limited Login signs ID tokens only, no JWT access tokens for your API.
+   * Anything else is a TypeError at creation.
+   */
+  readonly tokenUse?: 'id';
 }
 
 const APP_ID = /^\d+$/;
@@ -41,6 +51,7 @@ export function facebookIssuer(options: FacebookIssuerOptions): TrustedIssuer {
       jwksUri: 'https://limited.facebook.com/.well-known/oauth/openid/jwks/',
       audience: Object.freeze([...(appIds as string[])]),
       algorithms: ['RS256'],
+      tokenUse: signInCheck(options.tokenUse, 'facebookIssuer'),
     }),
     normalize: idTokenIdentity,
   };

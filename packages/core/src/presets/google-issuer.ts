@@ -1,7 +1,13 @@
 import { invalid } from '../internal/claims-check.js';
 import { stringList } from '../internal/options.js';
-import type { JwtClaims, TrustedIssuer } from '../types.js';
-import { assertOptions, idTokenIdentity, hostName, presetIssuer } from './internal/preset-base.js';
+import type { JwtClaims, JwtHeader, TrustedIssuer } from '../types.js';
+import {
+  assertOptions,
+  idTokenIdentity,
+  hostName,
+  presetIssuer,
+  signInCheck,
+} from './internal/preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface GoogleIssuerOptions extends PresetOptions {
@@ -9,6 +15,11 @@ export interface GoogleIssuerOptions extends PresetOptions {
   readonly clientId: string | readonly string[];
   /** Accept only accounts of these Google Workspace domains (the `hd` claim). */
   readonly hostedDomain?: string | readonly string[];
+  /**
+   * Only `id` (the default): Google signs ID tokens only, no JWT access tokens for your API.
+   * Anything else is a TypeError at creation.
+   */
+  readonly tokenUse?: 'id';
 }
 
 /**
@@ -29,6 +40,7 @@ export interface GoogleIssuerOptions extends PresetOptions {
 export function googleIssuer(options: GoogleIssuerOptions): TrustedIssuer {
   assertOptions(options, 'googleIssuer');
   const clientIds = stringList(options.clientId, 'clientId');
+  const tokenUse = signInCheck(options.tokenUse, 'googleIssuer');
   const hostedDomains =
     options.hostedDomain === undefined
       ? undefined
@@ -45,8 +57,10 @@ export function googleIssuer(options: GoogleIssuerOptions): TrustedIssuer {
       jwksUri: 'https://www.googleapis.com/oauth2/v3/certs',
       audience: clientIds,
       algorithms: ['RS256'],
+      tokenUse,
     }),
-    validate(claims: JwtClaims): void {
+    validate(claims: JwtClaims, header: JwtHeader): void {
+      tokenUse(claims, header);
       if (hostedDomains === undefined) return;
       const hd = claims.hd;
       if (hd === undefined) throw invalid('CLAIM_MISSING', 'Token has no hd claim');

@@ -1,7 +1,7 @@
 import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
-import { invalid } from '../internal/claims-check.js';
 import { describe, nonEmptyString, secureUrl, stringList } from '../internal/options.js';
-import type { JwtClaims, NormalizedIdentity, TokenUse, TrustedIssuer } from '../types.js';
+import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
 import {
   EMPTY,
   assertOptions,
@@ -9,6 +9,7 @@ import {
   requiredAudience,
   union,
 } from './internal/preset-base.js';
+import { keycloakTokenKind } from './internal/token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface KeycloakIssuerOptions extends PresetOptions {
@@ -20,7 +21,10 @@ export interface KeycloakIssuerOptions extends PresetOptions {
   readonly audience: string | readonly string[] | null;
   /** Client(s) whose roles in `resource_access` count as groups, e.g. your API's client id. */
   readonly clientId?: string | readonly string[];
-  /** Which tokens this API accepts, by Keycloak's `typ` claim. Default `access` (`Bearer`). */
+  /**
+   * Which tokens this API accepts, by Keycloak's `typ` claim (case-insensitive). Default
+   * `access` (`Bearer`); `id` (`ID`) or `both` only by explicit choice.
+   */
   readonly tokenUse?: 'access' | 'id' | 'both';
 }
 
@@ -32,8 +36,8 @@ const REALM = /^[\w.~-]+$/;
  * `<iss>/protocol/openid-connect/certs`. Groups are realm roles (`realm_access.roles`), roles
  * of `clientId` in `resource_access`, and `groups` (group membership mapper), merged; scopes
  * come from `scope`, the client from `azp`. Keycloak's `typ` claim tells access tokens
- * (`Bearer`) from ID tokens (`ID`); refresh and logout tokens are refused. `http:` base URLs
- * need `allowInsecureHttp` unless on loopback.
+ * (`Bearer`, or `bearer` with lower-case token types) from ID tokens (`ID`); refresh and
+ * logout tokens are refused. `http:` base URLs need `allowInsecureHttp` unless on loopback.
  *
  * @example
  * ```ts
@@ -65,10 +69,7 @@ export function keycloakIssuer(options: KeycloakIssuerOptions): TrustedIssuer {
     throw new TypeError(`realm must use letters, digits, _ . ~ - only, got ${describe(realm)}`);
   }
   const clientIds = options.clientId === undefined ? [] : stringList(options.clientId, 'clientId');
-  const accepted = options.tokenUse ?? 'access';
-  if (accepted !== 'access' && accepted !== 'id' && accepted !== 'both') {
-    throw new TypeError(`tokenUse must be 'access', 'id' or 'both', got ${describe(accepted)}`);
-  }
+  const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), keycloakTokenKind);
   // Keycloak's Urls.realmIssuer(): the frontend URL, `/realms/`, the realm name.
   const issuer = `${baseUrl.replace(/\/+$/, '')}/realms/${realm}`;
   return {
@@ -77,31 +78,18 @@ export function keycloakIssuer(options: KeycloakIssuerOptions): TrustedIssuer {
       issuers: [issuer],
       jwksUri: `${issuer}/protocol/openid-connect/certs`,
       audience: requiredAudience(options.audience, 'keycloakIssuer'),
+      tokenUse,
     }),
-    validate(claims: JwtClaims): void {
-      const use = keycloakTokenUse(claims.typ);
-      if (use === undefined || (accepted !== 'both' && use !== accepted)) {
-        throw invalid(
-          'TOKEN_USE_MISMATCH',
-          `Token is not a Keycloak ${accepted === 'both' ? 'access or ID' : accepted} token`,
-        );
-      }
-    },
-    normalize(claims: JwtClaims): NormalizedIdentity {
+    normalize(claims: JwtClaims, header: JwtHeader): NormalizedIdentity {
       return {
         subject: stringClaim(claims.sub),
         clientId: stringClaim(claims.azp),
-        tokenUse: keycloakTokenUse(claims.typ),
+        tokenUse: tokenUse(claims, header),
         scopes: scopeListClaim(claims.scope),
         groups: keycloakGroups(claims, clientIds),
       };
     },
   };
-}
-
-// org.keycloak.util.TokenUtil: TOKEN_TYPE_BEARER = "Bearer", TOKEN_TYPE_ID = "ID".
-function keycloakTokenUse(typ: unknown): TokenUse | undefined {
-  return typ === 'Bearer' ? 'access' : typ === 'ID' ? 'id' : undefined;
 }
 
 function keycloakGroups(claims: JwtClaims, clientIds: readonly string[]): readonly string[] {

@@ -1,13 +1,9 @@
 import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
 import { describe } from '../internal/options.js';
+import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
 import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import {
-  assertOptions,
-  declaredTokenUse,
-  hostName,
-  presetIssuer,
-  requiredAudience,
-} from './internal/preset-base.js';
+import { assertOptions, hostName, presetIssuer, requiredAudience } from './internal/preset-base.js';
+import { oktaTokenKind } from './internal/token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface OktaIssuerOptions extends PresetOptions {
@@ -16,11 +12,17 @@ export interface OktaIssuerOptions extends PresetOptions {
   /**
    * The custom authorization server, e.g. `default` or `aus1a2b3c4d5e6f7g8h9`. Default
    * `default`. `null` selects the org authorization server, whose access tokens Okta meant
-   * for its own APIs: use it for ID tokens.
+   * for its own APIs: use it for ID tokens, with `tokenUse: 'id'`.
    */
   readonly authorizationServerId?: string | null;
   /** Accepted `aud` values (`api://default` on the default server); `null` skips the check explicitly. */
   readonly audience: string | readonly string[] | null;
+  /**
+   * Which tokens this API accepts. Default `access`; `id` or `both` only by explicit choice.
+   * Access tokens carry `cid` and `scp`; ID tokens carry
+   * neither (the org server's ID tokens need `tokenUse: 'id'`).
+   */
+  readonly tokenUse?: 'access' | 'id' | 'both';
 }
 
 const SERVER_ID = /^[A-Za-z0-9]+$/;
@@ -50,6 +52,7 @@ export function oktaIssuer(options: OktaIssuerOptions): TrustedIssuer {
   }
   // https://developer.okta.com/docs/concepts/auth-servers/ and …/guides/validate-access-tokens/
   const issuer = serverId === null ? `https://${domain}` : `https://${domain}/oauth2/${serverId}`;
+  const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), oktaTokenKind);
   const jwksUri = serverId === null ? `https://${domain}/oauth2/v1/keys` : `${issuer}/v1/keys`;
   return {
     ...presetIssuer(options, {
@@ -58,15 +61,13 @@ export function oktaIssuer(options: OktaIssuerOptions): TrustedIssuer {
       jwksUri,
       audience: requiredAudience(options.audience, 'oktaIssuer'),
       algorithms: ['RS256'],
+      tokenUse,
     }),
     normalize(claims: JwtClaims, header: JwtHeader): NormalizedIdentity {
-      const clientId = stringClaim(claims.cid);
       return {
         subject: stringClaim(claims.sub),
-        clientId,
-        // Okta access tokens always name their client in `cid`; ID tokens do not.
-        tokenUse:
-          declaredTokenUse(claims, header) ?? (clientId === undefined ? undefined : 'access'),
+        clientId: stringClaim(claims.cid),
+        tokenUse: tokenUse(claims, header),
         scopes: scopeListClaim(claims.scp),
         groups: stringArrayClaim(claims.groups),
       };

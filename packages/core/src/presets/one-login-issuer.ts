@@ -1,6 +1,14 @@
+import {
+  firstPresent,
+  scopeListClaim,
+  stringArrayClaim,
+  stringClaim,
+} from '../internal/claim-readers.js';
 import { describe, nonEmptyString } from '../internal/options.js';
-import type { TrustedIssuer } from '../types.js';
+import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
 import { assertOptions, presetIssuer, requiredAudience } from './internal/preset-base.js';
+import { oneLoginTokenKind } from './internal/token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface OneLoginIssuerOptions extends PresetOptions {
@@ -8,15 +16,24 @@ export interface OneLoginIssuerOptions extends PresetOptions {
   readonly subdomain: string;
   /** Accepted `aud` values (the app's client id, or the API resource); `null` skips the check explicitly. */
   readonly audience: string | readonly string[] | null;
+  /**
+   * Which tokens this API accepts. Default `access`; `id` or `both` only by explicit choice.
+   * Access tokens carry `scope`/`client_id`; ID tokens
+   * carry `nonce`/`at_hash`, or neither `scope` nor `client_id`.
+   */
+  readonly tokenUse?: 'access' | 'id' | 'both';
 }
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+// The layout oidcIssuer() reads by default; OneLogin writes `scope`.
+const SCOPES: readonly string[] = ['scope', 'scp'];
 
 /**
  * Trusts OneLogin's OpenID Connect v2 endpoints: `iss` is
  * `https://<subdomain>.onelogin.com/oidc/2`, keys at `<iss>/certs`, RS256. Groups come from
  * the `groups` claim (the app's "Groups" setting), scopes from `scope`, the client from
- * `client_id` or `azp`.
+ * `client_id` or `azp`. Access tokens are told from ID tokens by `scope`/`client_id` (access)
+ * and `nonce`/`at_hash` (ID).
  *
  * @example
  * ```ts
@@ -33,13 +50,24 @@ export function oneLoginIssuer(options: OneLoginIssuerOptions): TrustedIssuer {
   }
   // https://developers.onelogin.com/openid-connect (v2 issuer and /certs)
   const issuer = `https://${subdomain.toLowerCase()}.onelogin.com/oidc/2`;
-  // oidcIssuer() already reads OneLogin's layout: `scope`, `client_id`/`azp`, `groups`.
-  return presetIssuer(options, {
-    kind: 'onelogin',
-    issuers: [issuer],
-    jwksUri: `${issuer}/certs`,
-    audience: requiredAudience(options.audience, 'oneLoginIssuer'),
-    algorithms: ['RS256'],
-    groupsClaim: 'groups',
-  });
+  const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), oneLoginTokenKind);
+  return {
+    ...presetIssuer(options, {
+      kind: 'onelogin',
+      issuers: [issuer],
+      jwksUri: `${issuer}/certs`,
+      audience: requiredAudience(options.audience, 'oneLoginIssuer'),
+      algorithms: ['RS256'],
+      tokenUse,
+    }),
+    normalize(claims: JwtClaims, header: JwtHeader): NormalizedIdentity {
+      return {
+        subject: stringClaim(claims.sub),
+        clientId: stringClaim(claims.client_id) ?? stringClaim(claims.azp),
+        tokenUse: tokenUse(claims, header),
+        scopes: scopeListClaim(firstPresent(claims, SCOPES)),
+        groups: stringArrayClaim(claims.groups),
+      };
+    },
+  };
 }

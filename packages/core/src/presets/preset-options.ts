@@ -1,4 +1,4 @@
-import type { ClaimPolicy } from '../types.js';
+import type { ClaimPolicy, JsonWebKeySet } from '../types.js';
 
 /**
  * Options every IdP preset accepts: the common policy (`algorithms`, `clockToleranceSeconds`,
@@ -19,6 +19,11 @@ export interface PresetOptions extends Omit<ClaimPolicy, 'audience'> {
    * `jwksUri`, or from OpenID Connect discovery of this issuer when `jwksUri` is absent.
    */
   readonly issuerOverride?: string;
+  /**
+   * The IdP's keys, given up front instead of fetched: no request is ever sent for them, and
+   * they change only on redeploy. Exclusive with `jwksUri`.
+   */
+  readonly jwks?: JsonWebKeySet;
   /** Allow `http:` URLs on non-loopback hosts (an emulator container, never production). */
   readonly allowInsecureHttp?: boolean;
 }

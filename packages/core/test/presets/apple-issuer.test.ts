@@ -3,6 +3,7 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appleIssuer, type AppleIssuerOptions } from '@tokengate/core';
 import { nowSeconds, rejectionOf } from '../helpers.js';
+import { expectIdTokensOnly } from './token-use-cases.js';
 
 const ISS = 'https://appleid.apple.com';
 
@@ -66,6 +67,14 @@ describe('appleIssuer', () => {
     expect((await rejectionOf(verifierFor().verify(web))).code).toBe('AUDIENCE_MISMATCH');
     const both = verifierFor({ clientId: ['com.example.app', 'com.example.web'] });
     expect((await both.verify(web)).clientId).toBe('com.example.web');
+  });
+
+  it('is for ID tokens only: tokenUse is id alone, declared access tokens are refused', async () => {
+    await expectIdTokensOnly(
+      verifierFor,
+      (tokenUse) => appleIssuer({ clientId: 'com.example.app', tokenUse } as never),
+      (claims, header) => idp.sign(identityToken(claims), header === undefined ? {} : { header }),
+    );
   });
 
   it('rejects bad options with TypeError at creation', () => {

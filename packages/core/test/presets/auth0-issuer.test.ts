@@ -3,6 +3,7 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth0Issuer, type Auth0IssuerOptions } from '@tokengate/core';
 import { nowSeconds, rejectionOf } from '../helpers.js';
+import { expectTokenUseContract } from './token-use-cases.js';
 
 const DOMAIN = 'my-domain.auth0.com';
 const ISS = 'https://my-domain.auth0.com/';
@@ -36,6 +37,30 @@ function rbacAccessToken(extra: Record<string, unknown> = {}) {
   };
 }
 
+/**
+ * An ID token as https://auth0.com/docs/secure/tokens/id-tokens/id-token-structure shows it,
+ * its `aud` the API's identifier, as when the API accepts the client id as an audience.
+ */
+function idToken(extra: Record<string, unknown> = {}) {
+  const now = nowSeconds();
+  return {
+    iss: ISS,
+    sub: 'auth0|123456',
+    aud: API,
+    exp: now + 36000,
+    iat: now,
+    name: 'Jane Doe',
+    nickname: 'jane',
+    email: 'janedoe@example.com',
+    email_verified: true,
+    sid: 'w6wqX5Qj0eW3vXhUOaJ4pFzQ9lZ2n1mL',
+    nonce: 'n-0S6_WzA2Mj',
+    at_hash: 'Y9K8j-4YQ7vN3jRyY2eqVw',
+    'https://example.com/roles': ['doctor'],
+    ...extra,
+  };
+}
+
 describe('auth0Issuer', () => {
   it('builds the tenant issuer with its trailing slash and the JWKS next to it', () => {
     const issuer = auth0Issuer({ domain: 'Example.EU.auth0.com', audience: API });
@@ -58,7 +83,7 @@ describe('auth0Issuer', () => {
       issuer: ISS,
       subject: 'auth0|123456',
       clientId: 'my_client_id',
-      tokenUse: undefined,
+      tokenUse: 'access',
       scopes: ['openid', 'profile', 'read:patients', 'read:admin', 'write:patients'],
       groups: ['doctor'],
     });
@@ -111,6 +136,23 @@ describe('auth0Issuer', () => {
     expect((await rejectionOf(verifierFor().verify(ps))).code).toBe('ALG_NOT_ALLOWED');
   });
 
+  it('tells ID tokens from access tokens when they share the aud', async () => {
+    const verifierWith = (options: Partial<Auth0IssuerOptions>) =>
+      verifierFor({ rolesClaim: 'https://example.com/roles', ...options });
+    await expectTokenUseContract(verifierWith, {
+      access: await idp.sign(rbacAccessToken(), { header: { typ: 'JWT' } }),
+      id: await idp.sign(idToken(), { header: { typ: 'JWT' } }),
+    });
+    // Code flow without nonce or at_hash: still no azp, scope or client_id, so still an ID token.
+    const bare = await idp.sign(idToken({ nonce: undefined, at_hash: undefined }));
+    expect((await rejectionOf(verifierFor().verify(bare))).code).toBe('TOKEN_USE_MISMATCH');
+    // The RFC 9068 profile declares itself.
+    const typed = await idp.sign(rbacAccessToken({ azp: undefined, scope: undefined }), {
+      header: { typ: 'at+jwt' },
+    });
+    expect(await verifierFor().verify(typed)).toMatchObject({ tokenUse: 'access' });
+  });
+
   it('applies the common policy options', async () => {
     const old = await idp.sign(rbacAccessToken({ iat: nowSeconds() - 600 }));
     expect((await rejectionOf(verifierFor({ maxTokenAgeSeconds: 60 }).verify(old))).code).toBe(
@@ -127,6 +169,7 @@ describe('auth0Issuer', () => {
     expect(make({ domain: DOMAIN })).toThrow(/audience is required/);
     expect(make({ domain: DOMAIN, audience: [] })).toThrow(TypeError);
     expect(make({ domain: DOMAIN, audience: API, rolesClaim: '' })).toThrow(TypeError);
+    expect(make({ domain: DOMAIN, audience: API, tokenUse: 'ID' })).toThrow(/tokenUse/);
     expect(make({ domain: DOMAIN, audience: API, jwksUri: 'http://idp.example/jwks' })).toThrow(
       TypeError,
     );

@@ -3,6 +3,7 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cognitoIdentityPoolIssuer, type CognitoIdentityPoolIssuerOptions } from '@tokengate/core';
 import { nowSeconds, rejectionOf } from '../helpers.js';
+import { expectIdTokensOnly } from './token-use-cases.js';
 
 const ISS = 'https://cognito-identity.amazonaws.com';
 const POOL = 'us-east-1:0f5d2f1a-8c8e-4a4b-9c57-3f3d2e1b0a99';
@@ -80,6 +81,14 @@ describe('cognitoIdentityPoolIssuer', () => {
     expect((await rejectionOf(verifierFor().verify(other))).code).toBe('AUDIENCE_MISMATCH');
     const rs256 = await idp.sign(openIdToken(), { alg: 'RS256' });
     expect((await rejectionOf(verifierFor().verify(rs256))).code).toBe('ALG_NOT_ALLOWED');
+  });
+
+  it('is for ID tokens only: tokenUse is id alone, declared access tokens are refused', async () => {
+    await expectIdTokensOnly(
+      verifierFor,
+      (tokenUse) => cognitoIdentityPoolIssuer({ identityPoolId: POOL, tokenUse } as never),
+      (claims, header) => idp.sign(openIdToken(claims), header === undefined ? {} : { header }),
+    );
   });
 
   it('rejects bad options with TypeError at creation', () => {

@@ -3,6 +3,7 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entraIdIssuer, type EntraIdIssuerOptions } from '@tokengate/core';
 import { nowSeconds, rejectionOf } from '../helpers.js';
+import { expectTokenUseContract } from './token-use-cases.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const ISS = `https://login.microsoftonline.com/${TENANT}/v2.0`;
@@ -46,6 +47,34 @@ function accessToken(extra: Record<string, unknown> = {}) {
     ver: '2.0',
     roles: ['Orders.Admin'],
     groups: ['8b2ffb0e-6e9a-4a4f-8f0c-5d2d1c8e6f3a'],
+    ...extra,
+  };
+}
+
+/**
+ * A v2.0 ID token as Microsoft's "ID token claims reference" shows it, for a SPA that shares
+ * its app registration with the API: `aud` is the API's client id, app `roles` included.
+ */
+function idToken(extra: Record<string, unknown> = {}) {
+  const now = nowSeconds();
+  return {
+    ver: '2.0',
+    iss: ISS,
+    sub: 'HKZpfaHyWadeOouYlitjrI-KffTm222X5rrV3xDqfKQ',
+    aud: API,
+    exp: now + 3600,
+    iat: now,
+    nbf: now,
+    name: 'Abe Lincoln',
+    preferred_username: 'abeli@microsoft.com',
+    oid: '690222be-ff1a-4d56-abd1-7e4f7d38e474',
+    tid: TENANT,
+    nonce: '12345',
+    aio: 'Df2UVXL1ix!lMCWMSOJBcFatzcGfvFGhjKv8q5g0x732dR5MB5BisvGQO7YWByjd8iQDLq!eGbIDakyp5mnOrcdqHeYSnltepQmRp6AIZ8jY',
+    sid: '00b8a2f5-8d1e-4b5c-9a3e-2f1d0c9b8a7e',
+    uti: 'fqiBqXLPj0eQa82S-IYFAA',
+    rh: 'I',
+    roles: ['Orders.Admin'],
     ...extra,
   };
 }
@@ -110,6 +139,27 @@ describe('entraIdIssuer', () => {
     expect((await rejectionOf(verifierFor().verify(graph))).code).toBe('AUDIENCE_MISMATCH');
   });
 
+  it('refuses a v2.0 ID token sharing the API aud, whose app roles would pass anyGroup()', async () => {
+    // The reported case: nonce, no scp, no azp, `roles`, `aud` = the API's client id.
+    const token = await idp.sign(idToken(), { header: { typ: 'JWT' } });
+    expect((await rejectionOf(verifierFor().verify(token))).code).toBe('TOKEN_USE_MISMATCH');
+    const asId = await verifierFor({ tokenUse: 'id' }).verify(token);
+    expect(asId).toMatchObject({ tokenUse: 'id', groups: ['Orders.Admin'] });
+    // Without nonce (code flow) the shape still tells: no azp and no scp.
+    const noNonce = await idp.sign(idToken({ nonce: undefined, jti: 'n' }));
+    expect((await rejectionOf(verifierFor().verify(noNonce))).code).toBe('TOKEN_USE_MISMATCH');
+  });
+
+  it('keeps the access-or-ID contract; scp without azp is neither', async () => {
+    await expectTokenUseContract(verifierFor, {
+      access: await idp.sign(accessToken()),
+      id: await idp.sign(idToken()),
+    });
+    const odd = await idp.sign(accessToken({ azp: undefined }));
+    const both = verifierFor({ tokenUse: 'both' });
+    expect((await rejectionOf(both.verify(odd))).code).toBe('TOKEN_USE_MISMATCH');
+  });
+
   it('rejects bad options with TypeError at creation, pointing multi-tenant apps to entraIdResolver', () => {
     const make = (options: unknown) => () => entraIdIssuer(options as EntraIdIssuerOptions);
     for (const tenantId of ['common', 'organizations', 'Consumers']) {
@@ -118,6 +168,7 @@ describe('entraIdIssuer', () => {
     expect(make({ tenantId: 'contoso.onmicrosoft.com', audience: API })).toThrow(/GUID/);
     expect(make({ tenantId: `{${TENANT}}`, audience: API })).toThrow(/GUID/);
     expect(make({ tenantId: TENANT })).toThrow(/audience is required/);
+    expect(make({ tenantId: TENANT, audience: API, tokenUse: 'refresh' })).toThrow(/tokenUse/);
   });
 });
 

@@ -36,12 +36,18 @@ function entraToken(tenantId: string, claims: Record<string, unknown> = {}) {
   });
 }
 
-function verifierWith(allowedTenants?: Parameters<typeof entraIdResolver>[0]['allowedTenants']) {
+type ResolverOptions = Parameters<typeof entraIdResolver>[0];
+
+function verifierWith(
+  allowedTenants?: ResolverOptions['allowedTenants'],
+  tokenUse?: ResolverOptions['tokenUse'],
+) {
   return createVerifier({
     resolveIssuer: entraIdResolver({
       audience: API,
       jwksUri: keys.jwksUri,
       ...(allowedTenants === undefined ? {} : { allowedTenants }),
+      ...(tokenUse === undefined ? {} : { tokenUse }),
     }),
   });
 }
@@ -88,8 +94,27 @@ describe('entraIdResolver (multi-tenant Entra ID)', () => {
     }
   });
 
+  it("refuses a tenant's v2.0 ID token (nonce, roles, no scp, no azp) unless tokenUse says id", async () => {
+    const id = { azp: undefined, azpacr: undefined, scp: undefined, nonce: 'n', roles: ['Admin'] };
+    const token = await entraToken(TENANT_A, id);
+    expect((await rejectionOf(verifierWith().verify(token))).code).toBe('TOKEN_USE_MISMATCH');
+    await expect(verifierWith(undefined, 'id').verify(token)).resolves.toMatchObject({
+      tokenUse: 'id',
+    });
+    await expect(
+      verifierWith(undefined, 'both').verify(await entraToken(TENANT_B)),
+    ).resolves.toMatchObject({ tokenUse: 'access' });
+  });
+
   it('validates its options at creation', () => {
     expect(() => entraIdResolver({ audience: [] as never })).toThrow(TypeError);
     expect(() => entraIdResolver({ audience: API, allowedTenants: [] })).toThrow(TypeError);
+    // Built per tenant at request time, so these would otherwise surface as a 500 there.
+    expect(() => entraIdResolver({ audience: API, tokenUse: 'refresh' as never })).toThrow(
+      /tokenUse/,
+    );
+    expect(() => entraIdResolver({ audience: API, jwksUri: 'http://keys.example/' })).toThrow(
+      TypeError,
+    );
   });
 });

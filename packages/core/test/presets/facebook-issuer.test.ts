@@ -3,6 +3,7 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { facebookIssuer, type FacebookIssuerOptions } from '@tokengate/core';
 import { nowSeconds, rejectionOf } from '../helpers.js';
+import { expectIdTokensOnly } from './token-use-cases.js';
 
 const ISS = 'https://www.facebook.com';
 const APP = '1234567890123456';
@@ -63,6 +64,15 @@ describe('facebookIssuer', () => {
     expect((await rejectionOf(verifierFor().verify(other))).code).toBe('AUDIENCE_MISMATCH');
     const limited = await idp.sign(limitedLoginToken({ iss: 'https://limited.facebook.com' }));
     expect((await rejectionOf(verifierFor().verify(limited))).code).toBe('ISSUER_UNKNOWN');
+  });
+
+  it('is for ID tokens only: tokenUse is id alone, declared access tokens are refused', async () => {
+    await expectIdTokensOnly(
+      verifierFor,
+      (tokenUse) => facebookIssuer({ appId: APP, tokenUse } as never),
+      (claims, header) =>
+        idp.sign(limitedLoginToken(claims), header === undefined ? {} : { header }),
+    );
   });
 
   it('rejects bad options with TypeError at creation', () => {

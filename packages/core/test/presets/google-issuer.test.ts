@@ -3,6 +3,7 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { googleIssuer, type GoogleIssuerOptions } from '@tokengate/core';
 import { nowSeconds, rejectionOf } from '../helpers.js';
+import { expectIdTokensOnly } from './token-use-cases.js';
 
 const CLIENT = '1234987819200.apps.googleusercontent.com';
 
@@ -104,6 +105,14 @@ describe('googleIssuer', () => {
     expect((await rejectionOf(verifier.verify(bare))).code).toBe('ISSUER_UNKNOWN');
     const local = await idp.sign(idToken({ iss: 'http://127.0.0.1:9/google' }));
     await expect(verifier.verify(local)).resolves.toMatchObject({ tokenUse: 'id' });
+  });
+
+  it('is for ID tokens only: tokenUse is id alone, declared access tokens are refused', async () => {
+    await expectIdTokensOnly(
+      verifierFor,
+      (tokenUse) => googleIssuer({ clientId: CLIENT, tokenUse } as never),
+      (claims, header) => idp.sign(idToken(claims), header === undefined ? {} : { header }),
+    );
   });
 
   it('rejects bad options with TypeError at creation', () => {

@@ -3,6 +3,7 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keycloakIssuer, type KeycloakIssuerOptions } from '@tokengate/core';
 import { nowSeconds, rejectionOf } from '../helpers.js';
+import { expectTokenUseContract } from './token-use-cases.js';
 
 const BASE = 'https://sso.example.com';
 const ISS = 'https://sso.example.com/realms/acme';
@@ -123,6 +124,39 @@ describe('keycloakIssuer', () => {
       'TOKEN_USE_MISMATCH',
     );
     for (const typ of ['Refresh', 'Logout', undefined, 7]) {
+      const token = await idp.sign(accessToken({ typ }));
+      const verifier = verifierFor({ tokenUse: 'both' });
+      expect((await rejectionOf(verifier.verify(token))).code).toBe('TOKEN_USE_MISMATCH');
+    }
+  });
+
+  it('keeps the access-or-ID contract with a realistic ID token sharing the aud', async () => {
+    // A Keycloak ID token: typ ID, azp and aud the client, nonce, at_hash, sid.
+    const id = accessToken({
+      typ: 'ID',
+      aud: 'orders-api',
+      azp: 'orders-api',
+      nonce: 'n-0S6_WzA2Mj',
+      at_hash: 'Hr8a0XHmLZQqHZYbDpCMUg',
+      realm_access: undefined,
+      resource_access: undefined,
+      scope: undefined,
+      'allowed-origins': undefined,
+    });
+    await expectTokenUseContract(verifierFor, {
+      access: await idp.sign(accessToken()),
+      id: await idp.sign(id),
+    });
+  });
+
+  it('accepts typ "bearer" in lower case (lower-case token types client setting)', async () => {
+    for (const typ of ['bearer', 'BEARER']) {
+      const token = await idp.sign(accessToken({ typ }));
+      expect(await verifierFor().verify(token)).toMatchObject({ tokenUse: 'access' });
+    }
+    const lowerId = await idp.sign(accessToken({ typ: 'id' }));
+    expect(await verifierFor({ tokenUse: 'id' }).verify(lowerId)).toMatchObject({ tokenUse: 'id' });
+    for (const typ of ['bearer ', 'Bearerx', 'refresh']) {
       const token = await idp.sign(accessToken({ typ }));
       const verifier = verifierFor({ tokenUse: 'both' });
       expect((await rejectionOf(verifier.verify(token))).code).toBe('TOKEN_USE_MISMATCH');

@@ -3,6 +3,7 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oktaIssuer, type OktaIssuerOptions } from '@tokengate/core';
 import { nowSeconds, rejectionOf } from '../helpers.js';
+import { expectTokenUseContract } from './token-use-cases.js';
 
 const DOMAIN = 'dev-123456.okta.com';
 const ISS = 'https://dev-123456.okta.com/oauth2/default';
@@ -104,16 +105,58 @@ describe('oktaIssuer', () => {
         }),
       ],
     });
-    expect(await verifier.verify(orgToken)).toMatchObject({
+    expect((await rejectionOf(verifier.verify(orgToken))).code).toBe('TOKEN_USE_MISMATCH');
+    const idVerifier = createVerifier({
+      issuers: [
+        oktaIssuer({
+          domain: DOMAIN,
+          authorizationServerId: null,
+          audience: 'uAaunofWkaDJxukCFeBx',
+          jwksUri: idp.jwksUri,
+          tokenUse: 'id',
+        }),
+      ],
+    });
+    expect(await idVerifier.verify(orgToken)).toMatchObject({
       subject: '00uid4BxXw6I6TV4m0g3',
       clientId: undefined,
-      tokenUse: undefined,
+      tokenUse: 'id',
       scopes: [],
     });
     // A token of the default server is not one of the org server's, and the other way round.
     const defaultServerToken = await idp.sign(accessToken({ aud: 'uAaunofWkaDJxukCFeBx' }));
     expect((await rejectionOf(verifier.verify(defaultServerToken))).code).toBe('ISSUER_UNKNOWN');
     expect((await rejectionOf(verifierFor().verify(orgToken))).code).toBe('ISSUER_UNKNOWN');
+  });
+
+  it('tells ID tokens (no cid, no scp) from access tokens when they share the aud', async () => {
+    const now = nowSeconds();
+    // https://developer.okta.com/docs/reference/api/oidc/#id-token, `aud` the API's too.
+    const idToken = {
+      sub: '00uid4BxXw6I6TV4m0g3',
+      name: 'John Doe',
+      email: 'john.doe@example.com',
+      ver: 1,
+      iss: ISS,
+      aud: 'api://default',
+      iat: now,
+      exp: now + 3600,
+      jti: 'ID.4eAWJOCMB3SX8XewDfVR',
+      amr: ['pwd'],
+      idp: '00oid4BxXw6I6TV4m0g3',
+      nonce: 'n-0S6_WzA2Mj',
+      preferred_username: 'john.doe@example.com',
+      auth_time: now - 10,
+      at_hash: 'preRktE9-mk6RtgHeMJtEQ',
+      groups: ['Everyone', 'Pilots'],
+    };
+    await expectTokenUseContract(verifierFor, {
+      access: await idp.sign(accessToken()),
+      id: await idp.sign(idToken),
+    });
+    // Neither cid nor scp, and no nonce or at_hash either: still not an access token.
+    const bare = await idp.sign({ ...idToken, nonce: undefined, at_hash: undefined });
+    expect((await rejectionOf(verifierFor().verify(bare))).code).toBe('TOKEN_USE_MISMATCH');
   });
 
   it('refuses tokens for another audience', async () => {
@@ -148,6 +191,7 @@ describe('oktaIssuer', () => {
     ).toThrow(/authorizationServerId/);
     expect(make({ domain: DOMAIN, audience: 'x', authorizationServerId: '' })).toThrow(TypeError);
     expect(make({ domain: DOMAIN })).toThrow(/audience is required/);
+    expect(make({ domain: DOMAIN, audience: 'x', tokenUse: 'all' })).toThrow(/tokenUse/);
     expect(make({ domain: DOMAIN, audience: 'x', issuerOverride: 'not a url' })).toThrow(
       /issuerOverride/,
     );

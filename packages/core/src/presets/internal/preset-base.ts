@@ -1,20 +1,20 @@
 // Shared by the IdP presets: option checks and the oidcIssuer() call they all start from.
 import { audienceClaim, stringClaim } from '../../internal/claim-readers.js';
-import { normalizeTyp } from '../../internal/claims-check.js';
 import { describe, nonEmptyString, secureUrl, stringList } from '../../internal/options.js';
 import { pickPolicy } from '../../internal/policy.js';
+import { signInTokenUse, tokenUseCheck } from '../../internal/token-kind.js';
+import type { TokenUseCheck } from '../../internal/token-kind.js';
 import { oidcIssuer } from '../../oidc-issuer.js';
 import type { OidcIssuerOptions } from '../../oidc-issuer.js';
 import type {
   Algorithm,
   IssuerEndpoint,
   JwtClaims,
-  JwtHeader,
   NormalizedIdentity,
-  TokenUse,
   TrustedIssuer,
 } from '../../types.js';
 import type { PresetOptions } from '../preset-options.js';
+import { signInTokenKind } from './token-kinds.js';
 
 export const EMPTY: readonly string[] = Object.freeze([]);
 
@@ -33,6 +33,11 @@ export interface PresetSpec {
   /** Passed to `oidcIssuer()`; only presets that keep its `normalize` need them. */
   readonly scopeClaim?: OidcIssuerOptions['scopeClaim'];
   readonly groupsClaim?: OidcIssuerOptions['groupsClaim'];
+  /**
+   * The IdP's access-or-ID-token check (presets/internal/token-kinds.ts); it becomes the
+   * issuer's `validate`, so a preset with further checks calls it from its own.
+   */
+  readonly tokenUse: TokenUseCheck;
 }
 
 export function assertOptions(options: unknown, preset: string): void {
@@ -51,12 +56,17 @@ export function presetIssuer(options: PresetOptions, spec: PresetSpec): TrustedI
     options.issuerOverride === undefined
       ? undefined
       : secureUrl(options.issuerOverride, 'issuerOverride', allowInsecureHttp);
+  if (options.jwks !== undefined && options.jwksUri !== undefined) {
+    throw new TypeError('pass either jwks or jwksUri, not both');
+  }
   const jwksUri =
-    options.jwksUri !== undefined
-      ? secureUrl(options.jwksUri, 'jwksUri', allowInsecureHttp)
-      : override === undefined
-        ? spec.jwksUri
-        : undefined; // an override without jwksUri: discovery of the override
+    options.jwks !== undefined
+      ? undefined // keys given up front: no location, no discovery
+      : options.jwksUri !== undefined
+        ? secureUrl(options.jwksUri, 'jwksUri', allowInsecureHttp)
+        : override === undefined
+          ? spec.jwksUri
+          : undefined; // an override without jwksUri: discovery of the override
   const issuers: readonly string[] = override === undefined ? spec.issuers : [override];
   const base = oidcIssuer({
     ...pickPolicy(options),
@@ -68,14 +78,19 @@ export function presetIssuer(options: PresetOptions, spec: PresetSpec): TrustedI
     ...(spec.groupsClaim === undefined ? {} : { groupsClaim: spec.groupsClaim }),
     issuer: issuers[0] as string,
     ...(jwksUri === undefined ? {} : { jwksUri }),
+    ...(options.jwks === undefined ? {} : { jwks: options.jwks }),
     allowInsecureHttp,
   });
   // Further issuer forms share the JWKS; they are not URLs (Google's `accounts.google.com`),
   // so they are matched as exact strings only and never fetched from.
   const endpoints: IssuerEndpoint[] = issuers.map((issuer) =>
-    jwksUri === undefined ? { issuer } : { issuer, jwksUri },
+    options.jwks !== undefined
+      ? { issuer, jwks: options.jwks }
+      : jwksUri === undefined
+        ? { issuer }
+        : { issuer, jwksUri },
   );
-  return { ...base, kind: spec.kind, endpoints };
+  return { ...base, kind: spec.kind, endpoints, validate: spec.tokenUse };
 }
 
 /** `audience` of an access-token preset: required, `null` only when chosen explicitly. */
@@ -106,14 +121,6 @@ export function hostName(value: unknown, name: string, example: string): string 
   return text.toLowerCase();
 }
 
-/** `token_use` (Cognito-style) or RFC 9068 §2.1 `typ: at+jwt`, like `oidcIssuer()` reads it. */
-export function declaredTokenUse(claims: JwtClaims, header: JwtHeader): TokenUse | undefined {
-  const use = claims.token_use;
-  if (use === 'access' || use === 'id') return use;
-  if (typeof header.typ === 'string' && normalizeTyp(header.typ) === 'at+jwt') return 'access';
-  return undefined;
-}
-
 /** The union of string lists, in first-seen order; no copy when at most one is non-empty. */
 export function union(...lists: readonly (readonly string[])[]): readonly string[] {
   let only: readonly string[] = EMPTY;
@@ -127,6 +134,18 @@ export function union(...lists: readonly (readonly string[])[]): readonly string
   if (nonEmpty <= 1) return only;
   return [...new Set(lists.flat())];
 }
+
+/**
+ * The check of every sign-in preset (Google, Apple, Facebook, Cognito identity pools): their
+ * IdPs sign ID tokens only, so `tokenUse` is fixed to `id`; a token that declares itself an
+ * access token is refused all the same.
+ */
+export function signInCheck(tokenUse: unknown, preset: string): TokenUseCheck {
+  signInTokenUse(tokenUse, preset);
+  return SIGN_IN_CHECK;
+}
+
+const SIGN_IN_CHECK = tokenUseCheck('id', signInTokenKind);
 
 /**
  * What a sign-in ID token (Apple, Facebook, Google, Cognito identity pools) says about its
