@@ -34,6 +34,7 @@ export const KNOWN_CODES: Readonly<
   CLIENT_ID_MISMATCH: [401, 'invalid_token'],
   TOKEN_USE_MISMATCH: [401, 'invalid_token'],
   TOKEN_REVOKED: [401, 'invalid_token'],
+  TOKEN_LIFETIME_EXCEEDED: [401, 'invalid_token'],
   SCOPE_INSUFFICIENT: [403, 'insufficient_scope'],
   ACCESS_DENIED: [403, 'access_denied'],
   IDP_UNAVAILABLE: [503, 'temporarily_unavailable'],

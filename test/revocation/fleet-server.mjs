@@ -84,8 +84,16 @@ app.post('/logout', requireAuth, async (req, res) => {
 // #endregion
 
 // For the test: the stable error code as a header, then the usual RFC 6750 answer.
+// errorHandler() clears headers the app set before the error, so this one is added as the
+// answer is written.
 app.use((error, req, res, next) => {
-  if (typeof error?.code === 'string') res.set('x-tokengate-code', error.code);
+  if (typeof error?.code === 'string') {
+    const writeHead = res.writeHead;
+    res.writeHead = function writeHeadWithCode(...args) {
+      this.setHeader('x-tokengate-code', error.code);
+      return writeHead.apply(this, args);
+    };
+  }
   next(error);
 });
 app.use(errorHandler());

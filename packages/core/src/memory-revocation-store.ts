@@ -2,16 +2,25 @@ import { LRUCache } from 'lru-cache';
 import { positiveInteger } from './internal/options.js';
 import type {
   ClientRevocation,
+  RevocationCheckContext,
   RevocationRegistry,
   SubjectRevocation,
   TokenRevocation,
 } from './revocation.js';
-import { isRevokedBy, revocationCutOff, revocationKeys } from './revocation-keys.js';
+import { entryLifetimeOption, prepareRevocation, type RevocationKind } from './revocation-entry.js';
+import { isRevokedBy } from './revocation-keys.js';
 import type { VerifiedToken } from './types.js';
 
 export interface MemoryRevocationStoreOptions {
   /** Entries kept at once. Default 100000. When full of live entries, a new revocation is refused (never dropped silently). */
   readonly maxEntries?: number;
+  /**
+   * How long an "issued before" entry covers tokens after its cut-off, in whole seconds (at
+   * most a year). Default 86400. A verifier using this store refuses tokens that live longer
+   * (`TOKEN_LIFETIME_EXCEEDED`): raise it for issuers with longer-lived tokens (Entra ID CAE:
+   * 28 h; Auth0: up to 30 days).
+   */
+  readonly entryLifetimeSeconds?: number;
 }
 
 /**
@@ -27,42 +36,44 @@ export interface MemoryRevocationStoreOptions {
  */
 export function createMemoryRevocationStore(
   options: MemoryRevocationStoreOptions = {},
-): RevocationRegistry & { readonly size: number } {
+): RevocationRegistry & { readonly size: number; readonly entryLifetimeSeconds: number } {
   const maxEntries = positiveInteger(options.maxEntries, 'maxEntries', 100_000);
+  const entryLifetimeSeconds = entryLifetimeOption(options.entryLifetimeSeconds);
   // Values: for token entries, 0; for subject/client entries, the `before` time in seconds.
   const entries = new LRUCache<string, number>({ max: maxEntries, ttlAutopurge: false });
+  const lookup = (key: string): number | undefined => entries.get(key);
 
-  function add(key: string, value: number, untilSeconds: number): void {
-    const ttl = Math.ceil(untilSeconds * 1000 - Date.now());
+  /** Validates (TypeError on any mistake, nothing stored) and merges the entry. */
+  async function revoke(kind: RevocationKind, entry: unknown): Promise<void> {
+    const { keys, value, until } = prepareRevocation(kind, entry, entryLifetimeSeconds);
+    const ttl = Math.ceil(until * 1000 - Date.now());
     if (ttl <= 0) return; // Everything it covers has expired already.
-    if (!entries.has(key) && entries.size >= maxEntries) {
+    const fresh = keys.filter((key) => !entries.has(key)).length;
+    if (fresh > 0 && entries.size + fresh > maxEntries) {
       entries.purgeStale();
-      if (entries.size >= maxEntries) {
+      if (entries.size + fresh > maxEntries) {
         throw new RangeError('revocation store is full of live entries; raise maxEntries');
       }
     }
-    // A later write never weakens an entry: the later cut-off wins, and so does the longer life.
-    const remaining = entries.has(key) ? entries.getRemainingTTL(key) : 0;
-    entries.set(key, Math.max(value, entries.get(key) ?? value), { ttl: Math.max(ttl, remaining) });
+    for (const key of keys) {
+      // A later write never weakens an entry: the later cut-off wins, and so does the longer life.
+      const remaining = entries.has(key) ? entries.getRemainingTTL(key) : 0;
+      entries.set(key, Math.max(value, entries.get(key) ?? value), {
+        ttl: Math.max(ttl, remaining),
+      });
+    }
   }
 
   return {
     get size() {
       return entries.size;
     },
-    isRevoked(token: VerifiedToken): boolean {
-      return isRevokedBy(token, (key) => entries.get(key));
+    entryLifetimeSeconds,
+    isRevoked(token: VerifiedToken, context?: RevocationCheckContext): boolean {
+      return isRevokedBy(token, lookup, context);
     },
-    async revokeToken(entry: TokenRevocation) {
-      add(revocationKeys.token(entry.issuer, entry.tokenId), 0, entry.expiresAt);
-    },
-    async revokeSubject(entry: SubjectRevocation) {
-      const { before, until } = revocationCutOff(entry);
-      add(revocationKeys.subject(entry.issuer, entry.subject), before, until);
-    },
-    async revokeClient(entry: ClientRevocation) {
-      const { before, until } = revocationCutOff(entry);
-      add(revocationKeys.client(entry.issuer, entry.clientId), before, until);
-    },
+    revokeToken: (entry: TokenRevocation) => revoke('token', entry),
+    revokeSubject: (entry: SubjectRevocation) => revoke('subject', entry),
+    revokeClient: (entry: ClientRevocation) => revoke('client', entry),
   };
 }

@@ -3,6 +3,7 @@
 // `REVOCATION_UNAVAILABLE`, option checks).
 import {
   IdpUnavailableError,
+  cognitoIssuer,
   createMemoryRevocationStore,
   createVerifier,
   type RevocationStore,
@@ -14,9 +15,7 @@ import { revocationStoreContract, verifierFor } from '../../../test/revocation/s
 import { rejectionOf } from './helpers.js';
 
 describe('createMemoryRevocationStore', () => {
-  revocationStoreContract(async ({ maxEntries }) =>
-    createMemoryRevocationStore(maxEntries === undefined ? {} : { maxEntries }),
-  );
+  revocationStoreContract(async (options) => createMemoryRevocationStore(options));
 
   it.each([0, -1, 1.5, '10', Number.NaN])(
     'refuses maxEntries %s with a TypeError',
@@ -102,6 +101,96 @@ describe('the verifier revocation option', () => {
       expect((error.cause as Error).message).toBe('store down');
     }
   });
+});
+
+describe('token lifetime against the revocation entry lifetime (issue 11 item 4)', () => {
+  let idp: TestIssuer;
+
+  beforeAll(async () => {
+    idp = await createTestIssuer({ kind: 'cognito' });
+  });
+  afterAll(async () => {
+    await idp.close();
+  });
+
+  const DAY = 86_400;
+  // An Entra ID CAE token (28 h), an Auth0 token configured for 30 days.
+  it.each([
+    ['28 h', 28 * 3600],
+    ['30 days', 30 * DAY],
+  ])('refuses a %s token that would outlive a revocation entry', async (_name, lifetime) => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await idp.accessToken({ claims: { iat: now - 60, exp: now - 60 + lifetime } });
+    const guarded = verifierFor([idp], createMemoryRevocationStore());
+    const error = await rejectionOf(guarded.verify(token));
+    expect(error.code).toBe('TOKEN_LIFETIME_EXCEEDED');
+    expect(error.status).toBe(401);
+    expect(error.headers['WWW-Authenticate']).toContain('error="invalid_token"');
+    // The same token passes with no store, and with entries kept long enough.
+    const unguarded = createVerifier({
+      issuers: [
+        cognitoIssuer({ issuerOverride: idp.issuer, jwksUri: idp.jwksUri, clientId: null }),
+      ],
+    });
+    expect((await unguarded.verify(token)).subject).toBeDefined();
+    const longer = createMemoryRevocationStore({ entryLifetimeSeconds: lifetime });
+    expect((await verifierFor([idp], longer).verify(token)).subject).toBeDefined();
+  });
+
+  it('revokes that longer-lived token for its whole life when entries are kept long enough', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // Issued 25 h ago, valid 28 h: a subject revoked then must still be revoked now.
+    const token = await idp.accessToken({
+      sub: 'cae-user',
+      claims: { iat: now - 25 * 3600, exp: now + 3 * 3600 },
+    });
+    const store = createMemoryRevocationStore({ entryLifetimeSeconds: 28 * 3600 });
+    await store.revokeSubject({ issuer: idp.issuer, subject: 'cae-user', before: now - 25 * 3600 });
+    expect((await rejectionOf(verifierFor([idp], store).verify(token))).code).toBe('TOKEN_REVOKED');
+  });
+
+  it('refuses a token that cannot be placed in time (no iat nor auth_time) when a store is set', async () => {
+    const token = await idp.accessToken({ claims: { iat: undefined, auth_time: undefined } });
+    const error = await rejectionOf(
+      verifierFor([idp], createMemoryRevocationStore()).verify(token),
+    );
+    expect(error.code).toBe('TOKEN_LIFETIME_EXCEEDED');
+  });
+
+  it('lets per-entry maxTokenLifetimeSeconds lengthen an entry but never shorten it', async () => {
+    const store = createMemoryRevocationStore();
+    const now = Math.floor(Date.now() / 1000);
+    // Cut-off 2 h ago with a 1 h lifetime: the store's day still covers a token issued then.
+    const token = await idp.accessToken({
+      sub: 'short-claimed',
+      claims: { iat: now - 7200, exp: now + 3600 },
+    });
+    await store.revokeSubject({
+      issuer: idp.issuer,
+      subject: 'short-claimed',
+      before: now - 7200,
+      maxTokenLifetimeSeconds: 3600,
+    });
+    expect((await rejectionOf(verifierFor([idp], store).verify(token))).code).toBe('TOKEN_REVOKED');
+  });
+
+  it.each([0, -1, 1.5, '10', 400 * DAY, Number.MAX_SAFE_INTEGER])(
+    'refuses entryLifetimeSeconds %s with a TypeError, on a store or a custom one',
+    (entryLifetimeSeconds) => {
+      expect(() =>
+        createMemoryRevocationStore({ entryLifetimeSeconds: entryLifetimeSeconds as number }),
+      ).toThrow(TypeError);
+      expect(() =>
+        createVerifier({
+          issuers: [cognitoIssuer({ issuerOverride: idp.issuer, clientId: null })],
+          revocation: {
+            isRevoked: () => false,
+            entryLifetimeSeconds,
+          } as unknown as RevocationStore,
+        }),
+      ).toThrow(TypeError);
+    },
+  );
 });
 
 function storeAnswering(

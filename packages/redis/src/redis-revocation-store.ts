@@ -6,13 +6,15 @@
 import { createClient } from '@redis/client';
 import type {
   ClientRevocation,
+  RevocationCheckContext,
+  RevocationKind,
   SubjectRevocation,
   TokenRevocation,
   VerifiedToken,
 } from '@tokengate/core';
-import { revocationKeys } from '@tokengate/core';
+import { entryLifetimeOption, prepareRevocation } from '@tokengate/core';
 import { createNearCache } from './internal/near-cache.js';
-import { checkEntry, integerAtLeast, nonEmptyString, oneOf } from './internal/options.js';
+import { integerAtLeast, isErrorReply, nonEmptyString, oneOf } from './internal/options.js';
 import { createRedisLink } from './internal/redis-link.js';
 import type {
   RedisRevocationClient,
@@ -21,8 +23,6 @@ import type {
   RedisRevocationStoreOptions,
   RedisRevocationStoreState,
 } from './types.js';
-
-const DAY_SECONDS = 86_400;
 
 /**
  * A revocation registry for a fleet: writes go to Redis and are published on a channel; every
@@ -51,6 +51,7 @@ export function createRedisRevocationStore(
   const failurePolicy = oneOf(options.failurePolicy, 'failurePolicy', ['closed', 'open'], 'closed');
   const graceMs = integerAtLeast(options.graceMs, 'graceMs', 0, 1000);
   const maxEntries = integerAtLeast(options.maxEntries, 'maxEntries', 1, 100_000);
+  const entryLifetimeSeconds = entryLifetimeOption(options.entryLifetimeSeconds);
   const onEvent = options.onEvent;
   if (onEvent !== undefined && typeof onEvent !== 'function') {
     throw new TypeError('onEvent must be a function');
@@ -120,28 +121,41 @@ export function createRedisRevocationStore(
     );
   }
 
-  async function write(key: string, value: number, untilSeconds: number): Promise<void> {
+  /**
+   * Validates the entry (TypeError, nothing stored), writes it to Redis, then to the near-cache.
+   * A write Redis refuses (an error reply) never enters the near-cache: the caller hears of it
+   * and nothing is left that a resync would fail to write back. A write whose fate is unknown
+   * (the connection is down) is honoured here at once and written back at the next resync.
+   */
+  async function revoke(kind: RevocationKind, entry: unknown): Promise<void> {
+    const { keys, value, until } = prepareRevocation(kind, entry, entryLifetimeSeconds);
     if (state === 'closed') throw unavailable();
-    const ttlMs = Math.ceil(untilSeconds * 1000 - Date.now());
+    const ttlMs = Math.ceil(until * 1000 - Date.now());
     if (ttlMs <= 0) return; // Everything it covers has expired already.
-    if (!cache.hasRoomFor(key)) {
+    if (!keys.every((key) => cache.hasRoomFor(key))) {
       throw new RangeError('revocation store is full of live entries; raise maxEntries');
     }
-    // This instance honours it at once, and republishes it at its next resync if Redis fails now.
-    cache.merge(key, value, ttlMs);
-    try {
-      await link.publish(key, value, ttlMs);
-    } catch (cause) {
+    const results = await Promise.allSettled(keys.map((key) => link.publish(key, value, ttlMs)));
+    let lost: unknown;
+    let refused: unknown;
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled' || !isErrorReply(result.reason)) {
+        cache.merge(keys[index] as string, value, ttlMs);
+      }
+      if (result.status === 'rejected') {
+        if (isErrorReply(result.reason)) refused ??= result.reason;
+        else lost ??= result.reason;
+      }
+    });
+    if (refused !== undefined) {
+      throw new Error('Redis refused the revocation; it was not recorded', { cause: refused });
+    }
+    if (lost !== undefined) {
       throw new Error(
         'the revocation was not written to Redis; this instance honours it and writes it back after reconnecting',
-        { cause },
+        { cause: lost },
       );
     }
-  }
-
-  function cutOff(entry: SubjectRevocation | ClientRevocation): [number, number] {
-    const before = entry.before ?? Math.floor(Date.now() / 1000);
-    return [before, before + (entry.maxTokenLifetimeSeconds ?? DAY_SECONDS)];
   }
 
   return {
@@ -151,25 +165,15 @@ export function createRedisRevocationStore(
     get state() {
       return state;
     },
-    isRevoked(token: VerifiedToken): boolean {
+    entryLifetimeSeconds,
+    isRevoked(token: VerifiedToken, context?: RevocationCheckContext): boolean {
       // The hot path: one flag, then three map lookups. No Redis round trip.
       if (!trusted && (failurePolicy === 'closed' || state === 'closed')) throw unavailable();
-      return cache.isRevoked(token);
+      return cache.isRevoked(token, context);
     },
-    async revokeToken(entry: TokenRevocation) {
-      checkEntry(entry, 'tokenId');
-      await write(revocationKeys.token(entry.issuer, entry.tokenId), 0, entry.expiresAt);
-    },
-    async revokeSubject(entry: SubjectRevocation) {
-      checkEntry(entry, 'subject');
-      const [before, until] = cutOff(entry);
-      await write(revocationKeys.subject(entry.issuer, entry.subject), before, until);
-    },
-    async revokeClient(entry: ClientRevocation) {
-      checkEntry(entry, 'clientId');
-      const [before, until] = cutOff(entry);
-      await write(revocationKeys.client(entry.issuer, entry.clientId), before, until);
-    },
+    revokeToken: (entry: TokenRevocation) => revoke('token', entry),
+    revokeSubject: (entry: SubjectRevocation) => revoke('subject', entry),
+    revokeClient: (entry: ClientRevocation) => revoke('client', entry),
     ready: () => link.firstSync,
     async close() {
       if (state === 'closed') return;

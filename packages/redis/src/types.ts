@@ -1,4 +1,4 @@
-import type { RevocationRegistry, VerifiedToken } from '@tokengate/core';
+import type { RevocationCheckContext, RevocationRegistry, VerifiedToken } from '@tokengate/core';
 
 /**
  * The part of a node-redis client (`createClient()` from `redis` or `@redis/client`, v5 or v6)
@@ -55,6 +55,13 @@ export interface RedisRevocationStoreOptions {
   readonly graceMs?: number;
   /** Entries the near-cache holds. Default 100000. Full of live entries, it refuses new revocations and never drops one. */
   readonly maxEntries?: number;
+  /**
+   * How long an "issued before" entry covers tokens after its cut-off, in whole seconds (at
+   * most a year). Default 86400. A verifier using this store refuses tokens that live longer
+   * (`TOKEN_LIFETIME_EXCEEDED`): raise it for longer-lived tokens (Entra ID CAE: 28 h; Auth0:
+   * up to 30 days). Give every instance of a fleet the same value.
+   */
+  readonly entryLifetimeSeconds?: number;
   /** Observability hook: syncs, degradation and recovery, client errors. A throwing listener is ignored. */
   readonly onEvent?: (event: RedisRevocationEvent) => void;
 }
@@ -86,7 +93,18 @@ export type RedisRevocationEvent =
   /** Back in sync after a degradation that lasted `unavailableMs`. */
   | { readonly type: 'revocation-store-recovered'; readonly unavailableMs: number }
   /** A connection or command error; the client reconnects by itself. */
-  | { readonly type: 'revocation-store-error'; readonly error: unknown };
+  | { readonly type: 'revocation-store-error'; readonly error: unknown }
+  /**
+   * The resync skipped one Redis key and went on: `invalid` (malformed or out of range, e.g.
+   * written by hand or by a faulty tool; never loaded), or `refused` (Redis refused to write an
+   * entry back; this instance still honours it). `key` is the Redis key, cut at 256 characters.
+   */
+  | {
+      readonly type: 'revocation-store-entry-skipped';
+      readonly key: string;
+      readonly reason: 'invalid' | 'refused';
+      readonly error?: unknown;
+    };
 
 /**
  * - `starting`: not synced yet; `ready`: in sync; `interrupted`: a connection is lost, still
@@ -106,7 +124,9 @@ export type RedisRevocationStoreState =
  */
 export interface RedisRevocationStore extends RevocationRegistry {
   /** Whether `token` is revoked, answered synchronously from the near-cache. Throws while unavailable under `'closed'`. */
-  isRevoked(token: VerifiedToken): boolean;
+  isRevoked(token: VerifiedToken, context?: RevocationCheckContext): boolean;
+  /** See `entryLifetimeSeconds` in the options. */
+  readonly entryLifetimeSeconds: number;
   /** Live entries in the near-cache. */
   readonly size: number;
   readonly state: RedisRevocationStoreState;

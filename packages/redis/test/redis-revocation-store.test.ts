@@ -87,8 +87,8 @@ function token(claims: Record<string, unknown>, issuer = 'https://issuer.example
 }
 
 describe('the store contract', () => {
-  revocationStoreContract(async ({ maxEntries }) => {
-    const store = newStore(maxEntries === undefined ? {} : { maxEntries });
+  revocationStoreContract(async (options) => {
+    const store = newStore(options);
     await store.ready();
     return store;
   });
@@ -204,6 +204,106 @@ describe('in Redis', () => {
     await store.close();
     expect(client.isReady).toBe(true);
     client.destroy();
+  });
+});
+
+describe('entries that could poison the store (issue 11 item 3)', () => {
+  const issuer = 'https://issuer.example';
+
+  it('rejects a write Redis refuses, and keeps nothing of it in the near-cache', async () => {
+    const store = newStore();
+    await store.ready();
+    const client = await rawClient();
+    try {
+      // A key of another type where the entry goes: Redis answers WRONGTYPE to the merge.
+      await client.sendCommand([
+        'RPUSH',
+        `test${namespace}:revoked:${revocationKeys.subject(issuer, 'blocked')}`,
+        'x',
+      ]);
+      await expect(store.revokeSubject({ issuer, subject: 'blocked' })).rejects.toThrow(/refused/);
+      expect(store.size).toBe(0);
+      expect(store.isRevoked(token({ sub: 'blocked', iat: 1 }, issuer))).toBe(false);
+      expect(store.state).toBe('ready');
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('skips and reports invalid entries in Redis at every resync, and stays healthy', async () => {
+    const events: RedisRevocationEvent[] = [];
+    namespace += 1;
+    const prefix = `poison${namespace}:revoked:`;
+    const client = await rawClient();
+    const year = 366 * 86_400;
+    const now = Math.floor(Date.now() / 1000);
+    try {
+      const poison: [string, string, string][] = [
+        [revocationKeys.subject(issuer, 'far-future'), String(now + 10 * year), '60000'],
+        [revocationKeys.subject(issuer, 'nan'), 'abc', '60000'],
+        [revocationKeys.token(issuer, 'not-zero'), '12', '60000'],
+        [revocationKeys.subject(issuer, 'forever'), String(now), String(50 * year * 1000)],
+        ['no-separators', '0', '60000'],
+      ];
+      for (const [key, value, ttl] of poison) {
+        await client.sendCommand(['SET', prefix + key, value, 'PX', ttl]);
+      }
+      await client.sendCommand(['RPUSH', prefix + revocationKeys.subject(issuer, 'a-list'), 'x']);
+      await client.sendCommand([
+        'SET',
+        prefix + revocationKeys.subject(issuer, 'fine'),
+        String(now),
+        'PX',
+        '60000',
+      ]);
+      const store = createRedisRevocationStore({
+        url: redis.url,
+        keyPrefix: prefix,
+        channel: `poison${namespace}:revocations`,
+        onEvent: (event) => events.push(event),
+      });
+      stores.push(store);
+      await vi.waitFor(() => expect(store.state).toBe('ready'), { timeout: 3000 });
+      expect(store.size).toBe(1);
+      expect(store.isRevoked(token({ sub: 'fine', iat: now - 1 }, issuer))).toBe(true);
+      expect(store.isRevoked(token({ sub: 'far-future', iat: now }, issuer))).toBe(false);
+      // Each poisoned key reported (a reconnect of both connections may resync twice).
+      const skipped = () =>
+        new Set(
+          events.flatMap((e) => (e.type === 'revocation-store-entry-skipped' ? [e.key] : [])),
+        );
+      expect(skipped().size).toBe(6);
+
+      // A reconnect resyncs again: the same entries are skipped, the store stays ready.
+      events.length = 0;
+      await client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
+      await client.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+      await vi.waitFor(
+        () => expect(events.map((e) => e.type)).toContain('revocation-store-synced'),
+        { timeout: 5000 },
+      );
+      expect(store.state).toBe('ready');
+      expect(skipped().size).toBe(6);
+      expect(store.isRevoked(token({ sub: 'fine', iat: now - 1 }, issuer))).toBe(true);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('ignores an out-of-range entry announced on the channel', async () => {
+    const [store] = fleetOf(1);
+    await store!.ready();
+    const client = await rawClient();
+    try {
+      const key = `fleet${namespace}:revoked:${revocationKeys.subject(issuer, 'announced')}`;
+      const far = Math.floor(Date.now() / 1000) + 10 * 366 * 86_400;
+      await client.publish(`fleet${namespace}:revocations`, `${far} 60000 ${key}`);
+      await client.publish(`fleet${namespace}:revocations`, `0 1e30 ${key}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(store!.size).toBe(0);
+    } finally {
+      client.destroy();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { isRevokedBy, type VerifiedToken } from '@tokengate/core';
+import { isRevokedBy, type RevocationCheckContext, type VerifiedToken } from '@tokengate/core';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -16,7 +16,7 @@ export interface NearCache {
   merge(key: string, value: number, ttlMs: number): boolean;
   /** Whether a new `key` would fit, evicting nothing live. */
   hasRoomFor(key: string): boolean;
-  isRevoked(token: VerifiedToken): boolean;
+  isRevoked(token: VerifiedToken, context?: RevocationCheckContext): boolean;
   /** Live entries with their remaining lifetime in ms, for republishing after a Redis loss. */
   entries(): IterableIterator<[key: string, value: number, remainingMs: number]>;
 }
@@ -25,6 +25,7 @@ export function createNearCache(maxEntries: number): NearCache {
   // `max` only bounds memory: a live entry is never evicted (`merge` refuses instead), so the
   // LRU order never decides anything. Stale entries are skipped by `get`/`has` on their own.
   const cache = new LRUCache<string, number>({ max: maxEntries, ttlAutopurge: false });
+  const lookup = (key: string): number | undefined => cache.get(key);
 
   function hasRoomFor(key: string): boolean {
     if (cache.size < maxEntries || cache.has(key)) return true;
@@ -49,8 +50,8 @@ export function createNearCache(maxEntries: number): NearCache {
       cache.set(key, Math.max(value, current), { ttl: Math.ceil(Math.max(ttlMs, remaining)) });
       return true;
     },
-    isRevoked(token) {
-      return isRevokedBy(token, (key) => cache.get(key));
+    isRevoked(token, context) {
+      return isRevokedBy(token, lookup, context);
     },
     *entries() {
       for (const [key, value] of cache.entries()) {

@@ -34,24 +34,18 @@ export function oneOf<T extends string>(
   return value as T;
 }
 
-/** Checks a revocation entry's fields; a mistake rejects the `revoke*` call with `TypeError`. */
-export function checkEntry(entry: unknown, idField: 'tokenId' | 'subject' | 'clientId'): void {
-  if (typeof entry !== 'object' || entry === null) {
-    throw new TypeError('revocation entry must be an object');
-  }
-  const record = entry as Record<string, unknown>;
-  for (const name of ['issuer', idField]) {
-    if (typeof record[name] !== 'string' || record[name] === '') {
-      throw new TypeError(`${name} must be a non-empty string`);
+/**
+ * Whether Redis answered with an error reply (it refused the command: WRONGTYPE, OOM, an
+ * invalid expire time), as opposed to a lost connection, after which the write may or may not
+ * have happened. Checked by name too: a client given by the caller may come from another copy
+ * of `@redis/client`.
+ */
+export function isErrorReply(error: unknown): boolean {
+  for (let proto = error; typeof proto === 'object' && proto !== null;) {
+    if ((proto as { constructor?: { name?: unknown } }).constructor?.name === 'ErrorReply') {
+      return true;
     }
+    proto = Object.getPrototypeOf(proto);
   }
-  for (const name of ['expiresAt', 'before', 'maxTokenLifetimeSeconds']) {
-    const value = record[name];
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
-      throw new TypeError(`${name} must be a finite number of seconds`);
-    }
-  }
-  if (idField === 'tokenId' && record.expiresAt === undefined) {
-    throw new TypeError('expiresAt must be a finite number of seconds');
-  }
+  return false;
 }

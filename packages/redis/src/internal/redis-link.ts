@@ -1,5 +1,7 @@
 import type { RedisRevocationClient, RedisRevocationEvent } from '../types.js';
+import { parseStoredRevocation } from '@tokengate/core';
 import type { NearCache } from './near-cache.js';
+import { isErrorReply } from './options.js';
 import { MERGE_SCRIPT, parseEntryMessage, prefixPattern } from './redis-protocol.js';
 
 export interface RedisLinkOptions {
@@ -138,7 +140,21 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
     }
   }
 
-  /** SCANs the prefix and merges every entry with its remaining lifetime into the near-cache. */
+  /** Reports an entry the resync skipped; the key is cut short, it may be anything. */
+  function skipped(redisKey: string, reason: 'invalid' | 'refused', error?: unknown): void {
+    emit({
+      type: 'revocation-store-entry-skipped',
+      key: redisKey.length > 256 ? `${redisKey.slice(0, 256)}…` : redisKey,
+      reason,
+      ...(error === undefined ? {} : { error }),
+    });
+  }
+
+  /**
+   * SCANs the prefix and merges every valid entry with its remaining lifetime into the
+   * near-cache. An entry that is out of range, malformed or of another Redis type is skipped
+   * and reported: one bad key must not fail the whole resync (and so keep the store degraded).
+   */
   async function loadAll(): Promise<{ seen: Map<string, number>; overflowed: boolean }> {
     // Per key: the merged value Redis holds, and when (local clock) it expires there.
     const seen = new Map<string, number>();
@@ -154,23 +170,27 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
         SCAN_COUNT,
       ])) as [string, string[]];
       cursor = String(next);
-      // Auto-pipelined by the client: one round trip per SCAN page.
+      // Auto-pipelined by the client: one round trip per SCAN page. An error reply (a key of
+      // another type: WRONGTYPE) is that key's answer, not the page's.
       const replies = await Promise.all(
         keys.flatMap((key) => [
-          client.sendCommand(['GET', key]),
-          client.sendCommand(['PTTL', key]),
+          client.sendCommand(['GET', key]).catch(replyOrThrow),
+          client.sendCommand(['PTTL', key]).catch(replyOrThrow),
         ]),
       );
       const now = Date.now();
       keys.forEach((redisKey, index) => {
         const raw = replies[2 * index];
-        const ttlMs = Number(replies[2 * index + 1]);
-        const value = Number(raw);
-        // Gone since the SCAN (-2), or not ours to judge (no expiry, -1; not a number).
-        if (raw === null || raw === undefined || !(ttlMs > 0) || !Number.isFinite(value)) return;
-        const key = redisKey.slice(keyPrefix.length);
-        seen.set(key, now + ttlMs);
-        if (!cache.merge(key, value, ttlMs)) overflowed = true;
+        const pttl = replies[2 * index + 1];
+        // Gone since the SCAN (GET nil, PTTL -2).
+        if (raw === null || raw === undefined || pttl === -2) return;
+        const entry =
+          typeof raw === 'string' && typeof pttl === 'number'
+            ? parseStoredRevocation(redisKey.slice(keyPrefix.length), Number(raw), pttl, now / 1000)
+            : undefined;
+        if (entry === undefined) return skipped(redisKey, 'invalid');
+        seen.set(entry.key, now + entry.ttlMs);
+        if (!cache.merge(entry.key, entry.value, entry.ttlMs)) overflowed = true;
       });
     } while (cursor !== '0');
     return { seen, overflowed };
@@ -190,12 +210,23 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
         missing.push([key, value, remainingMs]);
       }
     }
+    let written = 0;
     for (let i = 0; i < missing.length; i += WRITE_BATCH) {
       await Promise.all(
-        missing.slice(i, i + WRITE_BATCH).map(([key, value, ttl]) => publish(key, value, ttl)),
+        missing.slice(i, i + WRITE_BATCH).map(async ([key, value, ttl]) => {
+          try {
+            await publish(key, value, ttl);
+            written += 1;
+          } catch (error) {
+            // Refused by Redis (a key of another type in the way): reported, still honoured
+            // here, and the resync goes on. A lost connection fails the resync, to be retried.
+            if (!isErrorReply(error)) throw error;
+            skipped(keyPrefix + key, 'refused', error);
+          }
+        }),
       );
     }
-    return missing.length;
+    return written;
   }
 
   async function publish(key: string, value: number, ttlMs: number): Promise<void> {
@@ -232,4 +263,10 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
   }
 
   return { firstSync, publish, close };
+}
+
+/** An error reply stands for that key's answer; anything else (a lost connection) is thrown. */
+function replyOrThrow(error: unknown): unknown {
+  if (isErrorReply(error)) return error;
+  throw error;
 }

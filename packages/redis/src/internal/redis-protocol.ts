@@ -3,6 +3,7 @@
  * holding the cut-off in seconds (`0` for a token entry) with a `PX` expiry; one message per
  * write, `<value> <ttlMs> <key>`, carrying the merged result so every instance converges.
  */
+import { parseStoredRevocation } from '@tokengate/core';
 
 /**
  * Merge-and-publish, atomic on the server: the later cut-off wins (a "GT" on the value) and the
@@ -23,7 +24,6 @@ redis.call('SET', KEYS[1], stored, 'PX', ttl)
 redis.call('PUBLISH', ARGV[3], stored .. ' ' .. ttl .. ' ' .. KEYS[1])
 return stored .. ' ' .. ttl
 `;
-
 export interface EntryMessage {
   /** The entry's `revocationKeys` key, without the Redis prefix. */
   readonly key: string;
@@ -31,18 +31,21 @@ export interface EntryMessage {
   readonly ttlMs: number;
 }
 
-/** Parses a channel message; `undefined` for anything malformed or under another prefix. */
+/**
+ * Parses a channel message; `undefined` for anything malformed, out of range (checked by core's
+ * `parseStoredRevocation`, as strictly as a new entry) or under another prefix.
+ */
 export function parseEntryMessage(message: string, keyPrefix: string): EntryMessage | undefined {
   const first = message.indexOf(' ');
   const second = first < 0 ? -1 : message.indexOf(' ', first + 1);
   if (second < 0) return undefined;
-  const value = Number(message.slice(0, first));
-  const ttlMs = Number(message.slice(first + 1, second));
   const redisKey = message.slice(second + 1);
-  if (!Number.isFinite(value) || !Number.isFinite(ttlMs) || !redisKey.startsWith(keyPrefix)) {
-    return undefined;
-  }
-  return { key: redisKey.slice(keyPrefix.length), value, ttlMs };
+  if (!redisKey.startsWith(keyPrefix)) return undefined;
+  return parseStoredRevocation(
+    redisKey.slice(keyPrefix.length),
+    Number(message.slice(0, first)),
+    Number(message.slice(first + 1, second)),
+  );
 }
 
 /** A `SCAN ... MATCH` pattern for every key under `prefix`, glob characters escaped. */
