@@ -14,6 +14,7 @@ import { observed } from './internal/observe.js';
 import { assertTokenCharset } from './internal/token-charset.js';
 import { signatureIsValid } from './internal/signature.js';
 import type { JwtClaims, VerifiedToken, VerifierEventListener } from './types.js';
+import { markVerified } from './verified-token.js';
 
 export interface AlbVerifierOptions {
   /** The ALB's region, e.g. `eu-west-1`: its public keys live at `public-keys.auth.elb.<region>.amazonaws.com`. */
@@ -28,7 +29,7 @@ export interface AlbVerifierOptions {
   readonly clientId: string | readonly string[] | null;
   /** Accepted `iss` claim values: the IdP, e.g. `https://cognito-idp.<region>.amazonaws.com/<pool>`. */
   readonly issuer?: string | readonly string[];
-  /** Key location for a kid (tests, GovCloud). The kid is validated (hex and `-`) before it gets here. */
+  /** Key location for a kid (tests, GovCloud). The kid is validated (a lower-case UUID) before it gets here. */
   readonly keyUrl?: (kid: string) => string;
   /** Key location prefix, `<keyBaseUrl><kid>`. Default `https://public-keys.auth.elb.<region>.amazonaws.com/`. */
   readonly keyBaseUrl?: string;
@@ -38,7 +39,11 @@ export interface AlbVerifierOptions {
   readonly cooldownMs?: number;
   /** Public keys kept, least recently used evicted. Default 100. */
   readonly maxKeys?: number;
-  /** Key fetches allowed per cooldown, across all kids. Default 10. */
+  /**
+   * Key fetches allowed per cooldown for new kids, first come, first served, plus one reserved
+   * for the kid most refused in the previous cooldown (so a flood of random kids cannot keep
+   * the ALB's next key out). Default 10.
+   */
   readonly maxFetchesPerCooldown?: number;
   /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 5. */
   readonly clockToleranceSeconds?: number;
@@ -166,18 +171,21 @@ export function createAlbVerifier(options: AlbVerifierOptions): AlbVerifier {
     if (!signatureIsValid('ES256', key, signingInput, signature)) {
       throw invalid('SIGNATURE_INVALID', 'Token signature is invalid');
     }
-    return {
+    // Marked so guards accept it (see verified-token.ts).
+    return markVerified<VerifiedToken>({
       token,
       header,
       claims,
       issuer,
       subject: stringClaim(claims.sub),
       clientId: stringClaim(client),
-      tokenUse: undefined,
+      // The ALB signs the user's claims from the IdP's ID token and userinfo: an identity, never
+      // an access token for this API.
+      tokenUse: 'id',
       scopes: [],
       groups: stringArrayClaim(claims['cognito:groups']),
       expiresAt: claims.exp,
-    };
+    });
   }
 
   const verify = observed(verifyToken, onEvent);

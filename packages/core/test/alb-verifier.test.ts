@@ -97,7 +97,7 @@ describe('a valid ALB token', () => {
       issuer: ISS,
       subject: 'user-1',
       clientId: CLIENT,
-      tokenUse: undefined,
+      tokenUse: 'id',
       scopes: [],
       groups: ['admin'],
       header: { kid, signer: ARN },
@@ -163,6 +163,21 @@ describe('refusals before any fetch', () => {
       expect(hits).toBe(0);
     },
   );
+
+  // ALB kids are lower-case UUIDs: any other shape is refused before it can spend a fetch or
+  // a share of the fetch budget (hex-only strings used to be fetched).
+  it.each([
+    ['hex only', 'deadbeef'],
+    ['a UUID without dashes', kid.replace(/-/g, '')],
+    ['the real kid in upper case', kid.toUpperCase()],
+    ['a UUID in braces', `{${kid}}`],
+    ['a UUID and one more digit', `${kid}0`],
+    ['dashes misplaced', `${kid.slice(0, 7)}-${kid.slice(7, 8)}${kid.slice(9)}`],
+  ])('kid %s → TOKEN_MALFORMED, no fetch', async (_name, value) => {
+    const token = albToken({ header: { kid: value } });
+    expect((await rejectionOf(verifier().verify(token))).code).toBe('TOKEN_MALFORMED');
+    expect(hits).toBe(0);
+  });
 
   it('refuses empty and oversized header values', async () => {
     expect((await rejectionOf(verifier().verify(''))).code).toBe('TOKEN_MALFORMED');
@@ -247,6 +262,41 @@ describe('key fetching', () => {
     }
     expect(codes).toEqual([...Array(3).fill('KEY_NOT_FOUND'), ...Array(3).fill('IDP_UNAVAILABLE')]);
     expect(hits).toBe(3);
+  });
+
+  // The signer ARN and client id are not secret: anyone can name random kids. The ALB's next
+  // key must still get through, and the key server must still see a bounded number of fetches.
+  it('accepts a newly published key in the next cooldown despite a flood of random kids', async () => {
+    const cooldownMs = 1500;
+    const v = verifier({ maxFetchesPerCooldown: 3, cooldownMs });
+    const rotated = pair();
+    const newKid = randomUUID();
+    pems.set(newKid, spki(rotated.publicKey));
+    const real = () => albToken({ header: { kid: newKid }, key: rotated.privateKey });
+    const random = () => albToken({ header: { kid: randomUUID() } });
+    // Cooldown 1: the flood spends the budget first; the ALB's own traffic, now signed with
+    // the new key, arrives among it (every 20th request) and is refused with a 503.
+    const first = Array.from({ length: 200 }, (_, i) => (i % 20 === 19 ? real() : random()));
+    const codes: Record<string, number> = {};
+    for (const token of first) {
+      const { code } = await rejectionOf(v.verify(token));
+      codes[code] = (codes[code] ?? 0) + 1;
+    }
+    expect(codes).toEqual({ KEY_NOT_FOUND: 3, IDP_UNAVAILABLE: 197 });
+    expect(hits).toBe(3);
+    // Cooldown 2: the flood again takes the whole first-come budget before the real kid comes.
+    const second = Array.from({ length: 100 }, random);
+    await sleep(cooldownMs + 50);
+    for (const token of second) await rejectionOf(v.verify(token));
+    expect(hits).toBe(6);
+    await expect(v.verify(real())).resolves.toMatchObject({ subject: 'user-1' });
+    expect(hits).toBe(7);
+    // Cached from now on; the flood still gets nothing more this cooldown.
+    await expect(v.verify(real())).resolves.toMatchObject({ subject: 'user-1' });
+    for (let i = 0; i < 20; i += 1) {
+      expect((await rejectionOf(v.verify(random()))).code).toBe('IDP_UNAVAILABLE');
+    }
+    expect(hits).toBe(7);
   });
 
   it.each(['error', 'slow', 'garbage'] as const)(

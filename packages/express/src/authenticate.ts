@@ -7,16 +7,21 @@ import { REALM } from './internal/realm.js';
  * once (it owns the JWKS cache); errors go to `next(err)` with `status` and `headers`, so
  * Express's default handler already answers with the right status and challenge.
  *
+ * `close()` on the middleware stops the verifier it built from options (JWKS refresh timers,
+ * fetches in flight) for a graceful shutdown; a `verifier` you passed is yours to close.
+ *
  * @example
  * ```ts
  * const requireAuth = authenticate({ issuers: [cognitoIssuer({ userPoolId, clientId })] });
  * app.get('/me', requireAuth, (req, res) => res.json({ sub: req.auth?.subject }));
+ * process.once('SIGTERM', () => server.close(() => void requireAuth.close()));
  * ```
  */
-export function authenticate(options: GateOptions): RequestHandler {
+export function authenticate(options: GateOptions): RequestHandler & { close(): Promise<void> } {
   const gate = createGate(options);
   const realm = gate.realm;
-  return async function tokengateAuthenticate(req: Request, _res: Response, next: NextFunction) {
+  return Object.assign(tokengateAuthenticate, { close: gate.close });
+  async function tokengateAuthenticate(req: Request, _res: Response, next: NextFunction) {
     let auth;
     try {
       // An Express request already has the shape the core reads: rawHeaders, url, method, body.
@@ -28,5 +33,5 @@ export function authenticate(options: GateOptions): RequestHandler {
     if (auth !== undefined) req.auth = auth;
     if (realm !== undefined) (req as unknown as Record<symbol, string>)[REALM] = realm;
     next();
-  };
+  }
 }

@@ -1,10 +1,17 @@
-import { authorize as authorizeToken, MissingTokenError, toRule, type Rule } from '@tokengate/core';
+import {
+  authorize as authorizeToken,
+  isVerifiedToken,
+  MissingTokenError,
+  toRule,
+  type Rule,
+} from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { REALM } from './internal/realm.js';
 
 /**
  * Express middleware that lets a request through only when `authenticate()` attached a token
- * and `rule` (if any) accepts it: 401 without a token, 403 when the rule refuses.
+ * and `rule` (if any) accepts it: 401 without a token (a `req.auth` set by another middleware
+ * is none), 403 when the rule refuses.
  *
  * @example
  * ```ts
@@ -17,7 +24,8 @@ export function authorize(rule?: Rule): RequestHandler {
   const checked = toRule(rule, 'authorize()');
   return function tokengateAuthorize(req: Request, _res: Response, next: NextFunction) {
     const realm = (req as unknown as Record<symbol, string | undefined>)[REALM];
-    if (req.auth === undefined) {
+    // Only `authenticate()`'s result counts, not any `req.auth` (express-jwt sets one too).
+    if (!isVerifiedToken(req.auth)) {
       next(new MissingTokenError({ realm }));
       return;
     }

@@ -1,4 +1,4 @@
-import { TokengateError } from '@tokengate/core';
+import { clearHeadersForError, isTokengateError } from '@tokengate/core';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 
 /**
@@ -18,10 +18,14 @@ export function errorHandler(): ErrorRequestHandler {
     res: Response,
     next: NextFunction,
   ) {
-    if (!(error instanceof TokengateError) || res.headersSent) {
+    // The brand, not `instanceof`: the verifier may come from the other build of the core.
+    if (!isTokengateError(error) || res.headersSent) {
       next(error);
       return;
     }
+    // What the app set for the answer it meant to give (`Set-Cookie`, `Cache-Control`, …) must
+    // not ride on the 401/403, as in Koa's own error path; CORS and security headers stay.
+    clearHeadersForError(res.getHeaderNames(), res);
     res.status(error.status).set(error.headers).json(error.toJSON());
   };
 }

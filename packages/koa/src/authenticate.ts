@@ -1,4 +1,4 @@
-import { createGate, TokengateError, type GateOptions } from '@tokengate/core';
+import { createGate, isTokengateError, type GateOptions } from '@tokengate/core';
 import type { Context, Middleware, Next } from 'koa';
 import { respondWithError } from './internal/respond.js';
 
@@ -13,18 +13,24 @@ export type KoaAuthenticateOptions = GateOptions & {
 
 /**
  * Koa middleware that verifies the request's bearer token and sets `ctx.state.auth`. Build it
- * once (it owns the JWKS cache).
+ * once (it owns the JWKS cache). `close()` on the middleware stops the verifier it built from
+ * options (JWKS refresh timers, fetches in flight) for a graceful shutdown; a `verifier` you
+ * passed is yours to close.
  *
  * @example
  * ```ts
  * const requireAuth = authenticate({ issuers: [cognitoIssuer({ userPoolId, clientId })] });
  * router.get('/me', requireAuth, (ctx) => { ctx.body = { sub: ctx.state.auth.subject }; });
+ * process.once('SIGTERM', () => server.close(() => void requireAuth.close()));
  * ```
  */
-export function authenticate(options: KoaAuthenticateOptions): Middleware {
+export function authenticate(
+  options: KoaAuthenticateOptions,
+): Middleware & { close(): Promise<void> } {
   const gate = createGate(options);
   const respond = options.respond !== false;
-  return async function tokengateAuthenticate(ctx: Context, next: Next) {
+  return Object.assign(tokengateAuthenticate, { close: gate.close });
+  async function tokengateAuthenticate(ctx: Context, next: Next) {
     try {
       const auth = await gate.authenticate({
         rawHeaders: ctx.req.rawHeaders,
@@ -35,10 +41,10 @@ export function authenticate(options: KoaAuthenticateOptions): Middleware {
       if (auth !== undefined) ctx.state.auth = auth;
       await next();
     } catch (error) {
-      if (!(error instanceof TokengateError)) throw error;
+      // The brand, not `instanceof`: the verifier may come from the other build of the core.
+      if (!isTokengateError(error)) throw error;
       error.realm ??= gate.realm;
-      if (!respond) throw error;
-      respondWithError(ctx, error);
+      if (!respond || !respondWithError(ctx, error)) throw error;
     }
-  };
+  }
 }

@@ -1,4 +1,10 @@
-import { MissingTokenError, authorize as authorizeToken, toRule, type Rule } from '@tokengate/core';
+import {
+  MissingTokenError,
+  authorize as authorizeToken,
+  isVerifiedToken,
+  toRule,
+  type Rule,
+} from '@tokengate/core';
 import type { Context, Middleware, Next } from 'koa';
 
 /**
@@ -16,7 +22,8 @@ export function authorize(rule?: Rule): Middleware {
   const checked = toRule(rule, 'authorize()');
   return async function tokengateAuthorize(ctx: Context, next: Next) {
     const auth = ctx.state.auth;
-    if (auth === undefined) throw new MissingTokenError();
+    // Only `authenticate()`'s result counts, not any `ctx.state.auth` another middleware set.
+    if (!isVerifiedToken(auth)) throw new MissingTokenError();
     if (checked !== undefined) authorizeToken(auth, checked);
     await next();
   };

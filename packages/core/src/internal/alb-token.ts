@@ -2,10 +2,12 @@ import { InvalidTokenError } from '../errors.js';
 import { decodeCompactJws, type DecodedJws } from './compact-jws.js';
 
 /**
- * A UUID in practice. Checked before the kid becomes part of a URL, so it can carry no `/`,
- * `..`, `%`, `?`, `#` or anything else that would change which resource is fetched.
+ * ALB key ids are lower-case UUIDs (RFC 9562 §4: 8-4-4-4-12 hex digits). Checked before the kid
+ * becomes part of a URL, so it can carry no `/`, `..`, `%`, `?`, `#` or anything else that would
+ * change which resource is fetched, and so that any other string (`deadbeef`, an upper-case
+ * spelling of a known kid) is a 401 that costs no fetch and no share of the fetch budget.
  */
-const KID = /^[0-9A-Fa-f][0-9A-Fa-f-]{0,63}$/;
+const KID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Decodes the `x-amzn-oidc-data` value. The ALB pads its base64url segments with `=`, which
@@ -25,7 +27,7 @@ export function decodeAlbToken(token: string): DecodedJws {
   return { ...decoded, signingInput: Buffer.from(token.slice(0, secondDot), 'latin1') };
 }
 
-/** The ALB key id, if it has the strict shape that is safe in a URL path. */
+/** The ALB key id, if it is a lower-case UUID: the strict shape that is safe in a URL path. */
 export function albKid(value: unknown): string {
   if (typeof value !== 'string' || !KID.test(value)) {
     throw malformed('Token kid header is missing or not a key id');
