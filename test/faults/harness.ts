@@ -11,8 +11,14 @@ import { sendRaw, type RawResponse } from '../conformance/raw-http.js';
 
 export const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify'];
 
-/** Deadline of one JWKS (or discovery) request. */
+/** How long one request waits for a JWKS (or discovery) fetch. */
 export const TIMEOUT_MS = 300;
+/**
+ * The fetch's own deadline: past the request wait it completes in the background. A fetch
+ * hanging on a dead connection holds the single flight this long, so a recovered IdP is seen
+ * at worst one fetch deadline plus one cooldown after it is back.
+ */
+export const FETCH_TIMEOUT_MS = 800;
 /** Key-set freshness: the issuer says max-age=300 s, clamped to this. */
 export const TTL_MS = 300;
 export const COOLDOWN_MS = 200;
@@ -25,6 +31,7 @@ export const BUDGET_MS = TIMEOUT_MS + MARGIN_MS;
 
 export const JWKS_OPTIONS = {
   timeoutMs: TIMEOUT_MS,
+  fetchTimeoutMs: FETCH_TIMEOUT_MS,
   minTtlMs: TTL_MS,
   maxTtlMs: TTL_MS,
   cooldownMs: COOLDOWN_MS,

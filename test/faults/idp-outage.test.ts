@@ -3,7 +3,8 @@
 //   (a) keys already cached keep serving within the stale window (200);
 //   (b) a key that cannot be learnt, or a cold cache, answers 503 with Retry-After, never 401;
 //   (c) no request waits longer than one fetch deadline plus a margin (checked by getMe);
-//   (d) recovery needs no restart: one cooldown after the IdP is back, everything works;
+//   (d) recovery needs no restart: one cooldown after the IdP is back (plus one fetch deadline
+//       when a fetch was left hanging on it), everything works;
 //   (e) a new key works within one cooldown; a removed key stops working once the key set
 //       refreshes, even for a token whose verification was cached.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ADAPTERS,
   COOLDOWN_MS,
+  FETCH_TIMEOUT_MS,
   MARGIN_MS,
   TIMEOUT_MS,
   collectGarbage,
@@ -118,8 +120,10 @@ describe.concurrent.each(ADAPTERS)('%s', (adapter) => {
           expectUnavailable(await getMe(warm, rotated), 'rotated key, second failed attempt');
           expectUnavailable(await getMe(cold, seen), 'cold cache, second failed attempt');
 
+          // A fetch still hanging on the broken IdP finishes (or fails at its own deadline)
+          // before the next one: recovery takes at worst one fetch deadline plus a cooldown.
           await idp.recover();
-          await sleep(COOLDOWN_MS + 50);
+          await sleep(FETCH_TIMEOUT_MS + COOLDOWN_MS + 50);
           expectOk(await getMe(warm, rotated), 'rotated key after recovery');
           expectOk(await getMe(cold, seen), 'cold cache after recovery');
           expectOk(await getMe(warm, seen), 'cached verdict after recovery');

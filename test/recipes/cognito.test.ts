@@ -221,3 +221,78 @@ describe('docs/recipes/tenant-per-pool.md', () => {
     }
   });
 });
+
+describe('docs/recipes/cognito-multi-region.md', () => {
+  it('trusts the home region and its replica, prewarms past a 403 on the updated form', async () => {
+    const poolId = 'eu-west-1_AbCdEf123';
+    const aws = (host: string, region: string) =>
+      `https://${host}.${region}.amazonaws.com/${poolId}`;
+    // Local stand-ins for AWS: each writes the real `iss` and serves its own keys on loopback.
+    const regions = await Promise.all(
+      [
+        aws('cognito-idp', 'eu-west-1'),
+        aws('issuer-cognito-idp', 'eu-west-1'),
+        aws('cognito-idp', 'us-east-1'),
+        aws('issuer-cognito-idp', 'us-east-1'),
+        aws('cognito-idp', 'ap-south-1'),
+      ].map((issuer) =>
+        createTestIssuer({
+          kind: 'cognito',
+          userPoolId: poolId,
+          clientId: '1example23456789',
+          issuer,
+        }),
+      ),
+    );
+    const [home, homeUpdated, replica, , unlisted] = regions as [
+      TestIssuer,
+      TestIssuer,
+      TestIssuer,
+      TestIssuer,
+      TestIssuer,
+    ];
+    // The JWKS cache's `fetch` seam, as a proxy would use it: AWS URLs go to the stand-ins.
+    const routed: typeof fetch = (input, init) => {
+      const url = String(input);
+      const idp = regions.find((r) => `${r.issuer}/.well-known/jwks.json` === url);
+      return idp === undefined
+        ? Promise.reject(new Error(`unexpected ${url}`))
+        : fetch(idp.jwksUri, init);
+    };
+    const logged: string[] = [];
+    const console = { info: (line: string) => logged.push(line) };
+    try {
+      await homeUpdated.outage('error', { status: 403 }); // this pool never opted in
+      const pool = cognitoIssuer({
+        userPoolId: 'eu-west-1_AbCdEf123',
+        clientId: '1example23456789',
+        replicaRegions: ['us-east-1'],
+        issuerFormats: ['original', 'updated'],
+      });
+      const verifier = createVerifier({
+        issuers: [pool],
+        jwks: { fetch: routed },
+        onEvent(event) {
+          if (event.type === 'prewarm' && event.secondary && !event.ok) {
+            console.info(`keys of ${event.issuer} not loaded at startup: ${event.error}`);
+          }
+        },
+      });
+      await verifier.prewarm();
+      expect(logged).toEqual([`keys of ${homeUpdated.issuer} not loaded at startup: HTTP 403`]);
+      await expect(verifier.verify(await replica.accessToken())).resolves.toMatchObject({
+        issuer: replica.issuer,
+      });
+      await expect(verifier.verify(await unlisted.accessToken())).rejects.toMatchObject({
+        code: 'ISSUER_UNKNOWN',
+      });
+      const crossSigned = await home.accessToken({ claims: { iss: replica.issuer } });
+      await expect(verifier.verify(crossSigned)).rejects.toMatchObject({ code: 'KEY_NOT_FOUND' });
+      await home.outage('error', { status: 503 });
+      const cold = createVerifier({ issuers: [pool], jwks: { fetch: routed } });
+      await expect(cold.prewarm()).rejects.toMatchObject({ status: 503 });
+    } finally {
+      await Promise.all(regions.map((r) => r.close()));
+    }
+  });
+});

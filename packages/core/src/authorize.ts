@@ -177,12 +177,17 @@ function readPath(claims: object, path: readonly string[]): unknown {
   return value;
 }
 
+// `have` comes from `auth`, which `isAllowed` and `authorize` take from their caller: a string
+// there (a hand-built `groups: 'admin-x'`) would match by substring, and `noGroup` would pass
+// on anything. Throwing makes the caller deny.
 function containsAll(have: readonly string[], wanted: readonly string[]): boolean {
+  if (!Array.isArray(have)) throw new TypeError('auth lists must be arrays');
   for (const item of wanted) if (!have.includes(item)) return false;
   return true;
 }
 
 function containsAny(have: readonly string[], wanted: readonly string[]): boolean {
+  if (!Array.isArray(have)) throw new TypeError('auth lists must be arrays');
   for (const item of wanted) if (have.includes(item)) return true;
   return false;
 }

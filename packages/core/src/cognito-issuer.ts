@@ -6,16 +6,27 @@ import {
   audienceClaim,
 } from './internal/claim-readers.js';
 import { invalid } from './internal/claims-check.js';
+import {
+  REGION,
+  cognitoEndpoints,
+  issuerFormatsOf,
+  replicaRegionsOf,
+  type CognitoIssuerFormat,
+} from './internal/cognito-endpoints.js';
 import { describe, nonEmptyString, secureUrl, stringList } from './internal/options.js';
 import { pickPolicy } from './internal/policy.js';
+import { withStaticKeys } from './internal/static-keys.js';
 import type {
   ClaimPolicy,
   IssuerEndpoint,
+  JsonWebKeySet,
   JwtClaims,
   NormalizedIdentity,
   TokenUse,
   TrustedIssuer,
 } from './types.js';
+
+export type { CognitoIssuerFormat } from './internal/cognito-endpoints.js';
 
 export interface CognitoIssuerOptions extends Omit<ClaimPolicy, 'audience'> {
   /** The user pool id, e.g. `eu-west-1_AbCdEf123`; the region is read from it. Optional with `issuerOverride`. */
@@ -29,10 +40,29 @@ export interface CognitoIssuerOptions extends Omit<ClaimPolicy, 'audience'> {
   readonly tokenUse?: 'access' | 'id' | 'both';
   /** Overrides the region read from `userPoolId`. */
   readonly region?: string;
+  /**
+   * Which `iss` forms to trust: `original` (`https://cognito-idp.<region>.amazonaws.com/<pool>`)
+   * and `updated` (`https://issuer-cognito-idp.<region>.amazonaws.com/<pool>`, once the pool opts
+   * into the updated issuer format). Default both. The first listed is the pool's primary form:
+   * `prewarm()` rejects when its keys cannot be loaded and only reports the others (the updated
+   * form answers 403 for pools that have not opted in). Every form's keys load on first use.
+   */
+  readonly issuerFormats?: readonly CognitoIssuerFormat[];
+  /**
+   * Regions the pool is replicated to (multi-region replication). Tokens issued there carry that
+   * region's `iss` (the pool id keeps its home-region prefix) and are signed with that region's
+   * own keys. `prewarm()` reports replicas in events; only the home region must answer.
+   */
+  readonly replicaRegions?: readonly string[];
   /** Exact `iss` to accept instead of the AWS ones, e.g. cognito-local or LocalStack. */
   readonly issuerOverride?: string;
   /** JWKS location instead of `<issuer>/.well-known/jwks.json`. */
   readonly jwksUri?: string;
+  /**
+   * The pool's keys, given up front (every region's, with `replicaRegions`): no request is
+   * ever sent for them; they change only on redeploy. Exclusive with `jwksUri`.
+   */
+  readonly jwks?: JsonWebKeySet;
   /** Allow `http:` URLs on non-loopback hosts (a LocalStack container, never production). */
   readonly allowInsecureHttp?: boolean;
   /**
@@ -46,16 +76,20 @@ export interface CognitoIssuerOptions extends Omit<ClaimPolicy, 'audience'> {
 const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/;
 // Emulators (cognito-local: `local_abc`) use looser ids; only the `<prefix>_<id>` shape is kept.
 const LOOSE_POOL_ID = /^[\w-]+_[0-9A-Za-z]+$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
 /**
- * Trusts an Amazon Cognito user pool. Accepts both issuer forms Cognito uses,
- * `https://cognito-idp.<region>.amazonaws.com/<pool>` and, with multi-region replication,
- * `https://issuer-cognito-idp.<region>.amazonaws.com/<pool>`, each with its own JWKS.
+ * Trusts an Amazon Cognito user pool. Accepts both issuer forms Cognito uses (`issuerFormats`),
+ * `https://cognito-idp.<region>.amazonaws.com/<pool>` and the updated
+ * `https://issuer-cognito-idp.<region>.amazonaws.com/<pool>`, in the home region and each of
+ * `replicaRegions`, each with its own JWKS.
  *
  * @example
  * ```ts
- * const pool = cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' });
+ * const pool = cognitoIssuer({
+ *   userPoolId: 'eu-west-1_AbCdEf123',
+ *   clientId: '1example23456789',
+ *   replicaRegions: ['us-east-1'],
+ * });
  * const verifier = createVerifier({ issuers: [pool] });
  * ```
  */
@@ -67,6 +101,14 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
     options.issuerOverride === undefined
       ? undefined
       : secureUrl(options.issuerOverride, 'issuerOverride', allowInsecureHttp);
+  // An emulator has one `iss`: forms and regions would silently mean nothing there.
+  if (override !== undefined) {
+    for (const name of ['issuerFormats', 'replicaRegions'] as const) {
+      if (options[name] !== undefined) {
+        throw new TypeError(`${name} cannot be combined with issuerOverride`);
+      }
+    }
+  }
   // With an override the pool id is not part of any URL, so emulators' ids are fine or it may be left out.
   const userPoolId =
     override !== undefined && options.userPoolId === undefined
@@ -100,24 +142,17 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
     options.jwksUri === undefined
       ? undefined
       : secureUrl(options.jwksUri, 'jwksUri', allowInsecureHttp);
-  const issuers =
+  const endpoints: IssuerEndpoint[] =
     override !== undefined
-      ? [override]
-      : [
-          `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`,
-          `https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`,
-        ];
-  const endpoints: IssuerEndpoint[] = issuers.map((issuer) => ({
-    issuer,
-    jwksUri: jwksUri ?? `${issuer}/.well-known/jwks.json`,
-  }));
+      ? [{ issuer: override, jwksUri: jwksUri ?? `${override}/.well-known/jwks.json` }]
+      : awsEndpoints(options, userPoolId as string, region as string, jwksUri);
 
   return {
     // Cognito signs with RS256 only; anything else is not from Cognito.
     algorithms: ['RS256'],
     ...pickPolicy(options),
     kind: 'cognito',
-    endpoints,
+    endpoints: withStaticKeys(endpoints, options.jwks, jwksUri, options.algorithms ?? ['RS256']),
     allowInsecureHttp,
     // Access tokens carry no `aud`: the client is checked through `client_id` instead.
     audience: null,
@@ -150,4 +185,23 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
       };
     },
   };
+}
+
+/** The AWS-hosted endpoints: each trusted form in the home region and every replica region. */
+function awsEndpoints(
+  options: CognitoIssuerOptions,
+  userPoolId: string,
+  homeRegion: string,
+  jwksUri: string | undefined,
+): IssuerEndpoint[] {
+  const formats = issuerFormatsOf(options.issuerFormats);
+  const replicaRegions = replicaRegionsOf(options.replicaRegions, homeRegion);
+  // Every region signs with its own keys: one JWKS location for all would refuse (or, worse,
+  // a misrouted set could accept) tokens of the other regions.
+  if (replicaRegions.length > 0 && jwksUri !== undefined) {
+    throw new TypeError(
+      'jwksUri cannot be combined with replicaRegions: each region has its own keys',
+    );
+  }
+  return cognitoEndpoints({ userPoolId, homeRegion, replicaRegions, formats, jwksUri });
 }

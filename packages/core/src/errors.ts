@@ -38,6 +38,7 @@ export type TokengateErrorCode =
   | 'CLIENT_ID_MISMATCH'
   | 'TOKEN_USE_MISMATCH'
   | 'TOKEN_REVOKED'
+  | 'TOKEN_LIFETIME_EXCEEDED'
   // 403
   | 'SCOPE_INSUFFICIENT'
   | 'ACCESS_DENIED'
@@ -53,6 +54,13 @@ export interface TokengateErrorOptions {
   readonly realm?: string | undefined;
 }
 
+// `instanceof` fails across two copies of the core in one process: an app that `import`s the
+// core (ESM) but `require`s an adapter (CJS) loads both builds, each with its own class (the
+// dual-package hazard), and a second install of the package does the same. Adapters would then
+// let a 401 fall through to the framework's generic error path. So every error carries a
+// registry-wide symbol, which both copies agree on. Non-enumerable: JSON and spreads drop it.
+const TOKENGATE_ERROR = Symbol.for('tokengate.error');
+
 /**
  * Base of every failure on the request path. It carries what an HTTP framework needs to
  * answer by itself: `status`/`statusCode`, `headers` (the RFC 6750 challenge) and `expose`.
@@ -62,7 +70,7 @@ export interface TokengateErrorOptions {
  * try {
  *   await verifier.verify(token);
  * } catch (err) {
- *   if (err instanceof TokengateError) res.writeHead(err.status, err.headers).end(JSON.stringify(err.toJSON()));
+ *   if (isTokengateError(err)) res.writeHead(err.status, err.headers).end(JSON.stringify(err.toJSON()));
  * }
  * ```
  */
@@ -80,6 +88,7 @@ export abstract class TokengateError extends Error {
     this.code = code;
     this.description = options.description;
     this.realm = options.realm;
+    Object.defineProperty(this, TOKENGATE_ERROR, { value: true });
   }
 
   /** Alias of `status` for frameworks that read `statusCode` (Fastify, http-errors). */
@@ -107,6 +116,34 @@ export abstract class TokengateError extends Error {
   toJSON(): { error: string; error_description: string } {
     return { error: this.error ?? 'unauthorized', error_description: this.description };
   }
+}
+
+/**
+ * Whether `value` is a `TokengateError` from any copy of `@tokengate/core` (its ESM or CJS
+ * build, or a second install), where `instanceof TokengateError` sees only its own copy's. Use it
+ * wherever an error from a verifier may be caught. The mark alone is not enough: `status` must
+ * be an HTTP error status, `code` a string and `toJSON` a function, as adapters answer from them.
+ *
+ * @example
+ * ```ts
+ * app.use((err, req, res, next) => {
+ *   if (!isTokengateError(err)) return next(err);
+ *   res.status(err.status).set(err.headers).json(err.toJSON());
+ * });
+ * ```
+ */
+export function isTokengateError(value: unknown): value is TokengateError {
+  if (typeof value !== 'object' || value === null) return false;
+  const error = value as Partial<Record<PropertyKey, unknown>>;
+  return (
+    Object.hasOwn(error, TOKENGATE_ERROR) &&
+    error[TOKENGATE_ERROR] === true &&
+    typeof error['code'] === 'string' &&
+    Number.isInteger(error['status']) &&
+    (error['status'] as number) >= 400 &&
+    (error['status'] as number) <= 599 &&
+    typeof error['toJSON'] === 'function'
+  );
 }
 
 /** 400 `invalid_request`: the request itself is malformed (RFC 6750 §3.1). */

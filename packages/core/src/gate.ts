@@ -1,10 +1,11 @@
 import { authorize } from './authorize.js';
 import { extractBearerToken, type BearerOptions, type BearerRequest } from './bearer.js';
-import { MissingTokenError, TokengateError } from './errors.js';
+import { isTokengateError, MissingTokenError } from './errors.js';
 import type { AlbVerifier } from './alb-verifier.js';
 import { extractAlbToken } from './internal/alb-header.js';
 import type { Rule } from './rules.js';
 import type { VerifiedToken } from './types.js';
+import { isVerifiedToken } from './verified-token.js';
 import { createVerifier, type Verifier, type VerifierOptions } from './verifier.js';
 
 /** Options every framework adapter takes: a verifier (or its options) plus transport rules. */
@@ -31,9 +32,18 @@ export interface Gate {
    * anonymous request in optional mode; otherwise rejects with a `TokengateError`.
    */
   authenticate(request: BearerRequest): Promise<VerifiedToken | undefined>;
-  /** Throws a 401 when there is no `auth`, a 403 when `rule` refuses it. */
+  /**
+   * Throws a 401 when there is no `auth` or it is not a verifier's result (see
+   * `isVerifiedToken`), a 403 when `rule` refuses it.
+   */
   authorize(auth: VerifiedToken | undefined | null, rule?: Rule): void;
   readonly realm: string | undefined;
+  /**
+   * Graceful shutdown: closes the verifier the gate built from options (its JWKS refresh
+   * timers and fetches in flight). A `verifier` or `albVerifier` passed in is yours: it is left
+   * open, as it may serve other gates. Idempotent.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -50,12 +60,13 @@ export interface Gate {
 export function createGate(options: GateOptions): Gate {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
+  const owned =
+    'verifier' in options || 'albVerifier' in options ? undefined : createVerifier(options);
   const verifier =
-    'verifier' in options
+    owned ??
+    ('verifier' in options
       ? options.verifier
-      : 'albVerifier' in options
-        ? options.albVerifier
-        : createVerifier(options);
+      : (options as { albVerifier: AlbVerifier }).albVerifier);
   if (typeof verifier?.verify !== 'function') {
     throw new TypeError(
       'verifier must come from createVerifier() (or albVerifier from createAlbVerifier())',
@@ -89,7 +100,8 @@ export function createGate(options: GateOptions): Gate {
     try {
       return await verifier.verify(token);
     } catch (error) {
-      if (error instanceof TokengateError) error.realm = realm;
+      // The brand, not `instanceof`: a `verifier` passed in may come from another copy of the core.
+      if (isTokengateError(error)) error.realm = realm;
       throw error;
     }
   }
@@ -97,9 +109,14 @@ export function createGate(options: GateOptions): Gate {
   return {
     authenticate,
     authorize(auth, rule) {
-      if (auth === undefined || auth === null) throw new MissingTokenError({ realm });
+      // Only a verifier's own result counts: another middleware's `req.auth` (a decoded but
+      // unverified payload, say) is no token at all. See verified-token.ts.
+      if (!isVerifiedToken(auth)) throw new MissingTokenError({ realm });
       if (rule !== undefined) authorize(auth, rule, { realm });
     },
     realm,
+    async close() {
+      await owned?.close();
+    },
   };
 }

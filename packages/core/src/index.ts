@@ -3,7 +3,7 @@ export type { Verifier, VerifierOptions } from './verifier.js';
 export { oidcIssuer } from './oidc-issuer.js';
 export type { OidcIssuerOptions } from './oidc-issuer.js';
 export { cognitoIssuer } from './cognito-issuer.js';
-export type { CognitoIssuerOptions } from './cognito-issuer.js';
+export type { CognitoIssuerFormat, CognitoIssuerOptions } from './cognito-issuer.js';
 export { createJwksCache } from './jwks-cache.js';
 export type { JwksCache, JwksCacheOptions, JwksKey } from './jwks-cache.js';
 export {
@@ -14,14 +14,18 @@ export {
   InsufficientScopeError,
   AccessDeniedError,
   IdpUnavailableError,
+  isTokengateError,
 } from './errors.js';
 export type { BearerErrorCode, TokengateErrorCode, TokengateErrorOptions } from './errors.js';
 export { formatChallenge } from './challenge.js';
 export type { ChallengeParams } from './challenge.js';
+export { clearHeadersForError } from './error-headers.js';
+export type { RemovableHeaders } from './error-headers.js';
 export type {
   Algorithm,
   ClaimPolicy,
   IssuerEndpoint,
+  JsonWebKeySet,
   JwtClaims,
   JwtHeader,
   NormalizedIdentity,
@@ -48,6 +52,7 @@ export {
 export { assertRule, toRule } from './rule-check.js';
 export type { Rule, ClaimValue, ClaimPredicate } from './rules.js';
 export { authorize, isAllowed } from './authorize.js';
+export { isVerifiedToken } from './verified-token.js';
 export { extractBearerToken } from './bearer.js';
 export type { BearerOptions, BearerRequest } from './bearer.js';
 export { createGate } from './gate.js';
@@ -62,10 +67,23 @@ export {
   tokenIdsOf,
   issuedAtOf,
   isRevokedBy,
+  canonicalIssuer,
+  DEFAULT_ENTRY_LIFETIME_SECONDS,
+  REVOCATION_CLOCK_MARGIN_SECONDS,
 } from './revocation-keys.js';
+export {
+  prepareRevocation,
+  parseStoredRevocation,
+  entryLifetimeOption,
+  MAX_REVOCATION_SECONDS,
+  MAX_REVOCATION_ID_LENGTH,
+} from './revocation-entry.js';
+export type { PreparedRevocation, RevocationKind } from './revocation-entry.js';
 export type {
   RevocationStore,
   RevocationRegistry,
+  RevocationCheckContext,
+  RevocationIssuer,
   TokenRevocation,
   SubjectRevocation,
   ClientRevocation,

@@ -5,6 +5,7 @@ import { notify } from './internal/observe.js';
 import { freshnessSeconds } from './internal/cache-control.js';
 import { importKeySet, selectKey, type JwksKey, type KeySet } from './internal/jwk-import.js';
 import { positiveInteger, optionalFunction } from './internal/options.js';
+import { waitWithin } from './internal/request-wait.js';
 import type { Algorithm, VerifierEventListener } from './types.js';
 
 export type { JwksKey } from './internal/jwk-import.js';
@@ -12,8 +13,18 @@ export type { JwksKey } from './internal/jwk-import.js';
 export interface JwksCacheOptions {
   /** Key sets kept at once (one per JWKS URI), least recently used evicted. Default 1000. */
   readonly maxEntries?: number;
-  /** Deadline for one JWKS request, headers and body together. Default 3000 ms. */
+  /**
+   * How long one request waits for a JWKS (or discovery) fetch before answering 503 with
+   * `Retry-After`. The fetch itself is not cut short: it goes on in the background, up to
+   * `fetchTimeoutMs`, and fills the cache for later requests. Default 3000 ms.
+   */
   readonly timeoutMs?: number;
+  /**
+   * Deadline of one JWKS (or discovery) fetch, headers and body together, whoever waits for
+   * it. Only a fetch that fails (or passes this deadline) starts the cooldown; one still
+   * running is joined. At least `timeoutMs`. Default 30000 ms (or `timeoutMs` if larger).
+   */
+  readonly fetchTimeoutMs?: number;
   /** Largest JWKS body accepted. Default 256 KiB. */
   readonly maxBytes?: number;
   /** Freshness when the response's `Cache-Control` says nothing. Default 10 minutes. */
@@ -37,12 +48,26 @@ export interface JwksCacheOptions {
 export interface JwksCache {
   /**
    * The key for `kid` and `alg` from the key set at `jwksUri`. Synchronous when the set is
-   * fresh and holds the key; otherwise fetches (once for all concurrent callers).
-   * Rejects with `InvalidTokenError` (`KEY_NOT_FOUND`) or `IdpUnavailableError`.
+   * fresh and holds the key; otherwise fetches (once for all concurrent callers), waiting at
+   * most `timeoutMs`. Rejects with `InvalidTokenError` (`KEY_NOT_FOUND`) or `IdpUnavailableError`.
    */
   getKey(jwksUri: string, kid: string | undefined, alg: Algorithm): JwksKey | Promise<JwksKey>;
-  /** Fetches the key set now (e.g. at startup). Rejects with `IdpUnavailableError`. */
+  /**
+   * Fetches the key set now (e.g. at startup), waiting for the fetch itself (up to
+   * `fetchTimeoutMs`). Rejects with `IdpUnavailableError`.
+   */
   refresh(jwksUri: string): Promise<void>;
+  /**
+   * Stops every refresh timer and aborts every fetch in flight, for a graceful shutdown.
+   * Resolves once those fetches have settled. Afterwards cached keys still answer, but nothing
+   * is fetched again (a request needing a fetch answers 503). Idempotent.
+   */
+  /**
+   * Seeds a key set not yet held (one bundled at build time), fresh for `minTtlMs`, then
+   * refreshed as usual. Throws `TypeError` for a body that is not a JWKS with a usable key.
+   */
+  seed?(jwksUri: string, jwks: unknown): void;
+  close(): Promise<void>;
 }
 
 interface Entry {
@@ -50,25 +75,54 @@ interface Entry {
   keys: KeySet | undefined;
   freshUntil: number;
   staleUntil: number;
+  /** When the last successful fetch completed. */
+  loadedAt: number;
+  /** Last request answered from this set: refresh-ahead only keeps used sets fresh. */
+  lastUsedAt: number;
+  /** Start of the attempt in flight, else end of the last one. */
   lastAttemptAt: number;
   lastError: Error | undefined;
   inflight: Promise<void> | undefined;
+  refreshTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const WAIT_ENDED = Symbol('wait ended');
+/** Node's timers overflow past 2^31 − 1 ms (and would then fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The request wait and the fetch deadline, validated; shared with discovery. */
+export function fetchDeadlines(options: Pick<JwksCacheOptions, 'timeoutMs' | 'fetchTimeoutMs'>): {
+  timeoutMs: number;
+  fetchTimeoutMs: number;
+} {
+  const timeoutMs = positiveInteger(options.timeoutMs, 'timeoutMs', 3000);
+  const fetchTimeoutMs = positiveInteger(
+    options.fetchTimeoutMs,
+    'fetchTimeoutMs',
+    Math.max(30_000, timeoutMs),
+  );
+  if (fetchTimeoutMs < timeoutMs)
+    throw new TypeError('fetchTimeoutMs must not be less than timeoutMs');
+  return { timeoutMs, fetchTimeoutMs };
 }
 
 /**
- * Creates a JWKS cache. Freshness follows `Cache-Control` within bounds; unknown `kid`s
- * refetch at most once per cooldown; when the IdP is down, cached keys keep serving for
+ * Creates a JWKS cache. Freshness follows `Cache-Control` within bounds, and a set in use is
+ * refetched in the background shortly before it expires (refresh-ahead); unknown `kid`s
+ * refetch at most once per cooldown; a slow fetch completes in the background while requests
+ * answer 503 at their own deadline; when the IdP is down, cached keys keep serving for
  * `staleIfErrorMs` (stale-if-error, RFC 5861 §4) and unknown keys answer 503.
  *
  * @example
  * ```ts
  * const jwks = createJwksCache({ timeoutMs: 2000, cooldownMs: 10_000 });
  * const verifier = createVerifier({ issuers: [cognitoIssuer({ userPoolId, clientId })], jwks });
+ * process.once('SIGTERM', () => void jwks.close());
  * ```
  */
 export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   const maxEntries = positiveInteger(options.maxEntries, 'maxEntries', 1000);
-  const timeoutMs = positiveInteger(options.timeoutMs, 'timeoutMs', 3000);
+  const { timeoutMs, fetchTimeoutMs } = fetchDeadlines(options);
   const maxBytes = positiveInteger(options.maxBytes, 'maxBytes', 256 * 1024);
   const defaultTtlMs = positiveInteger(options.defaultTtlMs, 'defaultTtlMs', 600_000);
   const minTtlMs = positiveInteger(options.minTtlMs, 'minTtlMs', 60_000);
@@ -79,7 +133,15 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   const fetchImpl = optionalFunction(options.fetch, 'fetch') ?? globalThis.fetch;
   const onEvent = optionalFunction(options.onEvent, 'onEvent');
   const retryAfterSeconds = Math.ceil(cooldownMs / 1000);
-  const entries = new LRUCache<string, Entry>({ max: maxEntries });
+  // Aborted by close(): ends every fetch in flight, and any later one at once.
+  const lifetime = new AbortController();
+  const fetchOptions = {
+    timeoutMs: fetchTimeoutMs,
+    maxBytes,
+    fetch: fetchImpl,
+    signal: lifetime.signal,
+  };
+  const entries = new LRUCache<string, Entry>({ max: maxEntries, dispose: stopRefreshAhead });
 
   function entryFor(uri: string): Entry {
     let entry = entries.get(uri);
@@ -89,15 +151,19 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
         keys: undefined,
         freshUntil: 0,
         staleUntil: 0,
+        loadedAt: 0,
+        lastUsedAt: -Infinity,
         lastAttemptAt: -Infinity,
         lastError: undefined,
         inflight: undefined,
+        refreshTimer: undefined,
       };
       entries.set(uri, entry);
     }
     return entry;
   }
 
+  /** Starts a fetch unless one is in flight (single flight per JWKS URI). Never rejects. */
   function fetchOnce(entry: Entry): Promise<void> {
     entry.inflight ??= load(entry).finally(() => {
       entry.inflight = undefined;
@@ -109,31 +175,18 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     const startedAt = Date.now();
     entry.lastAttemptAt = startedAt;
     try {
-      const { body, cacheControl } = await fetchJson(entry.uri, {
-        timeoutMs,
-        maxBytes,
-        fetch: fetchImpl,
-      });
+      const { body, cacheControl } = await fetchJson(entry.uri, fetchOptions);
       const keys = importKeySet(body, entry.keys);
       if (keys === undefined) throw new Error('body is not a JWKS');
       const advertised = freshnessSeconds(cacheControl);
-      const ttl = clamp(
-        advertised === undefined ? defaultTtlMs : advertised * 1000,
-        minTtlMs,
-        maxTtlMs,
-      );
-      const now = Date.now();
-      entry.keys = keys;
-      entry.freshUntil = now + ttl;
-      entry.staleUntil = now + ttl + staleIfErrorMs;
-      entry.lastError = undefined;
+      store(entry, keys, advertised === undefined ? defaultTtlMs : advertised * 1000);
       emit({ ok: true, startedAt, keys: keys.all.length });
     } catch (error) {
       entry.lastError = error instanceof Error ? error : new Error(String(error));
       emit({ ok: false, startedAt, error: entry.lastError.message });
     } finally {
       // The cooldown runs from the end of an attempt: a fetch that used its whole deadline
-      // must not be followed at once by another, or one request could wait for two.
+      // must not be followed at once by another.
       entry.lastAttemptAt = Date.now();
     }
 
@@ -152,6 +205,35 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     }
   }
 
+  /** Installs a key set, fresh for `ttlMs` (clamped), and schedules its refresh-ahead. */
+  function store(entry: Entry, keys: KeySet, ttlMs: number): void {
+    const ttl = clamp(ttlMs, minTtlMs, maxTtlMs);
+    const now = Date.now();
+    entry.keys = keys;
+    entry.loadedAt = now;
+    entry.freshUntil = now + ttl;
+    entry.staleUntil = now + ttl + staleIfErrorMs;
+    entry.lastError = undefined;
+    stopRefreshAhead(entry);
+    // At 80–90% of the freshness, jittered so that many instances do not refetch together.
+    const delay = ttl * (0.8 + 0.1 * Math.random());
+    if (lifetime.signal.aborted || delay > MAX_TIMER_MS) return;
+    // Unref'd: a pending refresh must never hold a process open that has nothing else to do.
+    entry.refreshTimer = setTimeout(refreshAhead, delay, entry).unref();
+  }
+
+  function refreshAhead(entry: Entry): void {
+    entry.refreshTimer = undefined;
+    // Only a set used since its last fetch, and still cached: an idle one simply expires.
+    if (entry.lastUsedAt < entry.loadedAt || entries.peek(entry.uri) !== entry) return;
+    void fetchOnce(entry);
+  }
+
+  function stopRefreshAhead(entry: Entry): void {
+    clearTimeout(entry.refreshTimer);
+    entry.refreshTimer = undefined;
+  }
+
   function unavailable(entry: Entry): IdpUnavailableError {
     return new IdpUnavailableError({
       description: 'The identity provider keys are unavailable; retry later',
@@ -160,11 +242,18 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     });
   }
 
-  function pick(entry: Entry, keys: KeySet, kid: string | undefined, alg: Algorithm): JwksKey {
+  /** `unlearnt`: the request stopped waiting for a fetch, so a missing key may yet exist. */
+  function pick(
+    entry: Entry,
+    keys: KeySet,
+    kid: string | undefined,
+    alg: Algorithm,
+    unlearnt: boolean,
+  ): JwksKey {
     const key = selectKey(keys, kid, alg);
     if (key !== undefined) return key;
     // The key may exist but we could not learn of it: that is an outage, not a bad token.
-    if (entry.lastError !== undefined) throw unavailable(entry);
+    if (unlearnt || entry.lastError !== undefined) throw unavailable(entry);
     throw new InvalidTokenError('KEY_NOT_FOUND', {
       description:
         kid === undefined
@@ -173,11 +262,25 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     });
   }
 
-  /** After a fetch attempt: fresh keys, else stale keys within the window, else 503. */
-  function settle(entry: Entry, kid: string | undefined, alg: Algorithm): JwksKey {
+  /** After a fetch attempt (or the wait for it): cached keys within the stale window, else 503. */
+  function settle(
+    entry: Entry,
+    kid: string | undefined,
+    alg: Algorithm,
+    unlearnt: boolean,
+  ): JwksKey {
     const now = Date.now();
     if (entry.keys === undefined || now >= entry.staleUntil) throw unavailable(entry);
-    return pick(entry, entry.keys, kid, alg);
+    const key = pick(entry, entry.keys, kid, alg, unlearnt);
+    entry.lastUsedAt = now;
+    return key;
+  }
+
+  /** Joins the fetch (starting it if needed) and answers within this request's own wait. */
+  function join(entry: Entry, kid: string | undefined, alg: Algorithm): Promise<JwksKey> {
+    return waitWithin(fetchOnce(entry), timeoutMs, WAIT_ENDED).then((outcome) =>
+      settle(entry, kid, alg, outcome === WAIT_ENDED),
+    );
   }
 
   function getKey(
@@ -187,33 +290,40 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
   ): JwksKey | Promise<JwksKey> {
     const entry = entryFor(uri);
     const now = Date.now();
-    const coolingDown = now - entry.lastAttemptAt < cooldownMs;
     if (entry.keys !== undefined && now < entry.freshUntil) {
       const key = selectKey(entry.keys, kid, alg);
-      if (key !== undefined) return key;
+      if (key !== undefined) {
+        // All that refresh-ahead costs the hot path: one number written.
+        entry.lastUsedAt = now;
+        return key;
+      }
       // Unknown kid: the IdP may have rotated. Refetch, at most once per cooldown.
-      if (coolingDown && entry.inflight === undefined) return pick(entry, entry.keys, kid, alg);
-    } else if (entry.lastError !== undefined) {
-      // Expired during an outage. Within the stale window, answer from the cached keys at once
-      // (stale-if-error, RFC 5861 §4) and retry in the background, at most once per cooldown,
-      // so no request waits on a failing IdP. Past it, 503 until a retry succeeds.
+      if (entry.inflight === undefined && now - entry.lastAttemptAt < cooldownMs) {
+        return pick(entry, entry.keys, kid, alg, false);
+      }
+      return join(entry, kid, alg);
+    }
+    // Past freshness while the IdP fails, or while a refetch has outlived one request's wait:
+    // within the stale window, answer from the cached keys at once (stale-if-error, RFC 5861
+    // §4) and retry in the background, at most once per cooldown, so no request waits on a
+    // failing or slow IdP. A key we do not hold must be fetched: that request joins the fetch.
+    const slow = entry.inflight !== undefined && now - entry.lastAttemptAt >= timeoutMs;
+    if (entry.lastError !== undefined || slow) {
       const stale =
         entry.keys !== undefined && now < entry.staleUntil
           ? selectKey(entry.keys, kid, alg)
           : undefined;
-      if (coolingDown || entry.inflight !== undefined) {
-        return (
-          stale ?? entry.inflight?.then(() => settle(entry, kid, alg)) ?? settle(entry, kid, alg)
-        );
+      const mayFetch = entry.inflight === undefined && now - entry.lastAttemptAt >= cooldownMs;
+      if (stale !== undefined) {
+        if (mayFetch) void fetchOnce(entry);
+        return stale;
       }
-      // A key we do not hold must be fetched anyway: that request waits for the attempt.
-      if (stale === undefined) return fetchOnce(entry).then(() => settle(entry, kid, alg));
-      void fetchOnce(entry);
-      return stale;
+      if (mayFetch || entry.inflight !== undefined) return join(entry, kid, alg);
+      return settle(entry, kid, alg, false);
     }
-    // Expired after a healthy fetch: refresh before answering, so a key the IdP removed stops
-    // working now rather than one request later.
-    return fetchOnce(entry).then(() => settle(entry, kid, alg));
+    // Expired after a healthy fetch (a refresh-ahead was not due, or is still in flight):
+    // refresh before answering, so a key the IdP removed stops working now.
+    return join(entry, kid, alg);
   }
 
   async function refresh(uri: string): Promise<void> {
@@ -222,7 +332,28 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     if (entry.lastError !== undefined) throw unavailable(entry);
   }
 
-  return { getKey, refresh };
+  async function close(): Promise<void> {
+    lifetime.abort();
+    const flights: Promise<void>[] = [];
+    for (const entry of entries.values()) {
+      stopRefreshAhead(entry);
+      if (entry.inflight !== undefined) flights.push(entry.inflight);
+    }
+    await Promise.all(flights);
+  }
+
+  function seed(uri: string, jwks: unknown): void {
+    const keys = importKeySet(jwks);
+    if (keys === undefined || keys.all.length === 0) {
+      throw new TypeError('jwks must be a JWK Set with at least one usable signature key');
+    }
+    const entry = entryFor(uri);
+    if (entry.keys !== undefined) return; // what the IdP served is never replaced by a bundle
+    // Fresh for minTtlMs, and refreshed ahead like a fetched set once it is used.
+    store(entry, keys, minTtlMs);
+  }
+
+  return { getKey, refresh, seed, close };
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -23,14 +23,19 @@ export interface JwtClaims {
   readonly [name: string]: unknown;
 }
 
-/** `access` or `id` for tokens that say which they are (Cognito `token_use`, RFC 9068 `typ`). */
+/**
+ * Which kind of token was verified: an OAuth access token, or an OpenID Connect ID token.
+ * Every issuer decides it from its IdP's markers (docs/security.md, "Access or ID token: the
+ * discriminator per IdP") and refuses the kind it was not told to accept.
+ */
 export type TokenUse = 'access' | 'id';
 
 /** Identity facts an issuer preset reads out of its own claim layout. */
 export interface NormalizedIdentity {
   readonly subject: string | undefined;
   readonly clientId: string | undefined;
-  readonly tokenUse: TokenUse | undefined;
+  /** Always set: an issuer that cannot classify a token refuses it (`TOKEN_USE_MISMATCH`). */
+  readonly tokenUse: TokenUse;
   readonly scopes: readonly string[];
   readonly groups: readonly string[];
 }
@@ -73,6 +78,23 @@ export interface IssuerEndpoint {
   readonly issuer: string;
   /** JWKS location; when absent it is read from OpenID Connect discovery of `issuer`. */
   readonly jwksUri?: string;
+  /**
+   * A form the issuer may not use (Cognito's `issuer-cognito-idp` form before the pool opts in,
+   * a replica region): `prewarm()` fetches its keys but reports a failure in a `prewarm` event
+   * instead of rejecting. Tokens with this `iss` are verified as usual, keys fetched on first
+   * use. Default `false`: the endpoint's keys must load for `prewarm()` to resolve.
+   */
+  readonly secondary?: boolean;
+  /**
+   * Keys given up front instead of fetched: the endpoint never touches the network, and its
+   * keys change only when the app is redeployed. Exclusive with `jwksUri`.
+   */
+  readonly jwks?: JsonWebKeySet;
+}
+
+/** A JWK Set document (RFC 7517 §5), as served at an issuer's `jwks_uri`. */
+export interface JsonWebKeySet {
+  readonly keys: readonly object[];
 }
 
 /**
@@ -85,7 +107,7 @@ export interface TrustedIssuer extends ClaimPolicy {
   readonly endpoints: readonly IssuerEndpoint[];
   /** Allow `http:` URLs for hosts other than loopback (never in production). */
   readonly allowInsecureHttp?: boolean;
-  /** Issuer-specific claim checks (e.g. Cognito `token_use`), run after the common ones. Throws `InvalidTokenError`. */
+  /** Issuer-specific claim checks (e.g. access or ID token), run after the common ones. Throws `InvalidTokenError`. */
   readonly validate?: (claims: JwtClaims, header: JwtHeader) => void;
   /** Reads subject, client id, token use, scopes and groups out of this issuer's claim layout. */
   readonly normalize: (claims: JwtClaims, header: JwtHeader) => NormalizedIdentity;
@@ -106,6 +128,16 @@ export type VerifierEvent =
       readonly ok: boolean;
       readonly durationMs: number;
       readonly keys?: number;
+      readonly error?: string;
+    }
+  | {
+      /** One endpoint's outcome in `prewarm()`; `secondary` failures do not reject it. */
+      readonly type: 'prewarm';
+      readonly issuer: string;
+      readonly secondary: boolean;
+      readonly ok: boolean;
+      readonly durationMs: number;
+      /** The `IdpUnavailableError`'s cause, e.g. `HTTP 403`: safe to log. */
       readonly error?: string;
     }
   | {

@@ -4,15 +4,20 @@ import { decodeCompactJws } from './internal/compact-jws.js';
 import { assertTokenCharset } from './internal/token-charset.js';
 import { positiveInteger, optionalFunction } from './internal/options.js';
 import { createDynamicRoutes } from './internal/dynamic-routes.js';
+import { markVerified } from './verified-token.js';
 import { MAX_ISSUER_LENGTH, buildRoutes, type Route } from './internal/routes.js';
 import type { IssuerResolver } from './issuer-resolver.js';
 import type { RevocationStore } from './revocation.js';
 import { observed } from './internal/observe.js';
+import { createPrewarm } from './internal/prewarm.js';
+import { createHydrate } from './internal/hydrate.js';
+import { staticKey } from './internal/static-keys.js';
 import { signatureIsValid, signatureIsValidOffThread } from './internal/signature.js';
-import { checkRevocation } from './internal/revocation-check.js';
+import { checkRevocable, checkRevocation, revocationGuard } from './internal/revocation-check.js';
 import { createTokenCache, validityWindow, type CachedVerdict } from './internal/token-cache.js';
 import {
   createJwksCache,
+  fetchDeadlines,
   type JwksCache,
   type JwksCacheOptions,
   type JwksKey,
@@ -20,6 +25,7 @@ import {
 import type {
   Algorithm,
   ClaimPolicy,
+  JsonWebKeySet,
   JwtClaims,
   TrustedIssuer,
   VerifiedToken,
@@ -45,7 +51,10 @@ export interface VerifierOptions extends ClaimPolicy {
     readonly ttlMs?: number;
     readonly negativeTtlMs?: number;
   };
-  /** A shared `JwksCache`, or options for the verifier's own. */
+  /**
+   * A shared `JwksCache`, or options for the verifier's own. Its `timeoutMs` (request wait),
+   * `fetchTimeoutMs` (fetch deadline) and `cooldownMs` apply to discovery as well.
+   */
   readonly jwks?: JwksCache | JwksCacheOptions;
   /** Tokens longer than this are refused before any parsing. Default 16384 characters. */
   readonly maxTokenBytes?: number;
@@ -68,9 +77,16 @@ export interface VerifierOptions extends ClaimPolicy {
   /**
    * Revocations to honour (`createMemoryRevocationStore()`, `@tokengate/redis`): asked on
    * every request, cache hits included; a revoked token answers 401 `TOKEN_REVOKED`, a store
-   * that cannot answer 503 `REVOCATION_UNAVAILABLE`.
+   * that cannot answer 503 `REVOCATION_UNAVAILABLE`. Tokens that could outlive the store's
+   * entries (`exp − iat` past its `entryLifetimeSeconds`, or no `iat`/`auth_time`) answer 401
+   * `TOKEN_LIFETIME_EXCEEDED`: a revoked token must never work again once its entry expires.
    */
   readonly revocation?: RevocationStore;
+  /**
+   * How long a request waits for the revocation store's answer; past it, 503
+   * `REVOCATION_UNAVAILABLE`, so a hung store never holds a request. Default 1000 ms.
+   */
+  readonly revocationTimeoutMs?: number;
   /**
    * Check signatures on libuv's thread pool instead of the event loop. Default `false`: on
    * small machines the hand-off costs more than it frees (see docs/benchmarks.md).
@@ -84,8 +100,27 @@ export interface Verifier {
    * with a `TokengateError` (`InvalidTokenError` 401, `IdpUnavailableError` 503).
    */
   verify<C extends JwtClaims = JwtClaims>(token: string): Promise<VerifiedToken<C>>;
-  /** Fetches every issuer's discovery document and JWKS now. Rejects with `IdpUnavailableError`. */
+  /**
+   * Fetches every configured endpoint's discovery document and JWKS now, reporting each as a
+   * `prewarm` event. Rejects with `IdpUnavailableError` when a primary endpoint's keys cannot be
+   * loaded; a `secondary` one (a Cognito issuer form or replica region the pool may not use)
+   * is only reported.
+   */
   prewarm(): Promise<void>;
+  /**
+   * Seeds the JWKS cache with a key set bundled at build time, so the first request after a
+   * cold start (AWS Lambda) fetches nothing. `jwksUri` must be a configured issuer's JWKS
+   * location. The set is fresh for the cache's `minTtlMs`, then refreshed as usual; if that
+   * refresh fails, the seeded keys keep serving (stale-if-error). A set already held is kept.
+   * Throws `TypeError` for an unknown `jwksUri` or a body that is not a JWK Set.
+   */
+  hydrate(jwksUri: string, jwks: JsonWebKeySet): void;
+  /**
+   * Graceful shutdown: aborts discovery fetches in flight and closes the verifier's own JWKS
+   * cache (its refresh-ahead timers and fetches). A `JwksCache` passed in `jwks` is shared,
+   * so it is left open: close it yourself. Idempotent.
+   */
+  close(): Promise<void>;
 }
 
 /**
@@ -105,6 +140,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw new TypeError('options must be an object');
   const maxTokenBytes = positiveInteger(options.maxTokenBytes, 'maxTokenBytes', 16_384);
   const onEvent = optionalFunction(options.onEvent, 'onEvent');
+  const ownsJwks = !isJwksCache(options.jwks);
   const jwks = isJwksCache(options.jwks)
     ? options.jwks
     : createJwksCache(onEvent === undefined ? { ...options.jwks } : { ...options.jwks, onEvent });
@@ -120,15 +156,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw new TypeError('threadPool must be a boolean');
   }
   const threadPool = options.threadPool === true;
-  const revocation = options.revocation;
-  if (revocation !== undefined && typeof revocation?.isRevoked !== 'function') {
-    throw new TypeError('revocation must be a store with isRevoked()');
-  }
+  const revocation = revocationGuard(
+    options.revocation,
+    positiveInteger(options.revocationTimeoutMs, 'revocationTimeoutMs', 1000),
+  );
   // Discovery follows the JWKS cache's deadline and cooldown when they are given as options.
   const jwksOptions = isJwksCache(options.jwks) ? undefined : options.jwks;
+  // Aborted by close(): ends discovery fetches still in flight.
+  const lifetime = new AbortController();
   const routeEnvironment = {
     fetch: jwksOptions?.fetch ?? globalThis.fetch,
-    timeoutMs: jwksOptions?.timeoutMs ?? 3000,
+    ...fetchDeadlines(jwksOptions ?? {}),
+    signal: lifetime.signal,
     cooldownMs: jwksOptions?.cooldownMs ?? 5000,
     onEvent,
   };
@@ -171,7 +210,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
         // Synchronous while the key set is fresh: a hit costs no extra turn of the event loop.
         const published = stillPublished(hit);
         if (published === true || (published !== false && (await published))) {
-          return revocation === undefined ? hit.result : checkRevocation(revocation, hit.result);
+          return revocation === undefined
+            ? hit.result
+            : checkRevocation(revocation, hit.result, hit.route.policy);
         }
       }
     }
@@ -207,20 +248,34 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (!route.policy.algorithms.has(alg))
       throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed');
 
-    const resolved = route.resolveJwksUri();
-    const jwksUri = typeof resolved === 'string' ? resolved : await resolved;
-    const found = jwks.getKey(jwksUri, kid, alg);
-    const key: JwksKey = found instanceof Promise ? await found : found;
+    let jwksUri = '';
+    let key: JwksKey;
+    if (route.keys !== undefined) {
+      key = staticKey(route.keys, kid, alg);
+    } else {
+      const resolved = route.resolveJwksUri();
+      jwksUri = typeof resolved === 'string' ? resolved : await resolved;
+      const found = jwks.getKey(jwksUri, kid, alg);
+      key = found instanceof Promise ? await found : found;
+    }
     const valid = threadPool
-      ? await signatureIsValidOffThread(alg, key, signingInput, signature)
+      ? await signatureIsValidOffThread(
+          alg,
+          key,
+          signingInput,
+          signature,
+          routeEnvironment.timeoutMs,
+        )
       : signatureIsValid(alg, key, signingInput, signature);
     if (!valid) throw invalid('SIGNATURE_INVALID', 'Token signature is invalid');
 
     const policy = route.policy;
     checkClaims(claims, header, policy, Date.now() / 1000);
     route.trusted.validate?.(claims, header);
+    if (revocation !== undefined) checkRevocable(revocation, claims, policy);
     const identity = route.trusted.normalize(claims, header);
-    const result: VerifiedToken = {
+    // Marked once here: guards accept only marked results (see verified-token.ts).
+    const result = markVerified<VerifiedToken>({
       token,
       header,
       claims,
@@ -231,11 +286,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       scopes: identity.scopes,
       groups: identity.groups,
       expiresAt: claims.exp,
-    };
+    });
     if (cache !== undefined && digest !== undefined) {
       cache.admit(digest, { result, route, jwksUri, key, ...validityWindow(claims, policy) });
     }
-    return revocation === undefined ? result : checkRevocation(revocation, result);
+    return revocation === undefined ? result : checkRevocation(revocation, result, policy);
   }
 
   /**
@@ -255,6 +310,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
    * too. Synchronous while the key set is fresh.
    */
   function stillPublished(verdict: CachedVerdict): boolean | Promise<boolean> {
+    // Static keys never change, and the route that holds them was checked just before.
+    if (verdict.route.keys !== undefined) return true;
     const { header } = verdict.result;
     try {
       const found = jwks.getKey(verdict.jwksUri, header.kid, header.alg as Algorithm);
@@ -271,23 +328,20 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   const verify = observed(verifyToken, onEvent);
 
-  async function prewarm(): Promise<void> {
-    await Promise.all(
-      [...uniqueRoutes(routes)].map(async (route) => {
-        await jwks.refresh(await route.resolveJwksUri());
-      }),
-    );
+  const prewarm = createPrewarm(routes, jwks, onEvent);
+
+  const hydrate = createHydrate(routes, jwks);
+
+  async function close(): Promise<void> {
+    lifetime.abort();
+    if (ownsJwks) await jwks.close();
   }
 
-  return { verify: verify as Verifier['verify'], prewarm };
+  return { verify: verify as Verifier['verify'], prewarm, hydrate, close };
 }
 
 function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): value is JwksCache {
   return (
     typeof value === 'object' && value !== null && typeof (value as JwksCache).getKey === 'function'
   );
-}
-
-function* uniqueRoutes(routes: ReadonlyMap<string, Route>): Iterable<Route> {
-  yield* new Set(routes.values());
 }

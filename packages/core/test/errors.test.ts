@@ -1,8 +1,10 @@
 import {
+  AccessDeniedError,
   IdpUnavailableError,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
+  isTokengateError,
   MissingTokenError,
   TokengateError,
   formatChallenge,
@@ -86,5 +88,78 @@ describe('formatChallenge', () => {
     expect(formatChallenge({ realm: 'a"b\\c\nd\u00e9', error: 'invalid_token' })).toBe(
       'Bearer realm="a?b?c?d?", error="invalid_token"',
     );
+  });
+});
+
+describe('isTokengateError', () => {
+  const BRAND = Symbol.for('tokengate.error');
+
+  /**
+   * What an error thrown by another copy of the core looks like from here (its ESM or CJS build,
+   * or a second install): the same shape and brand, but another class.
+   */
+  class OtherCopyError extends Error {
+    readonly status = 401;
+    readonly code = 'TOKEN_EXPIRED';
+    constructor() {
+      super('Token has expired');
+      Object.defineProperty(this, BRAND, { value: true });
+    }
+    toJSON() {
+      return { error: 'invalid_token', error_description: this.message };
+    }
+  }
+
+  /** A branded object with every required field; each case below breaks one of them. */
+  function branded(fields: Record<string, unknown>, brand: unknown = true): object {
+    const value = { code: 'TOKEN_EXPIRED', status: 401, toJSON: () => ({}), ...fields };
+    Object.defineProperty(value, BRAND, { value: brand });
+    return value;
+  }
+
+  it('recognises every error of this copy', () => {
+    const errors = [
+      new InvalidRequestError('AUTHORIZATION_MALFORMED', { description: 'Bad header' }),
+      new MissingTokenError(),
+      new InvalidTokenError('TOKEN_EXPIRED', { description: 'Token has expired' }),
+      new InsufficientScopeError(['orders:read'], { description: 'Missing scope' }),
+      new AccessDeniedError({ description: 'Denied' }),
+      new IdpUnavailableError({ description: 'Down' }),
+    ];
+    for (const error of errors) expect(isTokengateError(error), error.code).toBe(true);
+  });
+
+  it('recognises an error of another copy of the core, which instanceof does not', () => {
+    const error = new OtherCopyError();
+    expect(error).not.toBeInstanceOf(TokengateError);
+    expect(isTokengateError(error)).toBe(true);
+  });
+
+  it('keeps the brand out of JSON and spreads', () => {
+    const error = new InvalidTokenError('TOKEN_EXPIRED', { description: 'Token has expired' });
+    expect(Object.getOwnPropertyDescriptor(error, BRAND)?.enumerable).toBe(false);
+    expect(Object.getOwnPropertySymbols({ ...error })).toEqual([]);
+    expect(isTokengateError({ ...error, toJSON: () => ({}) })).toBe(false);
+  });
+
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['a string', 'TOKEN_EXPIRED'],
+    ['a plain Error', new Error('Token has expired')],
+    ['the shape without the brand', { code: 'TOKEN_EXPIRED', status: 401, toJSON: () => ({}) }],
+    ['a brand that is not true', branded({}, 'true')],
+    ['a brand of 1', branded({}, 1)],
+    ['no status', branded({ status: undefined })],
+    ['a string status', branded({ status: '401' })],
+    ['a fractional status', branded({ status: 401.5 })],
+    ['a success status', branded({ status: 200 })],
+    ['a status past 599', branded({ status: 600 })],
+    ['no code', branded({ code: undefined })],
+    ['a numeric code', branded({ code: 401 })],
+    ['no toJSON', branded({ toJSON: undefined })],
+    ['a brand only inherited', Object.create(new MissingTokenError()) as object],
+  ])('refuses %s', (_label, value) => {
+    expect(isTokengateError(value)).toBe(false);
   });
 });

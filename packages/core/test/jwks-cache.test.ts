@@ -81,7 +81,10 @@ describe('rotation', () => {
     idp.removeKey(oldKid);
     await sleep(250);
     expect((await rejectionOf(verifier.verify(old))).code).toBe('KEY_NOT_FOUND');
-    expect(idp.stats.jwksRequests).toBe(2);
+    // One refetch at expiry, plus possibly one refresh-ahead (at 80–90% of the freshness)
+    // while the RSA key of the rotation was being generated.
+    expect(idp.stats.jwksRequests).toBeGreaterThanOrEqual(2);
+    expect(idp.stats.jwksRequests).toBeLessThanOrEqual(3);
   });
 
   it('clamps the Cache-Control freshness', async () => {

@@ -111,11 +111,14 @@ describe('cognitoIssuer', () => {
         issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
         jwksUri:
           'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json',
+        secondary: false,
       },
       {
         issuer: 'https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
         jwksUri:
           'https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json',
+        // Pools that never opted into the updated form answer 403 there: not needed at start-up.
+        secondary: true,
       },
     ]);
     expect(pool.algorithms).toEqual(['RS256']);

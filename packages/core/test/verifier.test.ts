@@ -62,11 +62,11 @@ describe('a valid token', () => {
 
   it('reads OIDC client ids from azp and scopes from an scp array', async () => {
     const token = await idp.idToken({ claims: { scp: ['a', 'b'] } });
-    const result = await verifierFor(idp, { audience: idp.clientId }).verify(token);
+    const result = await verifierFor(idp, { audience: idp.clientId, tokenUse: 'id' }).verify(token);
     expect(result).toMatchObject({
       clientId: idp.clientId,
       scopes: ['a', 'b'],
-      tokenUse: undefined,
+      tokenUse: 'id',
     });
   });
 

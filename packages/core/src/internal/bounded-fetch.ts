@@ -13,9 +13,12 @@ export interface FetchedJson {
 }
 
 export interface BoundedFetchOptions {
+  /** Deadline of the whole fetch, headers and body together. */
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly fetch: typeof globalThis.fetch;
+  /** Aborts the fetch at once (a cache being closed); it then rejects with reason `aborted`. */
+  readonly signal?: AbortSignal;
 }
 
 export interface BoundedRequest {
@@ -29,7 +32,7 @@ export interface BoundedRequest {
 /** Why a bounded fetch failed; the message is safe to log (no URL secrets, no body). */
 export class BoundedFetchError extends Error {
   constructor(
-    readonly reason: 'timeout' | 'network' | 'too-large' | 'unreadable',
+    readonly reason: 'timeout' | 'network' | 'too-large' | 'unreadable' | 'aborted',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -53,8 +56,32 @@ export async function boundedFetch(
   // pressure, and it is cleared as soon as the body is in.
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const outer = options.signal;
+  const abort = (): void => controller.abort();
+  if (outer !== undefined) {
+    if (outer.aborted) controller.abort();
+    else outer.addEventListener('abort', abort, { once: true });
+  }
   try {
-    return await fetchWithin(url, request, options, controller.signal);
+    return await fetchRetryingOnce(url, request, options, controller.signal);
+  } catch (error) {
+    // The owner closed: say so rather than "timed out", which would read as an IdP fault.
+    throw outer?.aborted === true ? aborted(error) : error;
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener('abort', abort);
+  }
+}
+
+async function fetchRetryingOnce(
+  url: string,
+  request: BoundedRequest,
+  options: BoundedFetchOptions,
+  signal: AbortSignal,
+): Promise<FetchedText> {
+  if (signal.aborted) throw aborted();
+  try {
+    return await fetchWithin(url, request, options, signal);
   } catch (error) {
     // A pooled keep-alive socket the server already closed fails at once (ECONNRESET); a GET
     // is safe to send again, once, within the same deadline.
@@ -62,11 +89,9 @@ export async function boundedFetch(
       error instanceof BoundedFetchError &&
       error.reason === 'network' &&
       (request.method ?? 'GET') === 'GET' &&
-      !controller.signal.aborted;
+      !signal.aborted;
     if (!retriable) throw error;
-    return await fetchWithin(url, request, options, controller.signal);
-  } finally {
-    clearTimeout(timer);
+    return await fetchWithin(url, request, options, signal);
   }
 }
 
@@ -164,6 +189,10 @@ const isOk = (status: number): boolean => status === 200;
 
 function timedOut(timeoutMs: number, cause?: unknown): BoundedFetchError {
   return new BoundedFetchError('timeout', `timed out after ${timeoutMs} ms`, { cause });
+}
+
+function aborted(cause?: unknown): BoundedFetchError {
+  return new BoundedFetchError('aborted', 'fetch aborted: closed', { cause });
 }
 
 function tooLarge(maxBytes: number): BoundedFetchError {

@@ -3,13 +3,16 @@ import type { VerifierEventListener } from '../types.js';
 import { fetchJson, type BoundedFetchOptions } from './bounded-fetch.js';
 import { notify } from './observe.js';
 import { secureUrl } from './options.js';
+import { waitWithin } from './request-wait.js';
 
 /** Resolves an issuer's `jwks_uri` from OpenID Connect Discovery, once, sharing concurrent calls. */
 export interface JwksUriResolver {
   resolve(): string | Promise<string>;
 }
 
+/** `timeoutMs` is the fetch's own deadline; `waitMs` how long one request waits for it. */
 export interface DiscoveryOptions extends BoundedFetchOptions {
+  readonly waitMs: number;
   readonly issuer: string;
   readonly allowInsecureHttp: boolean;
   readonly cooldownMs: number;
@@ -71,13 +74,25 @@ export function createJwksUriResolver(options: DiscoveryOptions): JwksUriResolve
     );
   }
 
+  async function waitFor(flight: Promise<string>): Promise<string> {
+    // A slow document is still being fetched: this request answers 503 at its own deadline,
+    // and the document, once in, serves every later request.
+    const uri = await waitWithin(flight, options.waitMs, undefined);
+    if (uri === undefined) throw unavailable();
+    return uri;
+  }
+
   return {
     resolve() {
       if (jwksUri !== undefined) return jwksUri;
-      if (inflight !== undefined) return inflight;
-      if (Date.now() - failedAt < options.cooldownMs) return Promise.reject(unavailable());
-      inflight = discover();
-      return inflight;
+      if (inflight === undefined) {
+        // Only a failed attempt starts the cooldown; one still running is joined instead.
+        if (Date.now() - failedAt < options.cooldownMs) return Promise.reject(unavailable());
+        inflight = discover();
+        // Nobody may be waiting when it fails (every wait ended): that is no unhandled rejection.
+        inflight.catch(() => undefined);
+      }
+      return waitFor(inflight);
     },
   };
 }

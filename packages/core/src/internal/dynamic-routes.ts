@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { IdpUnavailableError } from '../errors.js';
 import type { IssuerResolver } from '../issuer-resolver.js';
 import type { VerifierOptions } from '../verifier.js';
+import { withinDeadline } from './deadline.js';
 import { routesOf, type Route, type RouteEnvironment } from './routes.js';
 
 export interface DynamicRoutes {
@@ -58,7 +59,7 @@ export function createDynamicRoutes(
   async function ask(issuer: string): Promise<Route | undefined> {
     let route: Route | undefined;
     try {
-      const trusted = await withinDeadline(resolve(issuer), env.timeoutMs);
+      const trusted = await withinDeadline(resolve(issuer), env.timeoutMs, 'issuer resolver');
       // The resolver vouches for this `iss` only: the issuer it returns must name it exactly.
       route =
         trusted === undefined
@@ -93,23 +94,4 @@ export function createDynamicRoutes(
       return known === undefined || known === UNTRUSTED ? undefined : known;
     },
   };
-}
-
-/**
- * The resolver's answer, or a rejection once `timeoutMs` has passed: a hanging database call
- * must answer 503 within the same deadline as a JWKS fetch, never hold the request.
- */
-function withinDeadline<T>(answer: T | PromiseLike<T>, timeoutMs: number): Promise<T> {
-  // A synchronous answer needs no timer; any thenable (not only a native Promise) gets one.
-  if (typeof (answer as PromiseLike<T> | undefined)?.then !== 'function') {
-    return Promise.resolve(answer);
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`issuer resolver did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  return Promise.race([answer, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,4 +1,4 @@
-import { TokengateError } from '../errors.js';
+import { isTokengateError } from '../errors.js';
 import type { VerifiedToken, VerifierEvent, VerifierEventListener } from '../types.js';
 
 /** Hands an event to the app's listener; a listener's failure never changes an outcome. */
@@ -26,7 +26,7 @@ export function observed<T extends (token: string) => Promise<VerifiedToken>>(
       notify(onEvent, { type: 'verified', issuer: result.issuer, kid: result.header.kid });
       return result;
     } catch (error) {
-      if (error instanceof TokengateError) {
+      if (isTokengateError(error)) {
         notify(onEvent, {
           type: 'rejected',
           code: error.code,

@@ -3,6 +3,8 @@ import type { VerifierOptions } from '../verifier.js';
 import { SUPPORTED_ALGORITHMS, isSupportedAlgorithm } from './algorithms.js';
 import { normalizeTyp, type ResolvedPolicy } from './claims-check.js';
 import { createJwksUriResolver } from './discovery.js';
+import type { KeySet } from './jwk-import.js';
+import { importStaticKeys } from './static-keys.js';
 import { describe, nonNegativeNumber, positiveInteger, secureUrl, stringList } from './options.js';
 
 /** One accepted `iss` value with everything needed to verify its tokens. */
@@ -12,11 +14,23 @@ export interface Route {
   readonly policy: ResolvedPolicy;
   /** The JWKS location: known up front (synchronous), or learned once through discovery. */
   resolveJwksUri(): string | Promise<string>;
+  /** The JWKS location when configured (not discovered): what `hydrate()` may seed. */
+  readonly jwksUri: string | undefined;
+  /**
+   * Keys given up front (`jwks` on the issuer): the verifier picks from them and never asks
+   * the JWKS cache, so this route never fetches anything.
+   */
+  readonly keys: KeySet | undefined;
 }
 
 export interface RouteEnvironment {
   readonly fetch: typeof globalThis.fetch;
+  /** How long one request waits for a discovery fetch (or the resolver). */
   readonly timeoutMs: number;
+  /** The discovery fetch's own deadline; it completes in the background past `timeoutMs`. */
+  readonly fetchTimeoutMs: number;
+  /** Aborted when the verifier closes: ends any discovery fetch in flight. */
+  readonly signal: AbortSignal;
   /** Least time between two discovery attempts after a failure. */
   readonly cooldownMs: number;
   readonly onEvent: VerifierEventListener | undefined;
@@ -73,17 +87,27 @@ export function routesOf(
         `issuer ${describe(issuer)} is longer than ${MAX_ISSUER_LENGTH} characters`,
       );
     }
+    if (endpoint.jwks !== undefined && endpoint.jwksUri !== undefined) {
+      throw new TypeError(`issuer ${describe(issuer)}: pass either jwks or jwksUri, not both`);
+    }
+    // Imported against the final policy: a verifier-wide `algorithms` may narrow what fits.
+    const keys =
+      endpoint.jwks === undefined
+        ? undefined
+        : importStaticKeys(endpoint.jwks, policy.algorithms, `issuer ${describe(issuer)}`);
     const jwksUri =
       endpoint.jwksUri === undefined
         ? undefined
         : secureUrl(endpoint.jwksUri, 'jwksUri', allowInsecureHttp);
     const resolver =
-      jwksUri === undefined
+      jwksUri === undefined && keys === undefined
         ? createJwksUriResolver({
             issuer,
             allowInsecureHttp,
             cooldownMs: env.cooldownMs,
-            timeoutMs: env.timeoutMs,
+            waitMs: env.timeoutMs,
+            timeoutMs: env.fetchTimeoutMs,
+            signal: env.signal,
             maxBytes: DISCOVERY_MAX_BYTES,
             fetch: env.fetch,
             onEvent: env.onEvent,
@@ -93,7 +117,10 @@ export function routesOf(
       issuer,
       trusted,
       policy,
-      resolveJwksUri: () => (resolver === undefined ? (jwksUri as string) : resolver.resolve()),
+      // A static route has no JWKS location; `keys` is read instead, so this is never called.
+      resolveJwksUri: () => (resolver === undefined ? (jwksUri ?? '') : resolver.resolve()),
+      jwksUri,
+      keys,
     };
   });
 }

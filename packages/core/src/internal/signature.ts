@@ -1,4 +1,5 @@
 import { verify as cryptoVerify } from 'node:crypto';
+import { IdpUnavailableError } from '../errors.js';
 import type { Algorithm } from '../types.js';
 import { ALGORITHMS } from './algorithms.js';
 import { verifyInputFor, type JwksKey } from './jwk-import.js';
@@ -19,23 +20,46 @@ export function signatureIsValid(
   }
 }
 
-/** The same check on libuv's thread pool, leaving the event loop free meanwhile; never rejects. */
+/**
+ * The same check on libuv's thread pool, leaving the event loop free meanwhile. The pool is
+ * shared with `dns.lookup` and `fs`, whose calls can block its threads for seconds, so the
+ * check gets a deadline: past it the answer is unknown, which is a 503 (`IdpUnavailableError`),
+ * never a 401 for a token that may be valid. Resolves `false` for a bad signature.
+ */
 export function signatureIsValidOffThread(
   alg: Algorithm,
   key: JwksKey,
   signingInput: Buffer,
   signature: Buffer,
+  timeoutMs: number,
 ): Promise<boolean> {
   const spec = ALGORITHMS[alg];
   if (!wellFormed(spec.signatureBytes, signature)) return Promise.resolve(false);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(poolBusy(timeoutMs)), timeoutMs);
     try {
-      cryptoVerify(spec.digest, signingInput, verifyInputFor(key, alg), signature, (error, valid) =>
-        resolve(error === null && valid),
+      cryptoVerify(
+        spec.digest,
+        signingInput,
+        verifyInputFor(key, alg),
+        signature,
+        (error, valid) => {
+          clearTimeout(timer);
+          resolve(error === null && valid);
+        },
       );
     } catch {
+      clearTimeout(timer);
       resolve(false);
     }
+  });
+}
+
+function poolBusy(timeoutMs: number): IdpUnavailableError {
+  return new IdpUnavailableError({
+    description: 'The token could not be checked in time; retry later',
+    cause: new Error(`thread pool signature check did not finish within ${timeoutMs} ms`),
+    retryAfterSeconds: 1,
   });
 }
 
