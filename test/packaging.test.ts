@@ -4,19 +4,25 @@
  * linted by publint and attw and installed into a throwaway project that loads it through
  * `require` and `import` in a clean child `node`.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { dirname, join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  packPackage,
+  publishablePackages,
+  readJson,
+  ROOT,
+  run,
+  type Manifest,
+  type WorkspacePackage,
+} from './support/pack.js';
 
-const run = promisify(execFile);
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Files npm always ships next to `dist`. */
+const TOP_LEVEL_FILES = ['package.json', 'README.md', 'LICENSE'];
 const PACKAGE_TIMEOUT_MS = 180_000;
 
 /**
@@ -37,6 +43,7 @@ const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   '@tokengate/koa': ['authenticate', 'authorize', 'anyGroup', 'createVerifier'],
   '@tokengate/fastify': ['tokengate', 'anyGroup', 'createVerifier'],
   '@tokengate/redis': ['createRedisRevocationStore'],
+  '@tokengate/cli': ['runCli'],
 };
 
 /** The resolutions attw must find typed and correct: every mode TypeScript users compile with. */
@@ -44,21 +51,6 @@ const RESOLUTION_KINDS = ['node10', 'node16-cjs', 'node16-esm', 'bundler'] as co
 
 /** Manifest fields through which a consumer reaches files; none may point into `src`. */
 const ENTRY_FIELDS = ['exports', 'imports', 'main', 'module', 'types', 'typings', 'bin', 'browser'];
-
-interface Manifest {
-  name: string;
-  version: string;
-  private?: boolean;
-  dependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-interface WorkspacePackage {
-  name: string;
-  dir: string;
-}
 
 interface Packed {
   tarball: string;
@@ -81,46 +73,6 @@ interface AttwReport {
 interface LoadReport {
   resolved: string;
   exports: Record<string, string>;
-}
-
-function publishablePackages(): WorkspacePackage[] {
-  const packagesDir = join(ROOT, 'packages');
-  return readdirSync(packagesDir)
-    .map((entry) => join(packagesDir, entry))
-    .filter((dir) => existsSync(join(dir, 'package.json')))
-    .map((dir) => ({ dir, manifest: readJson<Manifest>(join(dir, 'package.json')) }))
-    .filter(({ manifest }) => manifest.private !== true)
-    .map(({ dir, manifest }) => ({ name: manifest.name, dir }));
-}
-
-function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(file, 'utf8')) as T;
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((entry) => join(dir, entry))
-    .filter((file) => statSync(file).isFile());
-}
-
-/**
- * `dist` is reused when every output is newer than every build input; otherwise it is rebuilt.
- * `pnpm install` already builds (root `prepare`), so CI normally skips the ~5 s per package.
- */
-function distIsFresh(dir: string): boolean {
-  const outputs = filesUnder(join(dir, 'dist'));
-  if (outputs.length === 0) return false;
-  const inputs = [
-    ...filesUnder(join(dir, 'src')),
-    join(dir, 'package.json'),
-    join(dir, 'tsdown.config.ts'),
-    join(ROOT, 'tsconfig.json'),
-    join(ROOT, 'tsconfig.base.json'),
-  ].filter((file) => existsSync(file));
-  const newestInput = Math.max(...inputs.map((file) => statSync(file).mtimeMs));
-  const oldestOutput = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
-  return oldestOutput >= newestInput;
 }
 
 /** Every string reachable under a manifest value, e.g. all targets of a nested `exports` map. */
@@ -162,16 +114,8 @@ async function linkDependencies(pkg: WorkspacePackage, manifest: Manifest, nodeM
 }
 
 async function buildAndPack(pkg: WorkspacePackage, workDir: string): Promise<Packed> {
-  if (!distIsFresh(pkg.dir)) {
-    await run('pnpm', ['--filter', pkg.name, 'build'], { cwd: ROOT });
-  }
-
-  const packDir = join(workDir, 'pack');
-  await mkdir(packDir, { recursive: true });
-  await run('pnpm', ['pack', '--pack-destination', packDir], { cwd: pkg.dir });
-  const tarballs = readdirSync(packDir).filter((file) => file.endsWith('.tgz'));
-  expect(tarballs, 'pnpm pack should write exactly one tarball').toHaveLength(1);
-  const tarball = join(packDir, tarballs[0]!);
+  await mkdir(workDir, { recursive: true });
+  const tarball = await packPackage(pkg, workDir);
 
   const { stdout: listing } = await run('tar', ['-tzf', tarball]);
   const files = listing
@@ -256,12 +200,19 @@ for (const pkg of packages) {
       packed = await buildAndPack(pkg, workDir);
     }, PACKAGE_TIMEOUT_MS);
 
-    it('publishes dist and the manifest only, with no source export condition', () => {
+    it('publishes dist, the manifest, README and LICENSE only, with no source export condition', async () => {
       const { manifest, files } = packed;
       expect(files).toContain('package.json');
-      expect(files.filter((file) => !file.startsWith('dist/') && file !== 'package.json')).toEqual(
-        [],
-      );
+      expect(files).toContain('README.md');
+      expect(files).toContain('LICENSE');
+      expect(
+        files.filter((file) => !file.startsWith('dist/') && !TOP_LEVEL_FILES.includes(file)),
+      ).toEqual([]);
+      // The package's copy of the licence is the repository's, and is what `license` names.
+      const license = await readFile(join(packed.installedDir, 'LICENSE'), 'utf8');
+      expect(license).toBe(await readFile(join(ROOT, 'LICENSE'), 'utf8'));
+      expect(manifest['license']).toBe('Apache-2.0');
+      expect(license).toMatch(/^\s*Apache License\s+Version 2\.0/);
       expect(keysIn(manifest)).not.toContain('tokengate-source');
       expect(manifest).not.toHaveProperty('publishConfig');
       const entryTargets = ENTRY_FIELDS.flatMap((field) => stringsIn(manifest[field]));
@@ -273,6 +224,21 @@ for (const pkg of packages) {
       expect(
         stringsIn(manifest.dependencies).filter((range) => range.startsWith('workspace:')),
       ).toEqual([]);
+    });
+
+    it('names its repository, homepage, bug tracker and keywords', () => {
+      const { manifest } = packed;
+      const directory = `packages/${pkg.dir.split(/[\\/]/).pop()!}`;
+      expect(manifest['repository']).toEqual({
+        type: 'git',
+        url: 'git+https://github.com/tokengate/tokengate.git',
+        directory,
+      });
+      expect(manifest['homepage']).toBe(
+        `https://github.com/tokengate/tokengate/tree/main/${directory}#readme`,
+      );
+      expect(manifest['bugs']).toEqual({ url: 'https://github.com/tokengate/tokengate/issues' });
+      expect(manifest['keywords']).toEqual(expect.arrayContaining(['tokengate']));
     });
 
     it('passes publint --strict', async () => {
@@ -311,6 +277,23 @@ for (const pkg of packages) {
       expect(Object.keys(esm.exports).length, 'the package exports something').toBeGreaterThan(0);
       // Both builds come from one source, so they must expose the same names.
       expect(Object.keys(cjs.exports).sort()).toEqual(Object.keys(esm.exports).sort());
+    });
+
+    it('ships runnable executables for every bin entry', async () => {
+      const bins = packed.manifest.bin;
+      const targets = typeof bins === 'string' ? [bins] : stringsIn(bins);
+      for (const target of targets) {
+        const file = join(packed.installedDir, target);
+        // npm links the file as is: without the shebang a shell would run it as a script.
+        expect((await readFile(file, 'utf8')).startsWith('#!/usr/bin/env node\n'), target).toBe(
+          true,
+        );
+        const { stdout } = await run(process.execPath, [file, '--version'], {
+          cwd: packed.consumerDir,
+        });
+        expect(stdout.trim()).toBe(packed.manifest.version);
+      }
+      expect(targets.length > 0 || bins === undefined).toBe(true);
     });
   });
 }

@@ -1,9 +1,3 @@
-import base from '../../tsdown.base.ts';
-
-// jose ships ESM only. The ESM build imports it; the CJS build carries its own copy so that
-// `require('@tokengate/testing')` works on every Node 20, not only on those that can
-// require() ES modules (≥ 20.19).
-export default [
-  { ...base, format: ['esm'] },
-  { ...base, format: ['cjs'], clean: false, noExternal: ['jose'] },
-];
+// The shared build: jose stays a dependency in both formats (the CJS build loads it with
+// `import()`, see src/internal/load-jose.ts), so it is never bundled.
+export { default } from '../../tsdown.base.ts';

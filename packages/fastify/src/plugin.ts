@@ -1,4 +1,12 @@
-import { toRule, createGate, TokengateError, type GateOptions, type Rule } from '@tokengate/core';
+import {
+  AccessDeniedError,
+  clearHeadersForError,
+  createGate,
+  isTokengateError,
+  toRule,
+  type GateOptions,
+  type Rule,
+} from '@tokengate/core';
 import type {
   FastifyContextConfig,
   FastifyError,
@@ -24,13 +32,22 @@ type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 /** Module-private, so a route's config cannot claim to have been checked. */
 const CHECKED = Symbol('tokengate.checkedAuth');
 
-/** A route's config; `[CHECKED]` is its validated rule, `null` for `auth: true` (any token). */
-type GuardedConfig = { auth?: unknown; [CHECKED]?: Rule | null };
+/**
+ * The outcome of checking one `config.auth` value: its frozen rule (`null` for `auth: true`,
+ * any token), or why it was refused. `auth` is the value checked: another plugin's `onRoute`
+ * hook, run after ours, may still replace it, and a stale check must not outlive it.
+ */
+type Checked =
+  | { readonly auth: unknown; readonly refused: false; readonly rule: Rule | null }
+  | { readonly auth: unknown; readonly refused: true; readonly cause: unknown };
 
-function checkAuth(rule: unknown): Rule | null {
+/** A route's config; `[CHECKED]` is set by our `onRoute` hook. */
+type GuardedConfig = { auth?: unknown; [CHECKED]?: Checked };
+
+function checkAuth(auth: unknown): Checked {
   // `auth: true` requires a token even when the plugin is registered with `optional`.
-  if (rule === true) return null;
-  return toRule(rule, 'config.auth') ?? null;
+  if (auth === true) return { auth, refused: false, rule: null };
+  return { auth, refused: false, rule: toRule(auth, 'config.auth') ?? null };
 }
 
 async function tokengatePlugin(
@@ -38,6 +55,9 @@ async function tokengatePlugin(
   options: TokengatePluginOptions,
 ): Promise<void> {
   const gate = createGate(options);
+  // Shutdown (`app.close()`) stops the verifier the plugin built from options: its JWKS
+  // refresh timers and fetches in flight. A `verifier` passed in is the caller's: left open.
+  fastify.addHook('onClose', () => gate.close());
   // Body tokens (RFC 6750 §2.2) exist only after parsing; otherwise reject before reading the body.
   const hookName = options.allowBodyToken === true ? 'preValidation' : 'onRequest';
 
@@ -80,14 +100,19 @@ async function tokengatePlugin(
     route.config = { ...config, [CHECKED]: checkAuth(rule) } as FastifyContextConfig;
   });
 
-  // Routes declared before the plugin: checked on their first request, once per route.
-  const lateChecked = new WeakMap<object, Rule | null>();
+  // Routes declared before the plugin: checked on their first request, once per route. A
+  // malformed rule there can no longer fail start-up; it denies every request with a 403 whose
+  // `cause` is the TypeError (only TokengateErrors leave the request path), logged each time.
+  const lateChecked = new WeakMap<object, Checked>();
 
-  function checkedRule(config: GuardedConfig): Rule | null {
+  function checkLate(config: GuardedConfig, auth: unknown): Checked {
     let checked = lateChecked.get(config);
-    if (checked === undefined) {
-      // Throws a TypeError for a malformed rule: a server fault (500), never an open route.
-      checked = checkAuth(config.auth);
+    if (checked === undefined || checked.auth !== auth) {
+      try {
+        checked = checkAuth(auth);
+      } catch (cause) {
+        checked = { auth, refused: true, cause };
+      }
       lateChecked.set(config, checked);
     }
     return checked;
@@ -96,10 +121,19 @@ async function tokengatePlugin(
   async function authenticateAndAuthorize(
     request: FastifyRequest,
     reply: FastifyReply,
-    checked: Rule | null,
+    rule: Rule | null,
   ) {
     await authenticate(request, reply);
-    gate.authorize(request.auth, checked ?? undefined);
+    gate.authorize(request.auth, rule ?? undefined);
+  }
+
+  function refuse(request: FastifyRequest, cause: unknown): AccessDeniedError {
+    request.log.error({ err: cause }, 'tokengate: config.auth of this route is not a valid rule');
+    return new AccessDeniedError({
+      description: 'Token does not grant access to this resource',
+      realm: gate.realm,
+      cause,
+    });
   }
 
   // Callback style, so an unprotected route costs no promise. `done` serves as both `then`
@@ -110,24 +144,36 @@ async function tokengatePlugin(
     done: (error?: unknown) => void,
   ): void {
     const config = request.routeOptions.config as GuardedConfig | undefined;
+    const auth = config?.auth;
     let checked = config?.[CHECKED];
-    if (checked === undefined) {
-      if (config === undefined || config.auth === undefined || config.auth === false) {
+    // The check holds only for the value it checked: the route's final `auth` is what counts.
+    if (checked === undefined || checked.auth !== auth) {
+      if (config === undefined || auth === undefined || auth === false) {
         done();
         return;
       }
-      checked = checkedRule(config);
+      checked = checkLate(config, auth);
     }
-    authenticateAndAuthorize(request, reply, checked).then(done, done);
+    if (checked.refused) {
+      done(refuse(request, checked.cause));
+      return;
+    }
+    authenticateAndAuthorize(request, reply, checked.rule).then(done, done);
   }
   fastify.addHook(hookName, tokengateRouteGuard as onRequestHookHandler);
 
   if (options.errorHandler !== false) {
     const previous = fastify.errorHandler;
     fastify.setErrorHandler(function tokengateErrorHandler(error: FastifyError, request, reply) {
-      if (!(error instanceof TokengateError)) return previous.call(this, error, request, reply);
+      // The brand, not `instanceof`: the verifier may come from the other build of the core.
+      if (!isTokengateError(error)) return previous.call(this, error, request, reply);
       error.realm ??= gate.realm;
       if (error.status >= 500) request.log.error({ err: error }, error.message);
+      // Fastify's own error path keeps the reply's headers; the answer the app meant to give
+      // (`Set-Cookie`, `Cache-Control`, …) must not ride on the 401/403. An answer already
+      // started cannot be replaced: Fastify's handler aborts it.
+      if (reply.raw.headersSent) return previous.call(this, error, request, reply);
+      clearHeadersForError(Object.keys(reply.getHeaders()), reply);
       return reply.code(error.status).headers(error.headers).send(error.toJSON());
     });
   }

@@ -1,10 +1,10 @@
 import { generateKeyPair as generateNodeKeyPair, KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey } from 'jose';
 import type { TestAlgorithm } from '../test-algorithm.js';
 import type { AddKeyOptions, TestJwk, TestJwks, TestKey } from '../types.js';
 import { assertTestAlgorithm, keyTypeOf } from './algorithms.js';
+import { loadJose } from './load-jose.js';
 
 const generateNodeKeyPairAsync = promisify(generateNodeKeyPair);
 
@@ -46,6 +46,7 @@ export async function generateIssuerKey(
     }
   }
 
+  const { calculateJwkThumbprint, exportJWK, generateKeyPair } = await loadJose();
   let privateKey: KeyObject;
   let publicKey: KeyObject;
   let cryptoKey: CryptoKey | undefined;

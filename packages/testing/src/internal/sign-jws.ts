@@ -1,9 +1,9 @@
 import { constants, sign as nodeSign } from 'node:crypto';
-import { CompactSign } from 'jose';
 import type { CompactJWSHeaderParameters } from 'jose';
 import type { TestAlgorithm } from '../test-algorithm.js';
 import { digestOf } from './algorithms.js';
 import type { IssuerKey } from './key-ring.js';
+import { loadJose } from './load-jose.js';
 
 const encoder = new TextEncoder();
 
@@ -28,6 +28,7 @@ export async function signJws(
     !('crit' in header) &&
     !('b64' in header);
   if (wellFormed && key.cryptoKey !== undefined) {
+    const { CompactSign } = await loadJose();
     return new CompactSign(payloadBytes)
       .setProtectedHeader(header as CompactJWSHeaderParameters)
       .sign(key.cryptoKey);
