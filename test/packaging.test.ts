@@ -42,6 +42,7 @@ const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   '@tokengate/express': ['authenticate', 'authorize', 'errorHandler', 'anyGroup', 'createVerifier'],
   '@tokengate/koa': ['authenticate', 'authorize', 'anyGroup', 'createVerifier'],
   '@tokengate/fastify': ['tokengate', 'anyGroup', 'createVerifier'],
+  '@tokengate/hono': ['authenticate', 'authorize', 'tokengateErrorResponse', 'anyGroup'],
   '@tokengate/redis': ['createRedisRevocationStore'],
   '@tokengate/cli': ['runCli'],
 };

@@ -15,7 +15,7 @@ import { selfSignedCertificate } from './attack-x509.js';
 import { sendRaw } from './raw-http.js';
 import { REALM } from './scenarios.js';
 
-const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify'];
+const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify', 'hono', 'nestjs', 'nestjs-fastify'];
 
 const issuers: TestIssuer[] = [];
 const apps = new Map<`${AdapterName}:${AppName}`, RunningApp>();

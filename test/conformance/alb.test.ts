@@ -12,7 +12,7 @@ const ARN =
   'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
 const CLIENT = '1example23456789';
 const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123';
-const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify'];
+const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify', 'hono'];
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const kid = randomUUID();

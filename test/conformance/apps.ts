@@ -17,7 +17,11 @@ import {
 } from '@tokengate/core';
 import * as tgExpress from '@tokengate/express';
 import * as tgFastify from '@tokengate/fastify';
+import * as tgHono from '@tokengate/hono';
+import { getRequestListener } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
 import * as tgKoa from '@tokengate/koa';
+import { startNestApp } from './nest-app.js';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import express from 'express';
@@ -62,7 +66,7 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export type AdapterName = 'express' | 'koa' | 'fastify';
+export type AdapterName = 'express' | 'koa' | 'fastify' | 'hono' | 'nestjs' | 'nestjs-fastify';
 
 export async function startApp(adapter: AdapterName, options: GateOptions): Promise<RunningApp> {
   const gateOptions = { ...options, optional: true, allowBodyToken: true } as GateOptions;
@@ -76,6 +80,14 @@ export async function startApp(adapter: AdapterName, options: GateOptions): Prom
       await app.listen({ port: 0, host: '127.0.0.1' });
       return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
     }
+    case 'hono': {
+      const app = honoApp(gateOptions);
+      return listen(getRequestListener(app.fetch));
+    }
+    case 'nestjs':
+      return startNestApp('express', gateOptions, ROUTES, handlerBody);
+    case 'nestjs-fastify':
+      return startNestApp('fastify', gateOptions, ROUTES, handlerBody);
   }
 }
 
@@ -145,6 +157,21 @@ async function fastifyApp(options: GateOptions) {
         : { config: { auth: route.rule } }),
       handler: async (request) => handlerBody(route.path, request.auth),
     });
+  }
+  return app;
+}
+
+function honoApp(options: GateOptions): Hono {
+  const app = new Hono();
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.use(tgHono.authenticate(options));
+  for (const route of ROUTES) {
+    const handler = (c: Context) => c.json(handlerBody(route.path, c.get('auth')));
+    if (route.rule === undefined) app.on(route.method, route.path, handler);
+    else {
+      const guard = tgHono.authorize(route.rule === true ? undefined : route.rule);
+      app.on(route.method, route.path, guard, handler);
+    }
   }
   return app;
 }

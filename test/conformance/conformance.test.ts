@@ -7,7 +7,7 @@ import { M2M_CLIENT, startApp, type AdapterName, type RunningApp } from './apps.
 import { sendRaw } from './raw-http.js';
 import { ADMIN_SUB, REALM, SCENARIOS, USER_SUB, type Tokens } from './scenarios.js';
 
-const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify'];
+const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify', 'hono', 'nestjs', 'nestjs-fastify'];
 
 let pool: TestIssuer;
 let downPool: TestIssuer;

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type Framework = 'express' | 'koa' | 'fastify';
+export type Framework = 'express' | 'koa' | 'fastify' | 'hono';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const READY = /listening on http:\/\/localhost:(\d+)/;

@@ -15,6 +15,7 @@ export const KNOWN_CODES: Readonly<
   AUTHORIZATION_MALFORMED: [400, 'invalid_request'],
   AUTHORIZATION_DUPLICATE: [400, 'invalid_request'],
   MULTIPLE_TOKENS: [400, 'invalid_request'],
+  BODY_UNREADABLE: [400, 'invalid_request'],
   CREDENTIALS_MISSING: [401, undefined],
   TOKEN_MALFORMED: [401, 'invalid_token'],
   TOKEN_TOO_LARGE: [401, 'invalid_token'],

@@ -34,6 +34,7 @@ const THIRD_PARTY = [
   'express4@npm:express@4',
   'koa@3',
   'fastify@5',
+  'hono@4',
   '@types/express@5',
   '@types/koa@3',
   '@types/node@20',

@@ -4,17 +4,13 @@
 // URL events. The first request must verify without any JWKS request: the keys come from the
 // bundle.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeRecipeFiles, type RecipeDir } from '../support/recipe-files.js';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const RECIPE = join(REPO, 'docs/recipes/aws-lambda.md');
-// Inside the repo (git-ignored `.tmp/`), so the handler resolves `@tokengate/core` as users do.
-const DIR = join(REPO, '.tmp', `aws-lambda-${process.pid}`);
 const USER_POOL_ID = 'eu-west-1_Lambda123';
 const CLIENT_ID = 'lambda-client';
 
@@ -24,17 +20,8 @@ interface Handlers {
   functionUrl(event: object): Promise<{ statusCode: number; headers?: object; body: string }>;
 }
 
-/** The recipe's `// file: <name>` code blocks, by name. */
-function recipeFiles(): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const [, code] of readFileSync(RECIPE, 'utf8').matchAll(/```js\n([\s\S]*?)```/g)) {
-    const name = /^\/\/ file: ([\w.-]+)/.exec(code ?? '')?.[1];
-    if (name !== undefined) files.set(name, code as string);
-  }
-  return files;
-}
-
 let pool: TestIssuer;
+let recipe: RecipeDir;
 let handlers: Handlers;
 
 beforeAll(async () => {
@@ -44,24 +31,22 @@ beforeAll(async () => {
     clientId: CLIENT_ID,
     issuer: `https://cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}`,
   });
-  const files = recipeFiles();
-  expect([...files.keys()].sort()).toEqual(['fetch-jwks.mjs', 'handler.mjs']);
-  mkdirSync(DIR, { recursive: true });
-  for (const [name, code] of files) writeFileSync(join(DIR, name), code);
+  recipe = writeRecipeFiles('aws-lambda');
+  expect(recipe.names).toEqual(['fetch-jwks.mjs', 'handler.mjs']);
   // The build step, as CI would run it; the local pool serves `<issuer>/.well-known/jwks.json`.
-  await promisify(execFile)(process.execPath, [join(DIR, 'fetch-jwks.mjs')], {
+  await promisify(execFile)(process.execPath, [join(recipe.dir, 'fetch-jwks.mjs')], {
     env: { PATH: process.env.PATH ?? '', COGNITO_ISSUER: `${pool.origin}/${USER_POOL_ID}` },
   });
   expect(pool.stats.jwksRequests).toBe(1);
   pool.resetStats();
   process.env.USER_POOL_ID = USER_POOL_ID;
   process.env.APP_CLIENT_ID = CLIENT_ID;
-  handlers = (await import(pathToFileURL(join(DIR, 'handler.mjs')).href)) as Handlers;
+  handlers = (await import(pathToFileURL(join(recipe.dir, 'handler.mjs')).href)) as Handlers;
 });
 
 afterAll(async () => {
   await pool.close();
-  rmSync(DIR, { recursive: true, force: true });
+  recipe.remove();
 });
 
 describe('docs/recipes/aws-lambda.md', () => {

@@ -2,9 +2,12 @@ import { createAlbKeyStore } from './internal/alb-keys.js';
 import { albKid, decodeAlbToken } from './internal/alb-token.js';
 import { stringArrayClaim, stringClaim } from './internal/claim-readers.js';
 import { checkClaims, invalid, type ResolvedPolicy } from './internal/claims-check.js';
+import { detailList, detailTime, seen, seenList } from './internal/error-detail.js';
 import {
+  assertKnownKeys,
   describe,
   nonNegativeNumber,
+  optionKeys,
   optionalFunction,
   positiveInteger,
   secureUrl,
@@ -13,7 +16,13 @@ import {
 import { observed } from './internal/observe.js';
 import { assertTokenCharset } from './internal/token-charset.js';
 import { signatureIsValid } from './internal/signature.js';
-import type { JwtClaims, VerifiedToken, VerifierEventListener } from './types.js';
+import type {
+  JwtClaims,
+  RequestSource,
+  TokengateClaims,
+  VerifiedToken,
+  VerifierEventListener,
+} from './types.js';
 import { markVerified } from './verified-token.js';
 
 export interface AlbVerifierOptions {
@@ -60,7 +69,11 @@ export interface AlbVerifier {
    * Verifies the value of the `x-amzn-oidc-data` header. Resolves to the normalized result or
    * rejects with a `TokengateError` (`InvalidTokenError` 401, `IdpUnavailableError` 503).
    */
-  verify<C extends JwtClaims = JwtClaims>(headerValue: string): Promise<VerifiedToken<C>>;
+  verify<C extends JwtClaims = JwtClaims & TokengateClaims>(
+    headerValue: string,
+    /** The request the header came with: only read to describe a rejection in `onEvent`. */
+    source?: RequestSource,
+  ): Promise<VerifiedToken<C>>;
 }
 
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
@@ -85,6 +98,7 @@ const ARN_REGION = /^arn:[\w-]+:elasticloadbalancing:([a-z0-9-]+):/;
 export function createAlbVerifier(options: AlbVerifierOptions): AlbVerifier {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
+  assertKnownKeys(options, ALB_OPTION_KEYS, 'createAlbVerifier');
   if (typeof options.region !== 'string' || !REGION.test(options.region)) {
     throw new TypeError(`region must look like us-east-1, got ${describe(options.region)}`);
   }
@@ -133,16 +147,27 @@ export function createAlbVerifier(options: AlbVerifierOptions): AlbVerifier {
     if (typeof token !== 'string' || token.length === 0) {
       throw invalid('TOKEN_MALFORMED', 'Token must be a non-empty string');
     }
-    if (token.length > maxTokenBytes) throw invalid('TOKEN_TOO_LARGE', 'Token is too large');
+    if (token.length > maxTokenBytes) {
+      throw invalid('TOKEN_TOO_LARGE', 'Token is too large', {
+        length: token.length,
+        maxTokenBytes,
+      });
+    }
     // Strictly ASCII before decoding, `=` padding allowed: see assertTokenCharset.
     assertTokenCharset(token, true);
     const { header, claims, signingInput, signature } = decodeAlbToken(token);
     // RFC 8725 §3.1: the ALB signs with ES256 only, so nothing else is ever tried.
-    if (header.alg !== 'ES256') throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed');
+    if (header.alg !== 'ES256') {
+      throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed', {
+        alg: seen(header.alg),
+        allowed: ['ES256'],
+      });
+    }
     if (header.crit !== undefined) {
       throw invalid(
         'CRIT_UNSUPPORTED',
         'Token has critical header parameters that are not understood',
+        { crit: seenList(header.crit) },
       );
     }
     const kid = albKid(header.kid);
@@ -150,26 +175,49 @@ export function createAlbVerifier(options: AlbVerifierOptions): AlbVerifier {
     // names our ALB and client and is unexpired.
     const { signer, client } = header;
     if (signers !== null && !(typeof signer === 'string' && signers.has(signer))) {
-      throw invalid('AUDIENCE_MISMATCH', 'Token was not signed by an accepted load balancer');
+      throw invalid('AUDIENCE_MISMATCH', 'Token was not signed by an accepted load balancer', {
+        signer: seen(signer),
+        expected: detailList(signers),
+      });
     }
     if (clients !== null && !(typeof client === 'string' && clients.has(client))) {
-      throw invalid('CLIENT_ID_MISMATCH', 'Token client is not accepted');
+      throw invalid('CLIENT_ID_MISMATCH', 'Token client is not accepted', {
+        client: seen(client),
+        expected: detailList(clients),
+      });
     }
     const issuer = claims.iss;
-    if (typeof issuer !== 'string') throw invalid('CLAIM_MISSING', 'Token has no iss claim');
+    if (typeof issuer !== 'string') {
+      throw invalid('CLAIM_MISSING', 'Token has no iss claim', {
+        claim: 'iss',
+        seen: seen(issuer),
+      });
+    }
     if (issuers !== undefined && !issuers.has(issuer)) {
-      throw invalid('ISSUER_UNKNOWN', 'Token issuer is not trusted');
+      throw invalid('ISSUER_UNKNOWN', 'Token issuer is not trusted', {
+        iss: seen(issuer),
+        trusted: detailList(issuers),
+      });
     }
     const now = Date.now() / 1000;
     checkClaims(claims, header, policy, now);
     // The ALB repeats `exp` in the header; when it is there it must hold too.
     if (typeof header.exp === 'number' && now - policy.clockToleranceSeconds >= header.exp) {
-      throw invalid('TOKEN_EXPIRED', 'Token has expired');
+      throw invalid('TOKEN_EXPIRED', 'Token has expired', {
+        exp: detailTime(header.exp),
+        now: detailTime(now),
+        leewaySeconds: policy.clockToleranceSeconds,
+        in: 'header',
+      });
     }
     const found = keys.getKey(kid);
     const key = found instanceof Promise ? await found : found;
     if (!signatureIsValid('ES256', key, signingInput, signature)) {
-      throw invalid('SIGNATURE_INVALID', 'Token signature is invalid');
+      throw invalid('SIGNATURE_INVALID', 'Token signature is invalid', {
+        alg: 'ES256',
+        kid: seen(kid),
+        signer: seen(signer),
+      });
     }
     // Marked so guards accept it (see verified-token.ts).
     return markVerified<VerifiedToken>({
@@ -217,3 +265,20 @@ function keyLocator(options: AlbVerifierOptions, region: string): (kid: string) 
   const prefix = base.endsWith('/') ? base : `${base}/`;
   return (kid) => prefix + kid;
 }
+
+const ALB_OPTION_KEYS = optionKeys<AlbVerifierOptions>({
+  region: true,
+  albArn: true,
+  clientId: true,
+  issuer: true,
+  keyUrl: true,
+  keyBaseUrl: true,
+  timeoutMs: true,
+  cooldownMs: true,
+  maxKeys: true,
+  maxFetchesPerCooldown: true,
+  clockToleranceSeconds: true,
+  maxTokenBytes: true,
+  fetch: true,
+  onEvent: true,
+});

@@ -13,7 +13,15 @@ import {
   replicaRegionsOf,
   type CognitoIssuerFormat,
 } from './internal/cognito-endpoints.js';
-import { describe, nonEmptyString, secureUrl, stringList } from './internal/options.js';
+import { detailList, seen, seenList } from './internal/error-detail.js';
+import {
+  assertKnownKeys,
+  describe,
+  nonEmptyString,
+  optionKeys,
+  secureUrl,
+  stringList,
+} from './internal/options.js';
 import { pickPolicy } from './internal/policy.js';
 import { withStaticKeys } from './internal/static-keys.js';
 import type {
@@ -96,6 +104,7 @@ const LOOSE_POOL_ID = /^[\w-]+_[0-9A-Za-z]+$/;
 export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('cognitoIssuer options must be an object');
+  assertKnownKeys(options, COGNITO_OPTION_KEYS, 'cognitoIssuer');
   const allowInsecureHttp = options.allowInsecureHttp === true;
   const override =
     options.issuerOverride === undefined
@@ -122,7 +131,17 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
   ) {
     throw new TypeError(`userPoolId must look like <region>_<id>, got ${describe(userPoolId)}`);
   }
-  const region = options.region ?? poolMatch?.[1];
+  const poolRegion = poolMatch?.[1];
+  // The pool id's prefix is its home region, where its `iss` and keys live: a different
+  // `region` would trust an issuer that never signs this pool's tokens and refuse every real
+  // one. Tokens minted in another region of a replicated pool need `replicaRegions`.
+  if (options.region !== undefined && poolRegion !== undefined && options.region !== poolRegion) {
+    throw new TypeError(
+      `region ${describe(options.region)} contradicts userPoolId ${describe(userPoolId)}, whose home region is ${describe(poolRegion)}: ` +
+        'leave region out, or list the other region in replicaRegions for a replicated pool',
+    );
+  }
+  const region = options.region ?? poolRegion;
   if (override === undefined && (region === undefined || !REGION.test(region))) {
     throw new TypeError(`region must look like us-east-1, got ${describe(region)}`);
   }
@@ -162,16 +181,23 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
         throw invalid(
           'TOKEN_USE_MISMATCH',
           `Token is not a Cognito ${tokenUse === 'both' ? 'access or ID' : tokenUse} token`,
+          { token_use: seen(use), expected: tokenUse },
         );
       }
       if (clientIds === null) return;
       if (use === 'access') {
         const clientId = claims.client_id;
         if (typeof clientId !== 'string' || !clientIds.has(clientId)) {
-          throw invalid('CLIENT_ID_MISMATCH', 'Token client is not accepted');
+          throw invalid('CLIENT_ID_MISMATCH', 'Token client is not accepted', {
+            client_id: seen(clientId),
+            expected: detailList(clientIds),
+          });
         }
       } else if (!audienceClaim(claims.aud).some((aud) => clientIds.has(aud))) {
-        throw invalid('AUDIENCE_MISMATCH', 'Token audience is not accepted');
+        throw invalid('AUDIENCE_MISMATCH', 'Token audience is not accepted', {
+          aud: seenList(claims.aud),
+          expected: detailList(clientIds),
+        });
       }
     },
     normalize(claims: JwtClaims): NormalizedIdentity {
@@ -186,6 +212,25 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
     },
   };
 }
+
+const COGNITO_OPTION_KEYS = optionKeys<CognitoIssuerOptions>({
+  userPoolId: true,
+  clientId: true,
+  tokenUse: true,
+  region: true,
+  issuerFormats: true,
+  replicaRegions: true,
+  issuerOverride: true,
+  jwksUri: true,
+  jwks: true,
+  allowInsecureHttp: true,
+  groupsClaim: true,
+  algorithms: true,
+  clockToleranceSeconds: true,
+  maxTokenAgeSeconds: true,
+  typ: true,
+  requiredClaims: true,
+});
 
 /** The AWS-hosted endpoints: each trusted form in the home region and every replica region. */
 function awsEndpoints(

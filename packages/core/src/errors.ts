@@ -1,4 +1,7 @@
 import { formatChallenge } from './challenge.js';
+import type { ErrorDetail } from './internal/error-detail.js';
+
+export type { DetailValue, ErrorDetail } from './internal/error-detail.js';
 
 /**
  * RFC 6750 §3.1 error codes, plus `access_denied` (RFC 6749 §4.1.2.1) for rules other than
@@ -17,6 +20,8 @@ export type TokengateErrorCode =
   | 'AUTHORIZATION_MALFORMED'
   | 'AUTHORIZATION_DUPLICATE'
   | 'MULTIPLE_TOKENS'
+  // a form body the Fetch-API path could not search for a token (fetch-request.ts)
+  | 'BODY_UNREADABLE'
   // 401 without error code: no credentials at all (RFC 6750 §3.1)
   | 'CREDENTIALS_MISSING'
   // 401 invalid_token
@@ -52,7 +57,11 @@ export interface TokengateErrorOptions {
   readonly cause?: unknown;
   /** `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3). */
   readonly realm?: string | undefined;
+  /** For logs, never for clients: what was expected and what was seen. See `TokengateError.detail`. */
+  readonly detail?: ErrorDetail | undefined;
 }
+
+const NO_DETAIL: ErrorDetail = Object.freeze({});
 
 // `instanceof` fails across two copies of the core in one process: an app that `import`s the
 // core (ESM) but `require`s an adapter (CJS) loads both builds, each with its own class (the
@@ -81,6 +90,13 @@ export abstract class TokengateError extends Error {
   readonly description: string;
   /** `realm` used in the challenge; adapters set it from their options. */
   realm: string | undefined;
+  /**
+   * Why, for logs and `onEvent` (never in the response): what was expected and what the token
+   * held, e.g. `{ iss, trusted }` for `ISSUER_UNKNOWN` or `{ exp, now, leewaySeconds }` for
+   * `TOKEN_EXPIRED`. Never the token or its signature; values read from the token are capped
+   * at 200 characters and stripped of control characters, lists cut to their first five.
+   */
+  readonly detail: ErrorDetail;
 
   constructor(code: TokengateErrorCode, options: TokengateErrorOptions) {
     super(options.description, options.cause === undefined ? undefined : { cause: options.cause });
@@ -88,6 +104,7 @@ export abstract class TokengateError extends Error {
     this.code = code;
     this.description = options.description;
     this.realm = options.realm;
+    this.detail = options.detail ?? NO_DETAIL;
     Object.defineProperty(this, TOKENGATE_ERROR, { value: true });
   }
 
@@ -112,7 +129,7 @@ export abstract class TokengateError extends Error {
     };
   }
 
-  /** The RFC 6750 §3 JSON body: `{ error, error_description }`. */
+  /** The RFC 6750 §3 JSON body: `{ error, error_description }`. Never `detail`. */
   toJSON(): { error: string; error_description: string } {
     return { error: this.error ?? 'unauthorized', error_description: this.description };
   }

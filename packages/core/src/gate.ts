@@ -1,12 +1,19 @@
 import { authorize } from './authorize.js';
 import { extractBearerToken, type BearerOptions, type BearerRequest } from './bearer.js';
 import { isTokengateError, MissingTokenError } from './errors.js';
+import { fromFetchRequest, type FetchRequestSource } from './fetch-request.js';
 import type { AlbVerifier } from './alb-verifier.js';
 import { extractAlbToken } from './internal/alb-header.js';
 import type { Rule } from './rules.js';
-import type { VerifiedToken } from './types.js';
+import type { RequestSource, VerifiedToken } from './types.js';
 import { isVerifiedToken } from './verified-token.js';
-import { createVerifier, type Verifier, type VerifierOptions } from './verifier.js';
+import { assertKnownKeys } from './internal/options.js';
+import {
+  VERIFIER_OPTION_KEYS,
+  createVerifier,
+  type Verifier,
+  type VerifierOptions,
+} from './verifier.js';
 
 /** Options every framework adapter takes: a verifier (or its options) plus transport rules. */
 export type GateOptions = BearerOptions & {
@@ -25,13 +32,50 @@ export type GateOptions = BearerOptions & {
     | VerifierOptions
   );
 
+/** Who builds the gate, for option errors: an adapter names itself and its own option names. */
+export interface GateAdapter {
+  /** Named in option errors, e.g. `@tokengate/koa authenticate()`. */
+  readonly name: string;
+  /** The adapter's own option names (Koa's `respond`, Fastify's `errorHandler`). */
+  readonly keys?: readonly string[];
+}
+
+const DIRECT: GateAdapter = { name: 'createGate' };
+
+/** The transport and gate names of `GateOptions`; the verifier's come from `createVerifier`. */
+const GATE_OPTION_KEYS = [
+  'allowQueryToken',
+  'allowBodyToken',
+  'realm',
+  'optional',
+  'verifier',
+  'albVerifier',
+] as const;
+
+/** The options left for `createVerifier()` once the gate's and the adapter's are taken out. */
+function verifierOptions(options: object, adapterKeys: readonly string[]): VerifierOptions {
+  const rest: Record<string, unknown> = { ...options };
+  for (const key of [...GATE_OPTION_KEYS, ...adapterKeys]) delete rest[key];
+  return rest as VerifierOptions;
+}
+
 /** The request path shared by every adapter: extract, verify, authorize. */
 export interface Gate {
   /**
    * Extracts and verifies the request's bearer token. Resolves to `undefined` for an
    * anonymous request in optional mode; otherwise rejects with a `TokengateError`.
    */
-  authenticate(request: BearerRequest): Promise<VerifiedToken | undefined>;
+  authenticate(request: BearerRequest & RequestSource): Promise<VerifiedToken | undefined>;
+  /**
+   * `authenticate()` for a Fetch-API `Request` (Hono, Workers, Bun, Deno): the same answers,
+   * read from `Headers`, the URL, the method and, with `allowBodyToken`, a clone of a
+   * form-encoded body (RFC 6750 §2.2; at most 100 KiB). See `FetchRequestSource` for the
+   * raw header lines a Node server underneath can add.
+   */
+  authenticateRequest(
+    request: Request,
+    source?: FetchRequestSource,
+  ): Promise<VerifiedToken | undefined>;
   /**
    * Throws a 401 when there is no `auth` or it is not a verifier's result (see
    * `isVerifiedToken`), a 403 when `rule` refuses it.
@@ -57,11 +101,20 @@ export interface Gate {
  * gate.authorize(auth, anyGroup('admin'));
  * ```
  */
-export function createGate(options: GateOptions): Gate {
+export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT): Gate {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
+  // GateOptions is a union: a name any of its branches (or the adapter) takes is known.
+  const adapterKeys = adapter.keys ?? [];
+  assertKnownKeys(
+    options,
+    new Set([...GATE_OPTION_KEYS, ...VERIFIER_OPTION_KEYS, ...adapterKeys]),
+    adapter.name,
+  );
   const owned =
-    'verifier' in options || 'albVerifier' in options ? undefined : createVerifier(options);
+    'verifier' in options || 'albVerifier' in options
+      ? undefined
+      : createVerifier(verifierOptions(options, adapterKeys));
   const verifier =
     owned ??
     ('verifier' in options
@@ -91,14 +144,17 @@ export function createGate(options: GateOptions): Gate {
     ...(realm === undefined ? {} : { realm }),
   };
 
-  async function authenticate(request: BearerRequest): Promise<VerifiedToken | undefined> {
+  async function authenticate(
+    request: BearerRequest & RequestSource,
+  ): Promise<VerifiedToken | undefined> {
     const token = extract(request);
     if (token === undefined) {
       if (optional) return undefined;
       throw new MissingTokenError({ realm });
     }
     try {
-      return await verifier.verify(token);
+      // The request rides along only for the verifier's `rejected` event (method, path, route, id).
+      return await verifier.verify(token, request);
     } catch (error) {
       // The brand, not `instanceof`: a `verifier` passed in may come from another copy of the core.
       if (isTokengateError(error)) error.realm = realm;
@@ -108,6 +164,11 @@ export function createGate(options: GateOptions): Gate {
 
   return {
     authenticate,
+    async authenticateRequest(request, source) {
+      return authenticate(
+        await fromFetchRequest(request, bearerOptions.allowBodyToken === true, realm, source),
+      );
+    },
     authorize(auth, rule) {
       // Only a verifier's own result counts: another middleware's `req.auth` (a decoded but
       // unverified payload, say) is no token at all. See verified-token.ts.

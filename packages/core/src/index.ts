@@ -4,6 +4,12 @@ export { oidcIssuer } from './oidc-issuer.js';
 export type { OidcIssuerOptions } from './oidc-issuer.js';
 export { cognitoIssuer } from './cognito-issuer.js';
 export type { CognitoIssuerFormat, CognitoIssuerOptions } from './cognito-issuer.js';
+export type {
+  CognitoAccessTokenClaims,
+  CognitoIdTokenClaims,
+  CognitoIdentity,
+  CognitoM2MTokenClaims,
+} from './cognito-claims.js';
 export { createJwksCache } from './jwks-cache.js';
 export type { JwksCache, JwksCacheOptions, JwksKey } from './jwks-cache.js';
 export {
@@ -16,7 +22,13 @@ export {
   IdpUnavailableError,
   isTokengateError,
 } from './errors.js';
-export type { BearerErrorCode, TokengateErrorCode, TokengateErrorOptions } from './errors.js';
+export type {
+  BearerErrorCode,
+  DetailValue,
+  ErrorDetail,
+  TokengateErrorCode,
+  TokengateErrorOptions,
+} from './errors.js';
 export { formatChallenge } from './challenge.js';
 export type { ChallengeParams } from './challenge.js';
 export { clearHeadersForError } from './error-headers.js';
@@ -29,6 +41,8 @@ export type {
   JwtClaims,
   JwtHeader,
   NormalizedIdentity,
+  RejectedRequest,
+  TokengateClaims,
   TokenUse,
   TrustedIssuer,
   VerifiedToken,
@@ -55,8 +69,13 @@ export { authorize, isAllowed } from './authorize.js';
 export { isVerifiedToken } from './verified-token.js';
 export { extractBearerToken } from './bearer.js';
 export type { BearerOptions, BearerRequest } from './bearer.js';
+export { MAX_FORM_BODY_BYTES } from './fetch-request.js';
+export type { FetchRequestSource } from './fetch-request.js';
+export { tokengateErrorResponse } from './error-response.js';
 export { createGate } from './gate.js';
-export type { Gate, GateOptions } from './gate.js';
+// For the companion packages (`@tokengate/redis`): one way to refuse a misspelt option.
+export { assertKnownKeys } from './internal/options.js';
+export type { Gate, GateAdapter, GateOptions } from './gate.js';
 export { matchIssuer } from './issuer-resolver.js';
 export type { IssuerResolver } from './issuer-resolver.js';
 export { createMemoryRevocationStore } from './memory-revocation-store.js';

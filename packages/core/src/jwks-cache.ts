@@ -1,10 +1,22 @@
 import { LRUCache } from 'lru-cache';
-import { IdpUnavailableError, InvalidTokenError } from './errors.js';
+import { IdpUnavailableError } from './errors.js';
 import { fetchJson } from './internal/bounded-fetch.js';
 import { notify } from './internal/observe.js';
 import { freshnessSeconds } from './internal/cache-control.js';
-import { importKeySet, selectKey, type JwksKey, type KeySet } from './internal/jwk-import.js';
-import { positiveInteger, optionalFunction } from './internal/options.js';
+import {
+  importKeySet,
+  privateMaterialRefused,
+  selectKey,
+  type JwksKey,
+  type KeySet,
+} from './internal/jwk-import.js';
+import {
+  assertKnownKeys,
+  optionKeys,
+  positiveInteger,
+  optionalFunction,
+} from './internal/options.js';
+import { keyNotFound } from './internal/static-keys.js';
 import { waitWithin } from './internal/request-wait.js';
 import type { Algorithm, VerifierEventListener } from './types.js';
 
@@ -43,6 +55,20 @@ export interface JwksCacheOptions {
   readonly fetch?: typeof globalThis.fetch;
   readonly onEvent?: VerifierEventListener;
 }
+
+const JWKS_CACHE_OPTION_KEYS = optionKeys<JwksCacheOptions>({
+  maxEntries: true,
+  timeoutMs: true,
+  fetchTimeoutMs: true,
+  maxBytes: true,
+  defaultTtlMs: true,
+  minTtlMs: true,
+  maxTtlMs: true,
+  cooldownMs: true,
+  staleIfErrorMs: true,
+  fetch: true,
+  onEvent: true,
+});
 
 /** A shared, bounded cache of imported JWKS keys. */
 export interface JwksCache {
@@ -121,6 +147,7 @@ export function fetchDeadlines(options: Pick<JwksCacheOptions, 'timeoutMs' | 'fe
  * ```
  */
 export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
+  assertKnownKeys(options, JWKS_CACHE_OPTION_KEYS, 'createJwksCache');
   const maxEntries = positiveInteger(options.maxEntries, 'maxEntries', 1000);
   const { timeoutMs, fetchTimeoutMs } = fetchDeadlines(options);
   const maxBytes = positiveInteger(options.maxBytes, 'maxBytes', 256 * 1024);
@@ -190,7 +217,10 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       entry.lastAttemptAt = Date.now();
     }
 
-    function emit(outcome: {
+    function emit({
+      startedAt: started,
+      ...outcome
+    }: {
       ok: boolean;
       startedAt: number;
       keys?: number;
@@ -199,7 +229,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
       notify(onEvent, {
         type: 'jwks-fetch',
         uri: entry.uri,
-        durationMs: Date.now() - outcome.startedAt,
+        durationMs: Date.now() - started,
         ...outcome,
       });
     }
@@ -217,7 +247,9 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     stopRefreshAhead(entry);
     // At 80–90% of the freshness, jittered so that many instances do not refetch together.
     const delay = ttl * (0.8 + 0.1 * Math.random());
-    if (lifetime.signal.aborted || delay > MAX_TIMER_MS) return;
+    // An entry the LRU evicted while its fetch ran gets no timer: it must not outlive eviction.
+    if (lifetime.signal.aborted || delay > MAX_TIMER_MS || entries.peek(entry.uri) !== entry)
+      return;
     // Unref'd: a pending refresh must never hold a process open that has nothing else to do.
     entry.refreshTimer = setTimeout(refreshAhead, delay, entry).unref();
   }
@@ -254,12 +286,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     if (key !== undefined) return key;
     // The key may exist but we could not learn of it: that is an outage, not a bad token.
     if (unlearnt || entry.lastError !== undefined) throw unavailable(entry);
-    throw new InvalidTokenError('KEY_NOT_FOUND', {
-      description:
-        kid === undefined
-          ? 'Token has no kid and no single key fits its algorithm'
-          : 'No key of the issuer matches the token kid and algorithm',
-    });
+    throw keyNotFound(keys, kid, alg, entry.uri);
   }
 
   /** After a fetch attempt (or the wait for it): cached keys within the stale window, else 503. */
@@ -344,6 +371,7 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
 
   function seed(uri: string, jwks: unknown): void {
     const keys = importKeySet(jwks);
+    if (keys !== undefined) privateMaterialRefused(keys, 'seed');
     if (keys === undefined || keys.all.length === 0) {
       throw new TypeError('jwks must be a JWK Set with at least one usable signature key');
     }

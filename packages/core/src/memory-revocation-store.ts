@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { positiveInteger } from './internal/options.js';
+import { assertKnownKeys, optionKeys, positiveInteger } from './internal/options.js';
 import type {
   ClientRevocation,
   RevocationCheckContext,
@@ -37,6 +37,10 @@ export interface MemoryRevocationStoreOptions {
 export function createMemoryRevocationStore(
   options: MemoryRevocationStoreOptions = {},
 ): RevocationRegistry & { readonly size: number; readonly entryLifetimeSeconds: number } {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createMemoryRevocationStore options must be an object');
+  }
+  assertKnownKeys(options, MEMORY_STORE_OPTION_KEYS, 'createMemoryRevocationStore');
   const maxEntries = positiveInteger(options.maxEntries, 'maxEntries', 100_000);
   const entryLifetimeSeconds = entryLifetimeOption(options.entryLifetimeSeconds);
   // Values: for token entries, 0; for subject/client entries, the `before` time in seconds.
@@ -77,3 +81,8 @@ export function createMemoryRevocationStore(
     revokeClient: (entry: ClientRevocation) => revoke('client', entry),
   };
 }
+
+const MEMORY_STORE_OPTION_KEYS = optionKeys<MemoryRevocationStoreOptions>({
+  maxEntries: true,
+  entryLifetimeSeconds: true,
+});

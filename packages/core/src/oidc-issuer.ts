@@ -4,7 +4,13 @@ import {
   stringArrayClaim,
   stringClaim,
 } from './internal/claim-readers.js';
-import { nonEmptyString, secureUrl, stringList } from './internal/options.js';
+import {
+  assertKnownKeys,
+  nonEmptyString,
+  optionKeys,
+  secureUrl,
+  stringList,
+} from './internal/options.js';
 import { withStaticKeys } from './internal/static-keys.js';
 import { pickPolicy } from './internal/policy.js';
 import { acceptedTokenUse, oidcTokenKind, tokenUseCheck } from './internal/token-kind.js';
@@ -60,6 +66,7 @@ export interface OidcIssuerOptions extends ClaimPolicy {
 export function oidcIssuer(options: OidcIssuerOptions): TrustedIssuer {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('oidcIssuer options must be an object');
+  assertKnownKeys(options, OIDC_OPTION_KEYS, 'oidcIssuer');
   const allowInsecureHttp = options.allowInsecureHttp === true;
   const issuer = nonEmptyString(options.issuer, 'issuer');
   // The issuer identifier is a URL (OpenID Connect Discovery 1.0 §2); check it like one.
@@ -101,3 +108,20 @@ export function oidcIssuer(options: OidcIssuerOptions): TrustedIssuer {
     },
   };
 }
+
+const OIDC_OPTION_KEYS = optionKeys<OidcIssuerOptions>({
+  issuer: true,
+  jwksUri: true,
+  discovery: true,
+  jwks: true,
+  scopeClaim: true,
+  groupsClaim: true,
+  allowInsecureHttp: true,
+  tokenUse: true,
+  audience: true,
+  algorithms: true,
+  clockToleranceSeconds: true,
+  maxTokenAgeSeconds: true,
+  typ: true,
+  requiredClaims: true,
+});

@@ -1,3 +1,5 @@
+import type { ErrorDetail } from './internal/error-detail.js';
+
 /** Asymmetric JWS algorithms tokengate verifies (RFC 7518 §3, RFC 8037). HMAC and `none` are absent on purpose (RFC 8725 §3.1, §3.2). */
 export type Algorithm =
   'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
@@ -24,6 +26,28 @@ export interface JwtClaims {
 }
 
 /**
+ * Claims every token your app accepts carries, declared once for the whole app by module
+ * augmentation. It feeds the default claims type of `VerifiedToken`, so `req.auth`,
+ * `ctx.state.auth`, `request.auth` and `verify()` results all see them. Nothing checks them at
+ * run time: declare a claim required only if every issuer you trust always sets it, and guard
+ * it with a rule (`claimSatisfies`) otherwise. Per-route claims go in the adapters'
+ * `AuthenticatedRequest<C>` / `AuthenticatedContext<C>` or `withAuth` instead.
+ *
+ * @example
+ * ```ts
+ * declare module '@tokengate/core' {
+ *   interface TokengateClaims {
+ *     readonly 'custom:tenant': string;
+ *   }
+ * }
+ * ```
+ */
+// An interface, not a type, because only interfaces merge with augmentations; empty until an
+// app declares its claims.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface TokengateClaims {}
+
+/**
  * Which kind of token was verified: an OAuth access token, or an OpenID Connect ID token.
  * Every issuer decides it from its IdP's markers (docs/security.md, "Access or ID token: the
  * discriminator per IdP") and refuses the kind it was not told to accept.
@@ -44,7 +68,9 @@ export interface NormalizedIdentity {
  * What `verifier.verify()` resolves to: the raw token and its decoded parts, plus identity
  * facts normalized across IdPs so that authorization rules never look at IdP-specific claims.
  */
-export interface VerifiedToken<C extends JwtClaims = JwtClaims> extends NormalizedIdentity {
+export interface VerifiedToken<
+  C extends JwtClaims = JwtClaims & TokengateClaims,
+> extends NormalizedIdentity {
   readonly token: string;
   readonly header: JwtHeader;
   readonly claims: C;
@@ -61,7 +87,11 @@ export interface ClaimPolicy {
    * disables the check and must be chosen explicitly (RFC 8725 §3.9).
    */
   readonly audience?: string | readonly string[] | null;
-  /** Accepted `alg` values. Default: every asymmetric algorithm (RS*, PS*, ES*, EdDSA). */
+  /**
+   * Accepted `alg` values. Default: every asymmetric algorithm (RS*, PS*, ES*, EdDSA). Set on
+   * the verifier, a ceiling: an issuer's own list is narrowed to it, and an issuer left with
+   * none is a TypeError.
+   */
   readonly algorithms?: readonly Algorithm[];
   /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 5. */
   readonly clockToleranceSeconds?: number;
@@ -113,6 +143,34 @@ export interface TrustedIssuer extends ClaimPolicy {
   readonly normalize: (claims: JwtClaims, header: JwtHeader) => NormalizedIdentity;
 }
 
+/**
+ * The request a rejected token came with, as an adapter describes it (see `Verifier.verify`):
+ * method, path without the query string (which may hold a token, RFC 6750 §2.3), the route
+ * pattern when the framework knows it, and the request id (Fastify's `request.id`, else an
+ * `x-request-id` header). Every string is capped and stripped of control characters.
+ */
+export interface RejectedRequest {
+  readonly method: string | undefined;
+  readonly path: string | undefined;
+  readonly route?: string;
+  readonly id?: string;
+}
+
+/**
+ * What `verify()` may be told of the request a token came with, read only to describe a
+ * rejection in its `rejected` event. Adapters pass their request (Node's `req` has this shape).
+ */
+export interface RequestSource {
+  readonly method?: string | undefined;
+  /** The request target; only the path part is reported. */
+  readonly url?: string | undefined;
+  readonly rawHeaders?: readonly string[];
+  /** The route pattern (`/orders/:id`), or Express's `req.route`. */
+  readonly route?: unknown;
+  /** The framework's request id; without one, an `x-request-id` header is reported. */
+  readonly id?: unknown;
+}
+
 /** Observability events; the callback must be cheap and never throws into verification. */
 export type VerifierEvent =
   | { readonly type: 'verified'; readonly issuer: string; readonly kid: string | undefined }
@@ -121,6 +179,10 @@ export type VerifierEvent =
       readonly code: string;
       readonly status: number;
       readonly issuer: string | undefined;
+      /** The error's `detail`: what was expected and what the token held. */
+      readonly detail: ErrorDetail;
+      /** Set when the token came through an adapter (or a `source` passed to `verify`). */
+      readonly request?: RejectedRequest;
     }
   | {
       readonly type: 'jwks-fetch';

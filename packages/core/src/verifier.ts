@@ -1,8 +1,14 @@
-import { isSupportedAlgorithm } from './internal/algorithms.js';
+import { SUPPORTED_ALGORITHMS, isSupportedAlgorithm } from './internal/algorithms.js';
 import { checkClaims, invalid } from './internal/claims-check.js';
 import { decodeCompactJws } from './internal/compact-jws.js';
 import { assertTokenCharset } from './internal/token-charset.js';
-import { positiveInteger, optionalFunction } from './internal/options.js';
+import {
+  assertKnownKeys,
+  optionKeys,
+  positiveInteger,
+  optionalFunction,
+} from './internal/options.js';
+import { detailList, seen } from './internal/error-detail.js';
 import { createDynamicRoutes } from './internal/dynamic-routes.js';
 import { markVerified } from './verified-token.js';
 import { MAX_ISSUER_LENGTH, buildRoutes, type Route } from './internal/routes.js';
@@ -27,6 +33,8 @@ import type {
   ClaimPolicy,
   JsonWebKeySet,
   JwtClaims,
+  RequestSource,
+  TokengateClaims,
   TrustedIssuer,
   VerifiedToken,
   VerifierEventListener,
@@ -99,7 +107,11 @@ export interface Verifier {
    * Verifies a compact JWS access or ID token. Resolves to the normalized result or rejects
    * with a `TokengateError` (`InvalidTokenError` 401, `IdpUnavailableError` 503).
    */
-  verify<C extends JwtClaims = JwtClaims>(token: string): Promise<VerifiedToken<C>>;
+  verify<C extends JwtClaims = JwtClaims & TokengateClaims>(
+    token: string,
+    /** The request the token came with: only read to describe a rejection in `onEvent`. */
+    source?: RequestSource,
+  ): Promise<VerifiedToken<C>>;
   /**
    * Fetches every configured endpoint's discovery document and JWKS now, reporting each as a
    * `prewarm` event. Rejects with `IdpUnavailableError` when a primary endpoint's keys cannot be
@@ -138,6 +150,7 @@ export interface Verifier {
 export function createVerifier(options: VerifierOptions): Verifier {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('options must be an object');
+  assertKnownKeys(options, VERIFIER_OPTION_KEYS, 'createVerifier');
   const maxTokenBytes = positiveInteger(options.maxTokenBytes, 'maxTokenBytes', 16_384);
   const onEvent = optionalFunction(options.onEvent, 'onEvent');
   const ownsJwks = !isJwksCache(options.jwks);
@@ -200,7 +213,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
       throw invalid('TOKEN_MALFORMED', 'Token must be a non-empty string');
     }
     // RFC 8725 §3.11-style resource bound: refuse oversized input before decoding anything.
-    if (token.length > maxTokenBytes) throw invalid('TOKEN_TOO_LARGE', 'Token is too large');
+    if (token.length > maxTokenBytes) {
+      throw invalid('TOKEN_TOO_LARGE', 'Token is too large', {
+        length: token.length,
+        maxTokenBytes,
+      });
+    }
     // Before hashing or decoding: a non-ASCII look-alike must not reach either.
     assertTokenCharset(token, false);
     const digest = cache?.digest(token);
@@ -219,34 +237,44 @@ export function createVerifier(options: VerifierOptions): Verifier {
     const { header, claims, signingInput, signature } = decodeCompactJws(token);
     const alg = header.alg;
     // RFC 8725 §3.1–3.2: never `none`, never HMAC; only the asymmetric algorithms we implement.
-    if (!isSupportedAlgorithm(alg))
-      throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed');
+    if (!isSupportedAlgorithm(alg)) {
+      throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed', {
+        alg: seen(alg),
+        supported: SUPPORTED_ALGORITHMS,
+      });
+    }
     // RFC 7515 §4.1.11: we understand no extension, so any `crit` must be refused.
     if (header.crit !== undefined) {
       throw invalid(
         'CRIT_UNSUPPORTED',
         'Token has critical header parameters that are not understood',
+        { crit: Array.isArray(header.crit) ? detailList(header.crit) : seen(header.crit) },
       );
     }
     const kid = header.kid;
     if (kid !== undefined && (typeof kid !== 'string' || kid.length > 1024)) {
-      throw invalid('TOKEN_MALFORMED', 'Token kid header is not a valid string');
+      throw invalid('TOKEN_MALFORMED', 'Token kid header is not a valid string', {
+        kid: seen(kid),
+      });
     }
     // Route by `iss` in O(1); an unknown issuer costs no network call (RFC 8725 §3.8).
     const iss = claims.iss;
     // No issuer we trust is that long (buildRoutes refuses one), so this is an unknown issuer:
     // refused before the resolver, or any cache, has to hold an attacker's kilobytes.
-    if (typeof iss === 'string' && iss.length > MAX_ISSUER_LENGTH) {
-      throw invalid('ISSUER_UNKNOWN', 'Token issuer is not trusted');
-    }
+    if (typeof iss === 'string' && iss.length > MAX_ISSUER_LENGTH) throw unknownIssuer(iss);
     let route = typeof iss === 'string' ? routes.get(iss) : undefined;
     if (route === undefined && dynamicRoutes !== undefined && typeof iss === 'string') {
       const resolved = dynamicRoutes.get(iss);
       route = resolved instanceof Promise ? await resolved : resolved;
     }
-    if (route === undefined) throw invalid('ISSUER_UNKNOWN', 'Token issuer is not trusted');
-    if (!route.policy.algorithms.has(alg))
-      throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed');
+    if (route === undefined) throw unknownIssuer(iss);
+    if (!route.policy.algorithms.has(alg)) {
+      throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed', {
+        alg,
+        issuer: seen(route.issuer),
+        allowed: [...route.policy.algorithms],
+      });
+    }
 
     let jwksUri = '';
     let key: JwksKey;
@@ -267,7 +295,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
           routeEnvironment.timeoutMs,
         )
       : signatureIsValid(alg, key, signingInput, signature);
-    if (!valid) throw invalid('SIGNATURE_INVALID', 'Token signature is invalid');
+    if (!valid) {
+      throw invalid('SIGNATURE_INVALID', 'Token signature is invalid', {
+        alg,
+        kid: seen(kid),
+        issuer: seen(route.issuer),
+      });
+    }
 
     const policy = route.policy;
     checkClaims(claims, header, policy, Date.now() / 1000);
@@ -291,6 +325,15 @@ export function createVerifier(options: VerifierOptions): Verifier {
       cache.admit(digest, { result, route, jwksUri, key, ...validityWindow(claims, policy) });
     }
     return revocation === undefined ? result : checkRevocation(revocation, result, policy);
+  }
+
+  /** Built on failure only: the token's `iss` and the first few trusted ones, for logs. */
+  function unknownIssuer(iss: unknown): ReturnType<typeof invalid> {
+    return invalid('ISSUER_UNKNOWN', 'Token issuer is not trusted', {
+      iss: seen(iss),
+      trusted: detailList(routes.keys()),
+      resolver: dynamicRoutes !== undefined,
+    });
   }
 
   /**
@@ -339,6 +382,26 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   return { verify: verify as Verifier['verify'], prewarm, hydrate, close };
 }
+
+/** Every `VerifierOptions` name; a misspelt one is a TypeError, not a silent default. */
+export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>({
+  issuers: true,
+  resolveIssuer: true,
+  resolverCache: true,
+  jwks: true,
+  maxTokenBytes: true,
+  onEvent: true,
+  cache: true,
+  revocation: true,
+  revocationTimeoutMs: true,
+  threadPool: true,
+  audience: true,
+  algorithms: true,
+  clockToleranceSeconds: true,
+  maxTokenAgeSeconds: true,
+  typ: true,
+  requiredClaims: true,
+});
 
 function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): value is JwksCache {
   return (

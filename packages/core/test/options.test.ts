@@ -6,12 +6,15 @@ import {
   cognitoIssuer,
   createAlbVerifier,
   createClientCredentialsSource,
+  createGate,
   createJwksCache,
+  createMemoryRevocationStore,
   createVerifier,
   googleIssuer,
   keycloakIssuer,
   oidcIssuer,
 } from '@tokengate/core';
+import { createTestIssuer } from '@tokengate/testing';
 import { describe, expect, it } from 'vitest';
 import { rejectionOf, segment } from './helpers.js';
 
@@ -296,5 +299,148 @@ describe('the loopback exception for http:', () => {
     expect(error).toBeInstanceOf(IdpUnavailableError);
     expect(error.status).toBe(503);
     expect(fetched).toEqual([]);
+  });
+});
+
+describe('a misspelt option is a TypeError that suggests the right name', () => {
+  const oidc = () => oidcIssuer({ issuer, audience: 'a' });
+  it.each([
+    ['createVerifier', () => createVerifier({ issuers: [oidc()], cahce: false } as never), 'cache'],
+    [
+      'createVerifier, case only',
+      () => createVerifier({ issuers: [oidc()], MaxTokenBytes: 1 } as never),
+      'maxTokenBytes',
+    ],
+    ['createGate', () => createGate({ issuers: [oidc()], optinal: true } as never), 'optional'],
+    [
+      'createGate with a verifier',
+      () => createGate({ verifier: createVerifier({ issuers: [oidc()] }), relam: 'x' } as never),
+      'realm',
+    ],
+    [
+      'cognitoIssuer',
+      () => cognitoIssuer({ userPoolId: 'eu-west-1_AbC', clientId: 'c', tokenuse: 'id' } as never),
+      'tokenUse',
+    ],
+    [
+      'oidcIssuer',
+      () => oidcIssuer({ issuer, audience: 'a', jwksUrl: issuer } as never),
+      'jwksUri',
+    ],
+    [
+      'a preset',
+      () => keycloakIssuer({ baseUrl: issuer, realm: 'r', audience: 'a', clientID: 'c' } as never),
+      'clientId',
+    ],
+    [
+      'another preset',
+      () => googleIssuer({ clientId: 'c', hostedDomian: 'example.com' } as never),
+      'hostedDomain',
+    ],
+    ['createJwksCache', () => createJwksCache({ timeoutMS: 1 } as never), 'timeoutMs'],
+    [
+      'createAlbVerifier',
+      () =>
+        createAlbVerifier({
+          region: 'eu-west-1',
+          albArn: null,
+          clientId: null,
+          isuer: 'x',
+        } as never),
+      'issuer',
+    ],
+    [
+      'createMemoryRevocationStore',
+      () => createMemoryRevocationStore({ maxEntires: 1 } as never),
+      'maxEntries',
+    ],
+    [
+      'createClientCredentialsSource',
+      () =>
+        createClientCredentialsSource({
+          tokenEndpoint: `${issuer}/oauth2/token`,
+          clientId: 'c',
+          clientSecret: 's',
+          scope: 'a',
+        } as never),
+      'scopes',
+    ],
+  ])('%s', (_label, build, suggestion) => {
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow(`did you mean \`${suggestion}\`?`);
+  });
+
+  it('names an unknown option with nothing close, without a suggestion', () => {
+    const build = () => createVerifier({ issuers: [oidc()], banana: 1 } as never);
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow(/unknown option "banana"$/);
+  });
+
+  it('keeps every documented option working', () => {
+    expect(() =>
+      createGate({
+        issuers: [oidc()],
+        optional: true,
+        realm: 'api',
+        allowQueryToken: false,
+        allowBodyToken: false,
+        cache: false,
+        threadPool: false,
+        clockToleranceSeconds: 1,
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('contradictions between options throw TypeError at creation', () => {
+  it('a Cognito region that contradicts the pool id region', () => {
+    const build = () =>
+      cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: 'c', region: 'us-east-1' });
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow(/replicaRegions/);
+    // The same region spelt out is fine.
+    expect(() =>
+      cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: 'c', region: 'eu-west-1' }),
+    ).not.toThrow();
+  });
+
+  it('verifier algorithms that an issuer cannot use, naming the issuer', () => {
+    const pool = cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: 'c' });
+    const build = () => createVerifier({ issuers: [pool], algorithms: ['ES256'] });
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow('eu-west-1_AbCdEf123');
+  });
+
+  it('verifier algorithms are a ceiling an issuer cannot widen', async () => {
+    const idp = await createTestIssuer({ alg: 'RS256' });
+    try {
+      const verifier = createVerifier({
+        issuers: [
+          oidcIssuer({
+            issuer: idp.issuer,
+            audience: idp.audience,
+            algorithms: ['RS256', 'ES256'],
+          }),
+        ],
+        algorithms: ['ES256', 'PS256'],
+      });
+      // Both lists name ES256 only: an RS256 token is refused although the issuer lists it.
+      expect((await rejectionOf(verifier.verify(await idp.accessToken()))).code).toBe(
+        'ALG_NOT_ALLOWED',
+      );
+    } finally {
+      await idp.close();
+    }
+  });
+
+  it.each([
+    'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/oauth2/token',
+    'https://cognito-idp.eu-west-1.amazonaws.com/oauth2/token',
+    'https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
+  ])('a client-credentials tokenEndpoint on the user pool API host: %s', (tokenEndpoint) => {
+    const build = () =>
+      createClientCredentialsSource({ tokenEndpoint, clientId: 'c', clientSecret: 's' });
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow('https://<your-domain>.auth.eu-west-1.amazoncognito.com/oauth2/token');
   });
 });

@@ -18,7 +18,7 @@ import { REALM } from './internal/realm.js';
  * ```
  */
 export function authenticate(options: GateOptions): RequestHandler & { close(): Promise<void> } {
-  const gate = createGate(options);
+  const gate = createGate(options, { name: '@tokengate/express authenticate()' });
   const realm = gate.realm;
   return Object.assign(tokengateAuthenticate, { close: gate.close });
   async function tokengateAuthenticate(req: Request, _res: Response, next: NextFunction) {

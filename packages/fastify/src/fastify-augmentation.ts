@@ -1,4 +1,4 @@
-import type { JwtClaims, Rule, VerifiedToken } from '@tokengate/core';
+import type { JwtClaims, Rule, TokengateClaims, VerifiedToken } from '@tokengate/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
@@ -22,16 +22,20 @@ declare module 'fastify' {
 }
 
 /**
- * A request that passed authentication, with your own claims type.
+ * A request that passed authentication: `auth` is set, with the app's claims
+ * (`TokengateClaims`) and this route's own `C`. `Req` is the request it extends: Fastify's
+ * `FastifyRequest` by default, or one with your route generic (`FastifyRequest<{ Params: … }>`).
+ * Annotate a handler wrapped in `withAuth()` with it; Fastify cannot prove `auth` for a bare
+ * handler, so there it does not compile.
  *
  * @example
  * ```ts
- * app.get('/tenant', { config: { auth: true } }, (request) => {
- *   const { claims } = (request as AuthenticatedRequest<{ 'custom:tenant': string }>).auth;
- *   return { tenant: claims['custom:tenant'] };
- * });
+ * app.get('/tenant', { config: { auth: true } }, withAuth((request: AuthenticatedRequest<{ 'custom:tenant': string }>) => {
+ *   return { tenant: request.auth.claims['custom:tenant'] };
+ * }));
  * ```
  */
-export type AuthenticatedRequest<C extends object = JwtClaims> = FastifyRequest & {
-  auth: VerifiedToken<JwtClaims & C>;
-};
+export type AuthenticatedRequest<
+  C extends object = object,
+  Req extends { auth: VerifiedToken | null } = FastifyRequest,
+> = Req & { auth: VerifiedToken<JwtClaims & TokengateClaims & C> };

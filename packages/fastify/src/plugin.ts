@@ -54,7 +54,11 @@ async function tokengatePlugin(
   fastify: FastifyInstance,
   options: TokengatePluginOptions,
 ): Promise<void> {
-  const gate = createGate(options);
+  const gate = createGate(options, {
+    name: '@tokengate/fastify',
+    // Fastify hands `register()`'s own options to the plugin along with ours.
+    keys: ['errorHandler', 'prefix', 'logLevel', 'logSerializers'],
+  });
   // Shutdown (`app.close()`) stops the verifier the plugin built from options: its JWKS
   // refresh timers and fetches in flight. A `verifier` passed in is the caller's: left open.
   fastify.addHook('onClose', () => gate.close());
@@ -63,20 +67,50 @@ async function tokengatePlugin(
 
   fastify.decorateRequest('auth', null);
 
-  const authenticate: AuthHook = async function authenticate(request) {
+  // The status and challenge go on the reply before a tokengate error leaves a hook, so they
+  // survive whatever error handler answers it: `app.setErrorHandler()` called after this plugin
+  // replaces ours, and Fastify calls a custom handler with the reply as the hook left it (no
+  // status, no `err.headers` applied; only its default handler reads them). A handler that
+  // sends its own body (`reply.send({ msg })`) thus still answers 401 with `WWW-Authenticate`.
+  function primeReply(reply: FastifyReply, error: unknown): void {
+    if (!isTokengateError(error) || reply.raw.headersSent) return;
+    error.realm ??= gate.realm;
+    // As in our handler: what the app set for the answer it meant to give must not ride on it.
+    clearHeadersForError(Object.keys(reply.getHeaders()), reply);
+    reply.code(error.status).headers(error.headers);
+  }
+
+  const authenticate: AuthHook = async function authenticate(request, reply) {
+    try {
+      await authenticateRequest(request);
+    } catch (error) {
+      primeReply(reply, error);
+      throw error;
+    }
+  };
+
+  async function authenticateRequest(request: FastifyRequest): Promise<void> {
     const auth = await gate.authenticate({
       rawHeaders: request.raw.rawHeaders,
       url: request.raw.url,
       method: request.method,
       body: request.body,
+      // For the verifier's `rejected` event only.
+      route: request.routeOptions.url,
+      id: request.id,
     });
     if (auth !== undefined) request.auth = auth;
-  };
+  }
 
   function authorize(rule?: Rule): AuthHook {
     rule = toRule(rule, 'authorize()');
-    return async function authorizeRequest(request) {
-      gate.authorize(request.auth, rule);
+    return async function authorizeRequest(request, reply) {
+      try {
+        gate.authorize(request.auth, rule);
+      } catch (error) {
+        primeReply(reply, error);
+        throw error;
+      }
     };
   }
 
@@ -123,8 +157,13 @@ async function tokengatePlugin(
     reply: FastifyReply,
     rule: Rule | null,
   ) {
-    await authenticate(request, reply);
-    gate.authorize(request.auth, rule ?? undefined);
+    try {
+      await authenticateRequest(request);
+      gate.authorize(request.auth, rule ?? undefined);
+    } catch (error) {
+      primeReply(reply, error);
+      throw error;
+    }
   }
 
   function refuse(request: FastifyRequest, cause: unknown): AccessDeniedError {
@@ -155,7 +194,9 @@ async function tokengatePlugin(
       checked = checkLate(config, auth);
     }
     if (checked.refused) {
-      done(refuse(request, checked.cause));
+      const error = refuse(request, checked.cause);
+      primeReply(reply, error);
+      done(error);
       return;
     }
     authenticateAndAuthorize(request, reply, checked.rule).then(done, done);

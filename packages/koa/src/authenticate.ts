@@ -27,7 +27,7 @@ export type KoaAuthenticateOptions = GateOptions & {
 export function authenticate(
   options: KoaAuthenticateOptions,
 ): Middleware & { close(): Promise<void> } {
-  const gate = createGate(options);
+  const gate = createGate(options, { name: '@tokengate/koa authenticate()', keys: ['respond'] });
   const respond = options.respond !== false;
   return Object.assign(tokengateAuthenticate, { close: gate.close });
   async function tokengateAuthenticate(ctx: Context, next: Next) {
@@ -37,6 +37,8 @@ export function authenticate(
         url: ctx.req.url,
         method: ctx.method,
         body: (ctx.request as { body?: unknown }).body,
+        // For the verifier's `rejected` event only: @koa/router's matched route pattern.
+        route: (ctx as { _matchedRoute?: unknown })._matchedRoute,
       });
       if (auth !== undefined) ctx.state.auth = auth;
       await next();

@@ -12,7 +12,7 @@ import type {
   TokenRevocation,
   VerifiedToken,
 } from '@tokengate/core';
-import { entryLifetimeOption, prepareRevocation } from '@tokengate/core';
+import { assertKnownKeys, entryLifetimeOption, prepareRevocation } from '@tokengate/core';
 import { createNearCache } from './internal/near-cache.js';
 import { integerAtLeast, isErrorReply, nonEmptyString, oneOf } from './internal/options.js';
 import { createRedisLink } from './internal/redis-link.js';
@@ -46,6 +46,7 @@ export function createRedisRevocationStore(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object');
   }
+  assertKnownKeys(options, REDIS_STORE_OPTION_KEYS, 'createRedisRevocationStore');
   const keyPrefix = nonEmptyString(options.keyPrefix, 'keyPrefix', 'tokengate:revoked:');
   const channel = nonEmptyString(options.channel, 'channel', 'tokengate:revocations');
   const failurePolicy = oneOf(options.failurePolicy, 'failurePolicy', ['closed', 'open'], 'closed');
@@ -209,3 +210,17 @@ function clientFrom(options: RedisRevocationStoreOptions): RedisRevocationClient
   // default reconnect strategy backs off exponentially (50 ms doubling, capped at 2 s).
   return createClient({ url, disableOfflineQueue: true });
 }
+
+const REDIS_STORE_OPTION_KEYS = new Set(
+  Object.keys({
+    client: true,
+    url: true,
+    keyPrefix: true,
+    channel: true,
+    failurePolicy: true,
+    graceMs: true,
+    maxEntries: true,
+    entryLifetimeSeconds: true,
+    onEvent: true,
+  } satisfies { readonly [K in keyof Required<RedisRevocationStoreOptions>]: true }),
+);

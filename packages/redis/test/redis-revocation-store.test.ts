@@ -113,6 +113,15 @@ describe('options', () => {
     ).toThrow(TypeError);
   });
 
+  it('refuses a misspelt option, suggesting the right one', () => {
+    expect(() =>
+      createRedisRevocationStore({
+        url: 'redis://x',
+        failurepolicy: 'open',
+      } as unknown as RedisRevocationStoreOptions),
+    ).toThrow('did you mean `failurePolicy`?');
+  });
+
   it('refuses a malformed url without carrying its password', () => {
     let error: unknown;
     try {

@@ -104,4 +104,10 @@ describe('option mistakes', () => {
   ])('%s rejects with TypeError', async (_name, options) => {
     await expect(createTestIssuer(options as TestIssuerOptions)).rejects.toThrow(TypeError);
   });
+
+  it('a misspelt option rejects, suggesting the right one', async () => {
+    await expect(
+      createTestIssuer({ tokenLifetimeSecond: 60 } as TestIssuerOptions),
+    ).rejects.toThrow('did you mean `tokenLifetimeSeconds`?');
+  });
 });

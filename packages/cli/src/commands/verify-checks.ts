@@ -50,6 +50,7 @@ export const CHECK_OF_CODE: Readonly<Record<TokengateErrorCode, CheckName>> = {
   AUTHORIZATION_MALFORMED: 'decode',
   AUTHORIZATION_DUPLICATE: 'decode',
   MULTIPLE_TOKENS: 'decode',
+  BODY_UNREADABLE: 'decode',
   CREDENTIALS_MISSING: 'decode',
   TOKEN_MALFORMED: 'decode',
   TOKEN_TOO_LARGE: 'decode',

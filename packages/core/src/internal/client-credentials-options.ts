@@ -4,7 +4,10 @@ import type {
 } from '../client-credentials.js';
 import { createRedactor } from './credential-redaction.js';
 import {
+  assertKnownKeys,
+  describe,
   nonEmptyString,
+  optionKeys,
   nonNegativeNumber,
   optionalFunction,
   positiveInteger,
@@ -37,6 +40,7 @@ export function resolveClientCredentialsOptions(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object');
   }
+  assertKnownKeys(options, CLIENT_CREDENTIALS_OPTION_KEYS, 'createClientCredentialsSource');
   const allowInsecureHttp = options.allowInsecureHttp === true;
   const tokenEndpoint = endpointUrl(options.tokenEndpoint, allowInsecureHttp);
   const clientId = nonEmptyString(options.clientId, 'clientId');
@@ -103,8 +107,39 @@ function endpointUrl(value: unknown, allowInsecureHttp: boolean): string {
   if (url !== undefined && url.hash !== '') {
     throw new TypeError('tokenEndpoint must not have a fragment (RFC 6749 §3.2)');
   }
+  // The user pool's API host (the `iss` of its tokens) has no OAuth 2.0 token endpoint: client
+  // credentials are granted by the pool's domain, so this would fail on every request.
+  const userPool = url === undefined ? null : COGNITO_USER_POOL_HOST.exec(url.hostname);
+  if (userPool !== null) {
+    throw new TypeError(
+      `tokenEndpoint is a Cognito user pool API URL (${describe(value)}), not its OAuth 2.0 token endpoint: ` +
+        `use the user pool domain, https://<your-domain>.auth.${userPool[1]}.amazoncognito.com/oauth2/token ` +
+        '(or your custom domain + /oauth2/token)',
+    );
+  }
   return text;
 }
+
+// `cognito-idp.<region>.amazonaws.com` and the updated issuer host `issuer-cognito-idp.…`.
+const COGNITO_USER_POOL_HOST = /^(?:issuer-)?cognito-idp\.([a-z0-9-]+)\.amazonaws\.com$/i;
+
+const CLIENT_CREDENTIALS_OPTION_KEYS = optionKeys<ClientCredentialsOptions>({
+  tokenEndpoint: true,
+  clientId: true,
+  clientSecret: true,
+  scopes: true,
+  audience: true,
+  resource: true,
+  authMethod: true,
+  refreshSkewSeconds: true,
+  timeoutMs: true,
+  retries: true,
+  retryDelayMs: true,
+  maxRetryDelayMs: true,
+  allowInsecureHttp: true,
+  fetch: true,
+  onEvent: true,
+});
 
 function optionalString(value: unknown, name: string): string | undefined {
   return value === undefined ? undefined : nonEmptyString(value, name);

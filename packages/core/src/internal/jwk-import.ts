@@ -24,6 +24,8 @@ export interface KeySet {
   readonly all: readonly JwksKey[];
   /** JWKs that were present but unusable (wrong `use`, unknown `kty`, weak RSA, …). */
   readonly skipped: number;
+  /** Of those, JWKs carrying private key material (see `hasPrivateMembers`). */
+  readonly exposed: number;
 }
 
 /** RFC 8725 §3.5 via NIST SP 800-57: RSA keys below 2048 bits are not trusted. */
@@ -43,8 +45,12 @@ export function importKeySet(document: unknown, previous?: KeySet): KeySet | und
   const byKid = new Map<string, JwksKey[]>();
   const all: JwksKey[] = [];
   let skipped = 0;
+  let exposed = 0;
   for (const jwk of keys.slice(0, MAX_KEYS)) {
-    const imported = importJwk(jwk);
+    // A key whose private half is published verifies nothing: anyone holding the set can sign.
+    const leaked = hasPrivateMembers(jwk);
+    if (leaked) exposed += 1;
+    const imported = leaked ? undefined : importJwk(jwk);
     if (imported === undefined) {
       skipped += 1;
       continue;
@@ -57,7 +63,18 @@ export function importKeySet(document: unknown, previous?: KeySet): KeySet | und
       else sameKid.push(key);
     }
   }
-  return { byKid, all, skipped: skipped + Math.max(0, keys.length - MAX_KEYS) };
+  return { byKid, all, skipped: skipped + Math.max(0, keys.length - MAX_KEYS), exposed };
+}
+
+// RFC 7518 §6.2.2 (EC `d`), §6.3.2 (RSA `d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`), §6.4.1 (`oct`
+// `k`, a shared secret) and RFC 8037 §2 (OKP `d`): members only a signer may hold.
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** Whether a JWK carries private key material; a verifier must never hold any. */
+export function hasPrivateMembers(jwk: unknown): boolean {
+  if (typeof jwk !== 'object' || jwk === null) return false;
+  const record = jwk as Record<string, unknown>;
+  return PRIVATE_MEMBERS.some((member) => record[member] !== undefined);
 }
 
 function sameKey(keySet: KeySet, key: JwksKey): JwksKey | undefined {
@@ -100,11 +117,25 @@ function importJwk(jwk: unknown): JwksKey | undefined {
   };
 }
 
-// Only the public members are handed to the importer: a JWKS that leaks a private key must
-// not make us hold one.
+// Only the public members are handed to the importer (a JWK with private ones never gets here,
+// see `hasPrivateMembers`): whatever else a JWK carries must not end up in a KeyObject.
 function publicMembers(jwk: Record<string, unknown>): JsonWebKey {
   const { kty, n, e, crv, x, y } = jwk;
   return { kty, n, e, crv, x, y } as JsonWebKey;
+}
+
+/**
+ * A set given to a verifier (`jwks`, `hydrate()`) that holds private key material (`d`, RSA
+ * primes, an `oct` secret) means the signing key is being handed around: refused at once rather
+ * than quietly stripped, and the document, which the issuer keeps, never holds a secret.
+ */
+export function privateMaterialRefused(keys: KeySet, label: string): void {
+  if (keys.exposed > 0) {
+    throw new TypeError(
+      `${label}: jwks holds private key material in ${keys.exposed} key(s) (d, p, q, dp, dq, qi, oth or k): ` +
+        'give a verifier the public keys only (RFC 7517 §9.2)',
+    );
+  }
 }
 
 /** Whether `key` may verify a signature made with `alg` (RFC 8725 §3.1: alg must fit the key). */

@@ -100,3 +100,67 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   return typeof value === 'object' ? 'an object' : String(value);
 }
+
+/**
+ * The option names of `T`, as a set. The mapped type makes the compiler hold the list to the
+ * interface: a name missing here, or one the interface does not declare, fails to compile.
+ */
+export function optionKeys<T>(keys: { readonly [K in keyof Required<T>]: true }): Set<string> {
+  return new Set(Object.keys(keys));
+}
+
+/**
+ * Throws a `TypeError` for an option name `known` does not hold, suggesting the closest known
+ * one (same letters in another case, or at most two edits away): a misspelt `cahce` or
+ * `optinal` would otherwise be ignored and leave the default silently in force.
+ */
+export function assertKnownKeys(options: object, known: ReadonlySet<string>, where: string): void {
+  for (const key of Object.keys(options)) {
+    if (known.has(key)) continue;
+    const suggestion = closestKey(key, known);
+    throw new TypeError(
+      `${where}: unknown option ${describe(key)}` +
+        (suggestion === undefined ? '' : `; did you mean \`${suggestion}\`?`),
+    );
+  }
+}
+
+function closestKey(key: string, known: ReadonlySet<string>): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    if (candidate.toLowerCase() === lower) return candidate;
+    const distance = editDistance(lower, candidate.toLowerCase(), bestDistance);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance (a swap of two letters counts once), capped at `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, (before[j - 2] as number) + 1);
+      }
+      current.push(value);
+    }
+    before = previous;
+    previous = current;
+  }
+  return Math.min(previous[b.length] as number, limit);
+}

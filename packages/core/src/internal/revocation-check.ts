@@ -5,6 +5,7 @@ import { REVOCATION_CLOCK_MARGIN_SECONDS } from '../revocation-keys.js';
 import type { JwtClaims, VerifiedToken } from '../types.js';
 import { invalid, type ResolvedPolicy } from './claims-check.js';
 import { withinDeadline } from './deadline.js';
+import { seen } from './error-detail.js';
 
 /** The verifier's revocation store, with how long a token may live and still be revocable. */
 export interface RevocationGuard {
@@ -38,8 +39,9 @@ export function revocationGuard(store: unknown, timeoutMs: number): RevocationGu
  * `entryLifetimeSeconds` + margin past its cut-off; it covers `iat` up to the tolerance past
  * the cut-off, and the token is accepted up to the tolerance past `exp` (RFC 7519 §4.1.4), so
  * `exp − iat + 2 × tolerance` must fit. A token that cannot be placed in time (no `iat` nor
- * `auth_time`, or no `exp`) cannot be bounded and is refused too: fail closed. Full path only:
- * a cached verdict has passed it.
+ * `auth_time`, or no `exp`) cannot be bounded and is refused too: fail closed, and so is one
+ * whose `auth_time` (standing in for `iat`) lies in the future. Full path only: a cached
+ * verdict has passed it.
  */
 export function checkRevocable(
   guard: RevocationGuard,
@@ -48,10 +50,21 @@ export function checkRevocable(
 ): void {
   const { exp, iat, auth_time: authTime } = claims;
   const issuedAt = typeof iat === 'number' ? iat : typeof authTime === 'number' ? authTime : NaN;
+  // `iat` was held to the clock by checkClaims (RFC 7519 §4.1.6); `auth_time`, standing in for
+  // it, was not. One in the future would pass the bound below (exp − auth_time is then small)
+  // and never be covered by an "issued before" entry: a revoked subject's token kept working.
+  // A sign-in cannot happen in the future (OIDC Core §2), so such a token is refused.
+  if (issuedAt > Date.now() / 1000 + policy.clockToleranceSeconds) {
+    throw invalid('TOKEN_ISSUED_IN_FUTURE', 'Token was issued in the future');
+  }
   const lifetime = (typeof exp === 'number' ? exp : NaN) - issuedAt;
   // NaN (no `exp`, or nothing to place it in time) fails the comparison: refused.
   if (!(lifetime + 2 * policy.clockToleranceSeconds <= guard.coveredSeconds)) {
-    throw invalid('TOKEN_LIFETIME_EXCEEDED', 'Token lives longer than revocations are kept');
+    throw invalid('TOKEN_LIFETIME_EXCEEDED', 'Token lives longer than revocations are kept', {
+      lifetimeSeconds: Number.isNaN(lifetime) ? null : lifetime,
+      coveredSeconds: guard.coveredSeconds,
+      leewaySeconds: policy.clockToleranceSeconds,
+    });
   }
 }
 
@@ -82,6 +95,12 @@ export async function checkRevocation(
       cause,
     });
   }
-  if (revoked) throw invalid('TOKEN_REVOKED', 'Token has been revoked');
+  if (revoked) {
+    throw invalid('TOKEN_REVOKED', 'Token has been revoked', {
+      issuer: seen(result.issuer),
+      sub: seen(result.subject),
+      jti: seen(result.claims.jti),
+    });
+  }
   return result;
 }

@@ -133,7 +133,7 @@ function resolvePolicy(trusted: TrustedIssuer, defaults: VerifierOptions): Resol
       `${label}: audience is required (RFC 8725 §3.9); pass null to skip the check explicitly`,
     );
   }
-  const algorithms = trusted.algorithms ?? defaults.algorithms ?? SUPPORTED_ALGORITHMS;
+  const algorithms = narrowAlgorithms(trusted.algorithms, defaults.algorithms, label);
   if (
     !Array.isArray(algorithms) ||
     algorithms.length === 0 ||
@@ -160,4 +160,28 @@ function resolvePolicy(trusted: TrustedIssuer, defaults: VerifierOptions): Resol
       typ === undefined ? undefined : normalizeTyp(stringList(typ, `${label}: typ`)[0] as string),
     requiredClaims: required.length === 0 ? [] : stringList(required, `${label}: requiredClaims`),
   };
+}
+
+/**
+ * The issuer's algorithms within the verifier-wide ones: a verifier-level `algorithms` is a
+ * ceiling (RFC 8725 §3.1: accept only the algorithms you mean to), so an issuer cannot widen it,
+ * and one whose algorithms it excludes entirely (Cognito signs RS256 only) could verify no
+ * token: a TypeError naming the issuer, not a route that refuses everything.
+ */
+function narrowAlgorithms(
+  own: readonly Algorithm[] | undefined,
+  ceiling: readonly Algorithm[] | undefined,
+  label: string,
+): readonly Algorithm[] {
+  // Malformed or empty lists are left to the check that follows, which names them.
+  if (!Array.isArray(own) || !Array.isArray(ceiling) || own.length === 0 || ceiling.length === 0) {
+    return own ?? ceiling ?? SUPPORTED_ALGORITHMS;
+  }
+  const allowed = own.filter((alg) => ceiling.includes(alg));
+  if (allowed.length === 0) {
+    throw new TypeError(
+      `${label} signs with ${own.join(', ')}, none of which the verifier's algorithms (${ceiling.join(', ')}) allow`,
+    );
+  }
+  return allowed;
 }

@@ -1,7 +1,10 @@
+import type { InvalidTokenError } from '../errors.js';
 import { invalid } from './claims-check.js';
+import { detailList, detailString, seen } from './error-detail.js';
 import {
   importKeySet,
   keyFitsAlgorithm,
+  privateMaterialRefused,
   selectKey,
   type JwksKey,
   type KeySet,
@@ -24,6 +27,7 @@ export function importStaticKeys(
   if (keys === undefined) {
     throw new TypeError(`${label}: jwks must be a JWK Set, { keys: [...] } (RFC 7517 §5)`);
   }
+  privateMaterialRefused(keys, label);
   const accepted = [...algorithms];
   if (!keys.all.some((key) => accepted.some((alg) => keyFitsAlgorithm(key, alg)))) {
     throw new TypeError(
@@ -42,11 +46,31 @@ export function importStaticKeys(
 export function staticKey(keys: KeySet, kid: string | undefined, alg: Algorithm): JwksKey {
   const key = selectKey(keys, kid, alg);
   if (key !== undefined) return key;
-  throw invalid(
+  throw keyNotFound(keys, kid, alg, undefined);
+}
+
+/**
+ * 401 `KEY_NOT_FOUND`, with what the token asked for and the first few `kid`s the set holds:
+ * enough to tell a rotation from a token of another issuer or tenant. Built only on failure.
+ */
+export function keyNotFound(
+  keys: KeySet,
+  kid: string | undefined,
+  alg: Algorithm,
+  jwksUri: string | undefined,
+): InvalidTokenError {
+  return invalid(
     'KEY_NOT_FOUND',
     kid === undefined
       ? 'Token has no kid and no single key fits its algorithm'
       : 'No key of the issuer matches the token kid and algorithm',
+    {
+      kid: seen(kid),
+      alg,
+      kids: detailList(keys.byKid.keys()),
+      keys: keys.all.length,
+      ...(jwksUri === undefined ? {} : { jwksUri: detailString(jwksUri) }),
+    },
   );
 }
 

@@ -5,6 +5,7 @@
 // presets/internal/token-kinds.ts; the primitives shared with oidcIssuer() live here.
 import type { JwtClaims, JwtHeader, TokenUse } from '../types.js';
 import { invalid, normalizeTyp } from './claims-check.js';
+import { seen } from './error-detail.js';
 import { describe } from './options.js';
 
 /** Which tokens an issuer accepts: one kind, or `both` with the result saying which. */
@@ -55,7 +56,12 @@ export function tokenUseCheck(
   return (claims, header) => {
     const use = read(claims, header) ?? presumed;
     if (use === undefined || (accepted !== 'both' && use !== accepted)) {
-      throw invalid('TOKEN_USE_MISMATCH', description);
+      throw invalid('TOKEN_USE_MISMATCH', description, {
+        tokenUse: use ?? null,
+        expected: accepted,
+        token_use: seen(claims.token_use),
+        typ: seen(header.typ),
+      });
     }
     return use;
   };
@@ -67,10 +73,20 @@ export function declaredTokenUse(claims: JwtClaims, header: JwtHeader): TokenUse
   if (use === 'access' || use === 'id') return use;
   const typ = header.typ;
   // Exact match first: the common spelling costs no lower-casing.
-  if (typ === 'at+jwt' || (typeof typ === 'string' && normalizeTyp(typ) === 'at+jwt')) {
-    return 'access';
-  }
+  if (typ === 'at+jwt' || (typeof typ === 'string' && isAtJwt(typ))) return 'access';
   return undefined;
+}
+
+/**
+ * Whether a `typ` names the RFC 9068 media type, read loosely: any case, `application/`
+ * optional (RFC 7515 §4.1.9), parameters and whitespace around them ignored (RFC 9110
+ * §8.3.1: `at+jwt; charset=utf-8` is the same type). Loose on purpose: this reading only ever
+ * marks a token as an access token, which keeps it from passing as an ID token. The `typ`
+ * option (a required type) stays strict.
+ */
+function isAtJwt(typ: string): boolean {
+  const semicolon = typ.indexOf(';');
+  return normalizeTyp((semicolon < 0 ? typ : typ.slice(0, semicolon)).trim()) === 'at+jwt';
 }
 
 /**

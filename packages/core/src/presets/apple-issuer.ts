@@ -2,6 +2,7 @@ import { stringList } from '../internal/options.js';
 import type { TrustedIssuer } from '../types.js';
 import {
   assertOptions,
+  presetKeys,
   idTokenIdentity,
   presetIssuer,
   signInCheck,
@@ -29,7 +30,7 @@ export interface AppleIssuerOptions extends PresetOptions {
  * ```
  */
 export function appleIssuer(options: AppleIssuerOptions): TrustedIssuer {
-  assertOptions(options, 'appleIssuer');
+  assertOptions(options, 'appleIssuer', APPLE_OPTION_KEYS);
   return {
     ...presetIssuer(options, {
       kind: 'apple',
@@ -43,3 +44,8 @@ export function appleIssuer(options: AppleIssuerOptions): TrustedIssuer {
     normalize: idTokenIdentity,
   };
 }
+
+const APPLE_OPTION_KEYS = presetKeys<AppleIssuerOptions>({
+  clientId: true,
+  tokenUse: true,
+});

@@ -5,6 +5,7 @@ import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '..
 import {
   EMPTY,
   assertOptions,
+  presetKeys,
   hostName,
   presetIssuer,
   requiredAudience,
@@ -46,7 +47,7 @@ export interface Auth0IssuerOptions extends PresetOptions {
  * ```
  */
 export function auth0Issuer(options: Auth0IssuerOptions): TrustedIssuer {
-  assertOptions(options, 'auth0Issuer');
+  assertOptions(options, 'auth0Issuer', AUTH0_OPTION_KEYS);
   const domain = hostName(options.domain, 'domain', 'example.eu.auth0.com');
   const rolesClaim =
     options.rolesClaim === undefined ? undefined : nonEmptyString(options.rolesClaim, 'rolesClaim');
@@ -73,3 +74,10 @@ export function auth0Issuer(options: Auth0IssuerOptions): TrustedIssuer {
     },
   };
 }
+
+const AUTH0_OPTION_KEYS = presetKeys<Auth0IssuerOptions>({
+  domain: true,
+  audience: true,
+  rolesClaim: true,
+  tokenUse: true,
+});

@@ -1,8 +1,15 @@
 import { stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
 import { invalid } from '../internal/claims-check.js';
+import { seenList } from '../internal/error-detail.js';
 import { describe, nonEmptyString } from '../internal/options.js';
 import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import { EMPTY, assertOptions, presetIssuer, signInCheck } from './internal/preset-base.js';
+import {
+  EMPTY,
+  assertOptions,
+  presetKeys,
+  presetIssuer,
+  signInCheck,
+} from './internal/preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface CognitoIdentityPoolIssuerOptions extends PresetOptions {
@@ -39,7 +46,7 @@ const POOL_ID =
 export function cognitoIdentityPoolIssuer(
   options: CognitoIdentityPoolIssuerOptions,
 ): TrustedIssuer {
-  assertOptions(options, 'cognitoIdentityPoolIssuer');
+  assertOptions(options, 'cognitoIdentityPoolIssuer', COGNITO_IDENTITY_POOL_OPTION_KEYS);
   const identityPoolId = nonEmptyString(options.identityPoolId, 'identityPoolId');
   const match = POOL_ID.exec(identityPoolId);
   if (match === null) {
@@ -72,7 +79,11 @@ export function cognitoIdentityPoolIssuer(
     validate(claims: JwtClaims, header: JwtHeader): void {
       tokenUse(claims, header);
       if (!allowUnauthenticated && !stringArrayClaim(claims.amr).includes('authenticated')) {
-        throw invalid('CLAIM_INVALID', 'Token is not for an authenticated identity');
+        throw invalid('CLAIM_INVALID', 'Token is not for an authenticated identity', {
+          claim: 'amr',
+          seen: seenList(claims.amr),
+          expected: 'authenticated',
+        });
       }
     },
     normalize(claims: JwtClaims): NormalizedIdentity {
@@ -86,3 +97,10 @@ export function cognitoIdentityPoolIssuer(
     },
   };
 }
+
+const COGNITO_IDENTITY_POOL_OPTION_KEYS = presetKeys<CognitoIdentityPoolIssuerOptions>({
+  identityPoolId: true,
+  region: true,
+  allowUnauthenticated: true,
+  tokenUse: true,
+});

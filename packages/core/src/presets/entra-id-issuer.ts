@@ -1,9 +1,16 @@
 import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
 import { invalid } from '../internal/claims-check.js';
+import { seen } from '../internal/error-detail.js';
 import { describe, nonEmptyString } from '../internal/options.js';
 import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
 import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import { assertOptions, presetIssuer, requiredAudience, union } from './internal/preset-base.js';
+import {
+  assertOptions,
+  presetKeys,
+  presetIssuer,
+  requiredAudience,
+  union,
+} from './internal/preset-base.js';
 import { entraTokenKind } from './internal/token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
@@ -41,7 +48,7 @@ const MULTI_TENANT = new Set(['common', 'organizations', 'consumers']);
  * ```
  */
 export function entraIdIssuer(options: EntraIdIssuerOptions): TrustedIssuer {
-  assertOptions(options, 'entraIdIssuer');
+  assertOptions(options, 'entraIdIssuer', ENTRA_ID_OPTION_KEYS);
   const given = nonEmptyString(options.tenantId, 'tenantId');
   if (MULTI_TENANT.has(given.toLowerCase())) {
     throw new TypeError(
@@ -69,7 +76,13 @@ export function entraIdIssuer(options: EntraIdIssuerOptions): TrustedIssuer {
     }),
     validate(claims: JwtClaims, header: JwtHeader): void {
       // The issuer already names the tenant; `tid` is checked too, as Microsoft advises.
-      if (claims.tid !== tenantId) throw invalid('CLAIM_INVALID', 'Token tenant is not accepted');
+      if (claims.tid !== tenantId) {
+        throw invalid('CLAIM_INVALID', 'Token tenant is not accepted', {
+          claim: 'tid',
+          seen: seen(claims.tid),
+          expected: tenantId,
+        });
+      }
       tokenUse(claims, header);
     },
     normalize(claims: JwtClaims, header: JwtHeader): NormalizedIdentity {
@@ -84,3 +97,9 @@ export function entraIdIssuer(options: EntraIdIssuerOptions): TrustedIssuer {
     },
   };
 }
+
+const ENTRA_ID_OPTION_KEYS = presetKeys<EntraIdIssuerOptions>({
+  tenantId: true,
+  audience: true,
+  tokenUse: true,
+});

@@ -1,6 +1,7 @@
 import type { IssuerResolver } from '../issuer-resolver.js';
 import { matchIssuer } from '../issuer-resolver.js';
-import { stringList } from '../internal/options.js';
+import { assertKnownKeys, stringList } from '../internal/options.js';
+import { presetKeys } from './internal/preset-base.js';
 import { entraIdIssuer } from './entra-id-issuer.js';
 import type { PresetOptions } from './preset-options.js';
 
@@ -42,6 +43,7 @@ export function entraIdResolver(options: EntraIdResolverOptions): IssuerResolver
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('entraIdResolver options must be an object');
   }
+  assertKnownKeys(options, RESOLVER_OPTION_KEYS, 'entraIdResolver');
   const { allowedTenants, ...issuerOptions } = options;
   stringList(options.audience, 'audience');
   // Issuers are built per tenant at request time, where a TypeError would be a 500: build one
@@ -61,3 +63,9 @@ export function entraIdResolver(options: EntraIdResolverOptions): IssuerResolver
     return entraIdIssuer({ jwksUri: COMMON_KEYS, ...issuerOptions, tenantId });
   });
 }
+
+const RESOLVER_OPTION_KEYS = new Set(
+  [...presetKeys<EntraIdResolverOptions>({ audience: true, allowedTenants: true, tokenUse: true })]
+    // Each tenant has its own issuer: one fixed `iss` would contradict the resolver.
+    .filter((key) => key !== 'issuerOverride'),
+);

@@ -2,6 +2,7 @@ import { describe } from '../internal/options.js';
 import type { TrustedIssuer } from '../types.js';
 import {
   assertOptions,
+  presetKeys,
   idTokenIdentity,
   presetIssuer,
   signInCheck,
@@ -32,7 +33,7 @@ const APP_ID = /^\d+$/;
  * ```
  */
 export function facebookIssuer(options: FacebookIssuerOptions): TrustedIssuer {
-  assertOptions(options, 'facebookIssuer');
+  assertOptions(options, 'facebookIssuer', FACEBOOK_OPTION_KEYS);
   const appIds = typeof options.appId === 'string' ? [options.appId] : options.appId;
   if (
     !Array.isArray(appIds) ||
@@ -56,3 +57,8 @@ export function facebookIssuer(options: FacebookIssuerOptions): TrustedIssuer {
     normalize: idTokenIdentity,
   };
 }
+
+const FACEBOOK_OPTION_KEYS = presetKeys<FacebookIssuerOptions>({
+  appId: true,
+  tokenUse: true,
+});

@@ -1,8 +1,10 @@
 import { invalid } from '../internal/claims-check.js';
+import { detailList, seen } from '../internal/error-detail.js';
 import { stringList } from '../internal/options.js';
 import type { JwtClaims, JwtHeader, TrustedIssuer } from '../types.js';
 import {
   assertOptions,
+  presetKeys,
   idTokenIdentity,
   hostName,
   presetIssuer,
@@ -38,7 +40,7 @@ export interface GoogleIssuerOptions extends PresetOptions {
  * ```
  */
 export function googleIssuer(options: GoogleIssuerOptions): TrustedIssuer {
-  assertOptions(options, 'googleIssuer');
+  assertOptions(options, 'googleIssuer', GOOGLE_OPTION_KEYS);
   const clientIds = stringList(options.clientId, 'clientId');
   const tokenUse = signInCheck(options.tokenUse, 'googleIssuer');
   const hostedDomains =
@@ -63,11 +65,26 @@ export function googleIssuer(options: GoogleIssuerOptions): TrustedIssuer {
       tokenUse(claims, header);
       if (hostedDomains === undefined) return;
       const hd = claims.hd;
-      if (hd === undefined) throw invalid('CLAIM_MISSING', 'Token has no hd claim');
+      if (hd === undefined) {
+        throw invalid('CLAIM_MISSING', 'Token has no hd claim', {
+          claim: 'hd',
+          expected: detailList(hostedDomains),
+        });
+      }
       if (typeof hd !== 'string' || !hostedDomains.has(hd)) {
-        throw invalid('CLAIM_INVALID', 'Token hosted domain is not accepted');
+        throw invalid('CLAIM_INVALID', 'Token hosted domain is not accepted', {
+          claim: 'hd',
+          seen: seen(hd),
+          expected: detailList(hostedDomains),
+        });
       }
     },
     normalize: idTokenIdentity,
   };
 }
+
+const GOOGLE_OPTION_KEYS = presetKeys<GoogleIssuerOptions>({
+  clientId: true,
+  hostedDomain: true,
+  tokenUse: true,
+});

@@ -5,6 +5,7 @@ import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '..
 import {
   EMPTY,
   assertOptions,
+  presetKeys,
   presetIssuer,
   requiredAudience,
   union,
@@ -50,7 +51,7 @@ const REALM = /^[\w.~-]+$/;
  * ```
  */
 export function keycloakIssuer(options: KeycloakIssuerOptions): TrustedIssuer {
-  assertOptions(options, 'keycloakIssuer');
+  assertOptions(options, 'keycloakIssuer', KEYCLOAK_OPTION_KEYS);
   const allowInsecureHttp = options.allowInsecureHttp === true;
   const baseUrl = secureUrl(options.baseUrl, 'baseUrl', allowInsecureHttp);
   const parsed = new URL(baseUrl);
@@ -111,3 +112,11 @@ function member(value: unknown, key: string): unknown {
     ? (value as Record<string, unknown>)[key]
     : undefined;
 }
+
+const KEYCLOAK_OPTION_KEYS = presetKeys<KeycloakIssuerOptions>({
+  baseUrl: true,
+  realm: true,
+  audience: true,
+  clientId: true,
+  tokenUse: true,
+});

@@ -2,7 +2,13 @@ import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim
 import { describe } from '../internal/options.js';
 import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
 import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import { assertOptions, hostName, presetIssuer, requiredAudience } from './internal/preset-base.js';
+import {
+  assertOptions,
+  presetKeys,
+  hostName,
+  presetIssuer,
+  requiredAudience,
+} from './internal/preset-base.js';
 import { oktaTokenKind } from './internal/token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
@@ -41,7 +47,7 @@ const SERVER_ID = /^[A-Za-z0-9]+$/;
  * ```
  */
 export function oktaIssuer(options: OktaIssuerOptions): TrustedIssuer {
-  assertOptions(options, 'oktaIssuer');
+  assertOptions(options, 'oktaIssuer', OKTA_OPTION_KEYS);
   const domain = hostName(options.domain, 'domain', 'example.okta.com');
   const serverId =
     options.authorizationServerId === undefined ? 'default' : options.authorizationServerId;
@@ -74,3 +80,10 @@ export function oktaIssuer(options: OktaIssuerOptions): TrustedIssuer {
     },
   };
 }
+
+const OKTA_OPTION_KEYS = presetKeys<OktaIssuerOptions>({
+  domain: true,
+  authorizationServerId: true,
+  audience: true,
+  tokenUse: true,
+});

@@ -7,7 +7,12 @@ import {
 import { describe, nonEmptyString } from '../internal/options.js';
 import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
 import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import { assertOptions, presetIssuer, requiredAudience } from './internal/preset-base.js';
+import {
+  assertOptions,
+  presetKeys,
+  presetIssuer,
+  requiredAudience,
+} from './internal/preset-base.js';
 import { oneLoginTokenKind } from './internal/token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
@@ -41,7 +46,7 @@ const SCOPES: readonly string[] = ['scope', 'scp'];
  * ```
  */
 export function oneLoginIssuer(options: OneLoginIssuerOptions): TrustedIssuer {
-  assertOptions(options, 'oneLoginIssuer');
+  assertOptions(options, 'oneLoginIssuer', ONE_LOGIN_OPTION_KEYS);
   const subdomain = nonEmptyString(options.subdomain, 'subdomain');
   if (!SUBDOMAIN.test(subdomain)) {
     throw new TypeError(
@@ -71,3 +76,9 @@ export function oneLoginIssuer(options: OneLoginIssuerOptions): TrustedIssuer {
     },
   };
 }
+
+const ONE_LOGIN_OPTION_KEYS = presetKeys<OneLoginIssuerOptions>({
+  subdomain: true,
+  audience: true,
+  tokenUse: true,
+});

@@ -24,6 +24,16 @@ export function resolveIssuerOptions(options: TestIssuerOptions): ResolvedIssuer
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object');
   }
+  for (const key of Object.keys(options)) {
+    if (TEST_ISSUER_OPTION_KEYS.includes(key)) continue;
+    // As @tokengate/core does for its own options (no dependency on it here): a misspelt
+    // option must not leave a default silently in force.
+    const near = TEST_ISSUER_OPTION_KEYS.find((known) => nearlyEqual(key, known));
+    throw new TypeError(
+      `createTestIssuer: unknown option ${JSON.stringify(key)}` +
+        (near === undefined ? '' : `; did you mean \`${near}\`?`),
+    );
+  }
   const kind = options.kind ?? 'oidc';
   if (kind !== 'cognito' && kind !== 'oidc') {
     throw new TypeError("kind must be 'cognito' or 'oidc'");
@@ -76,4 +86,38 @@ function nonEmptyString(value: unknown, name: string): string | undefined {
     throw new TypeError(`${name} must be a non-empty string`);
   }
   return value;
+}
+
+const TEST_ISSUER_OPTION_KEYS = Object.keys({
+  kind: true,
+  alg: true,
+  userPoolId: true,
+  clientId: true,
+  audience: true,
+  issuer: true,
+  tokenLifetimeSeconds: true,
+  jwksCacheControl: true,
+  clients: true,
+} satisfies { readonly [K in keyof Required<TestIssuerOptions>]: true });
+
+/** Same letters in another case, or a Levenshtein distance of at most 2. */
+function nearlyEqual(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (Math.abs(x.length - y.length) > 2) return false;
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j += 1) {
+      current.push(
+        Math.min(
+          (previous[j] as number) + 1,
+          (current[j - 1] as number) + 1,
+          (previous[j - 1] as number) + (x[i - 1] === y[j - 1] ? 0 : 1),
+        ),
+      );
+    }
+    previous = current;
+  }
+  return (previous[y.length] as number) <= 2;
 }

@@ -1,6 +1,12 @@
 // Shared by the IdP presets: option checks and the oidcIssuer() call they all start from.
 import { audienceClaim, stringClaim } from '../../internal/claim-readers.js';
-import { describe, nonEmptyString, secureUrl, stringList } from '../../internal/options.js';
+import {
+  assertKnownKeys,
+  describe,
+  nonEmptyString,
+  secureUrl,
+  stringList,
+} from '../../internal/options.js';
 import { pickPolicy } from '../../internal/policy.js';
 import { signInTokenUse, tokenUseCheck } from '../../internal/token-kind.js';
 import type { TokenUseCheck } from '../../internal/token-kind.js';
@@ -40,10 +46,35 @@ export interface PresetSpec {
   readonly tokenUse: TokenUseCheck;
 }
 
-export function assertOptions(options: unknown, preset: string): void {
+/** The options every preset takes (`PresetOptions`). */
+const PRESET_OPTION_KEYS = Object.keys({
+  jwksUri: true,
+  issuerOverride: true,
+  jwks: true,
+  allowInsecureHttp: true,
+  algorithms: true,
+  clockToleranceSeconds: true,
+  maxTokenAgeSeconds: true,
+  typ: true,
+  requiredClaims: true,
+} satisfies { readonly [K in keyof Required<PresetOptions>]: true });
+
+/**
+ * A preset's option names: the common ones plus `own`, which the compiler holds to exactly
+ * the names `T` adds to `PresetOptions`.
+ */
+export function presetKeys<T extends object>(own: {
+  readonly [K in Exclude<keyof Required<T>, keyof PresetOptions>]: true;
+}): ReadonlySet<string> {
+  return new Set([...PRESET_OPTION_KEYS, ...Object.keys(own)]);
+}
+
+/** An object of known option names only: a misspelt name is a TypeError, never a default. */
+export function assertOptions(options: unknown, preset: string, known: ReadonlySet<string>): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${preset} options must be an object`);
   }
+  assertKnownKeys(options, known, preset);
 }
 
 /**
