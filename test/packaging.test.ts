@@ -42,6 +42,15 @@ const EXPECTED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
   '@tokengate/express': ['authenticate', 'authorize', 'errorHandler', 'anyGroup', 'createVerifier'],
   '@tokengate/koa': ['authenticate', 'authorize', 'anyGroup', 'createVerifier'],
   '@tokengate/fastify': ['tokengate', 'anyGroup', 'createVerifier'],
+  '@tokengate/nestjs': [
+    'TokengateModule',
+    'TokengateGuard',
+    'Auth',
+    'Public',
+    'CurrentAuth',
+    'anyGroup',
+    'createVerifier',
+  ],
   '@tokengate/hono': ['authenticate', 'authorize', 'tokengateErrorResponse', 'anyGroup'],
   '@tokengate/redis': ['createRedisRevocationStore'],
   '@tokengate/cli': ['runCli'],
@@ -298,3 +307,61 @@ for (const pkg of packages) {
     });
   });
 }
+
+/**
+ * `@tokengate/core/client-credentials`: the outgoing token source alone. A service that only
+ * calls others must be able to load it without the verifier and the JWKS cache.
+ */
+describe('@tokengate/core/client-credentials', () => {
+  const core = packages.find((pkg) => pkg.name === '@tokengate/core')!;
+  const subpath = '@tokengate/core/client-credentials';
+  let packed: Packed;
+
+  beforeAll(async () => {
+    packed = await buildAndPack(core, join(workRoot, 'core-client-credentials'));
+  }, PACKAGE_TIMEOUT_MS);
+
+  it('has correct types for every resolution mode (attw)', async () => {
+    const report = await runAttw(packed.tarball, packed.consumerDir);
+    expect(report.analysis.problems).toEqual([]);
+    const entry = report.analysis.entrypoints['./client-credentials'];
+    expect(entry, 'the subpath is analysed').toBeDefined();
+    for (const kind of RESOLUTION_KINDS) {
+      expect(entry?.resolutions[kind]?.resolution, `${kind} resolves`).toBeTruthy();
+    }
+  });
+
+  it('loads through require() and import() with the token source only', async () => {
+    const cjs = await loadInChild(packed, subpath, 'cjs');
+    const esm = await loadInChild(packed, subpath, 'esm');
+    const dist = join(realpathSync(packed.installedDir), 'dist');
+    expect(cjs.resolved).toBe(join(dist, 'client-credentials.cjs'));
+    expect(esm.resolved).toBe(join(dist, 'client-credentials.mjs'));
+    for (const exports of [cjs.exports, esm.exports]) {
+      expect(exports).toEqual({
+        createClientCredentialsSource: 'function',
+        TokenEndpointError: 'function',
+      });
+    }
+  });
+
+  it('does not bundle the verifier or the JWKS cache into the subpath', async () => {
+    const dist = join(packed.installedDir, 'dist');
+    for (const entry of ['client-credentials.mjs', 'client-credentials.cjs']) {
+      // The entry and every chunk it reaches, transitively.
+      const seen = new Set<string>();
+      const pending = [entry];
+      while (pending.length > 0) {
+        const file = pending.pop()!;
+        if (seen.has(file)) continue;
+        seen.add(file);
+        const code = await readFile(join(dist, file), 'utf8');
+        expect(code, file).not.toMatch(/createVerifier|createJwksCache|verifyToken/);
+        for (const match of code.matchAll(/(?:from |require\()["']\.\/([^"']+)["']/g)) {
+          pending.push(match[1]!);
+        }
+      }
+      expect(seen.size, `${entry} and its chunks`).toBeGreaterThan(1);
+    }
+  });
+});

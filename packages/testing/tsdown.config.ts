@@ -1,3 +1,3 @@
 // The shared build: jose stays a dependency in both formats (the CJS build loads it with
-// `import()`, see src/internal/load-jose.ts), so it is never bundled.
+// `import()`, see src/load-jose.ts), so it is never bundled.
 export { default } from '../../tsdown.base.ts';

@@ -4,7 +4,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { M2M_CLIENT } from './apps.js';
 import { compact, ecdsaSigner, rsaSigner, type JsonPart, type Signer } from './attack-tokens.js';
-import type { RawRequest } from './raw-http.js';
+import type { RawRequest } from '../support/raw-http-client.js';
 import { REALM, USER_SUB, type Expected } from './scenarios.js';
 
 export { USER_SUB, ADMIN_SUB } from './scenarios.js';

@@ -12,10 +12,17 @@ import type { AppName, AttackContext, KeyFacts } from './adversarial-kit.js';
 import { ADVERSARIAL_FAMILIES } from './adversarial-scenarios.js';
 import { M2M_CLIENT, startApp, type AdapterName, type RunningApp } from './apps.js';
 import { selfSignedCertificate } from './attack-x509.js';
-import { sendRaw } from './raw-http.js';
+import { sendRaw } from '../support/raw-http-client.js';
 import { REALM } from './scenarios.js';
 
-const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify', 'hono', 'nestjs', 'nestjs-fastify'];
+const ADAPTERS: readonly AdapterName[] = [
+  'express',
+  'koa',
+  'fastify',
+  'hono',
+  'nestjs',
+  'nestjs-fastify',
+];
 
 const issuers: TestIssuer[] = [];
 const apps = new Map<`${AdapterName}:${AppName}`, RunningApp>();
@@ -177,7 +184,7 @@ describe.each(ADAPTERS)('%s', (adapter) => {
     it.each(scenarios)('$name', async ({ app = 'main', request, expected }) => {
       const running = apps.get(`${adapter}:${app}`);
       if (running === undefined) throw new Error(`${adapter}:${app} did not start`);
-      // A hang fails here: raw-http destroys the socket after 10 s.
+      // A hang fails here: sendRaw destroys the socket after 10 s.
       const response = await sendRaw(running.port, request(ctx));
       const seen = {
         status: response.status,

@@ -6,13 +6,20 @@ import type { AddressInfo } from 'node:net';
 import { createAlbVerifier } from '@tokengate/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type AdapterName, type RunningApp } from './apps.js';
-import { sendRaw } from './raw-http.js';
+import { sendRaw } from '../support/raw-http-client.js';
 
 const ARN =
   'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188';
 const CLIENT = '1example23456789';
 const ISS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123';
-const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify', 'hono'];
+const ADAPTERS: readonly AdapterName[] = [
+  'express',
+  'koa',
+  'fastify',
+  'hono',
+  'nestjs',
+  'nestjs-fastify',
+];
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const kid = randomUUID();

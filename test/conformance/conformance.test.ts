@@ -4,10 +4,17 @@ import { cognitoIssuer, type GateOptions } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { M2M_CLIENT, startApp, type AdapterName, type RunningApp } from './apps.js';
-import { sendRaw } from './raw-http.js';
+import { sendRaw } from '../support/raw-http-client.js';
 import { ADMIN_SUB, REALM, SCENARIOS, USER_SUB, type Tokens } from './scenarios.js';
 
-const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify', 'hono', 'nestjs', 'nestjs-fastify'];
+const ADAPTERS: readonly AdapterName[] = [
+  'express',
+  'koa',
+  'fastify',
+  'hono',
+  'nestjs',
+  'nestjs-fastify',
+];
 
 let pool: TestIssuer;
 let downPool: TestIssuer;

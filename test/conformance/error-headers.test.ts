@@ -14,9 +14,12 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  listenFastify,
+  listenOnLoopback,
+  type LoopbackServer,
+} from '../support/loopback-server.js';
 
 /** Set before authentication, by an outer middleware or hook. */
 const OUTER = {
@@ -30,28 +33,7 @@ const OUTER = {
 /** Set after authentication, just before the rule is checked. */
 const INNER = { 'X-Custom': 'computed-for-this-user' };
 
-interface Running {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-function listen(handler: RequestListener): Promise<Running> {
-  return new Promise((resolve) => {
-    const server: Server = createServer(handler);
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
-
-const BUILD: Record<string, (options: GateOptions) => Promise<Running>> = {
+const BUILD: Record<string, (options: GateOptions) => Promise<LoopbackServer>> = {
   express: (options) => {
     const app = express();
     app.use((_req, res, next) => void (res.set(OUTER), next()));
@@ -63,7 +45,7 @@ const BUILD: Record<string, (options: GateOptions) => Promise<Running>> = {
       (_req, res) => void res.json({ ok: true }),
     );
     app.use(tgExpress.errorHandler());
-    return listen(app);
+    return listenOnLoopback(app);
   },
   koa: (options) => {
     const app = new Koa();
@@ -84,7 +66,7 @@ const BUILD: Record<string, (options: GateOptions) => Promise<Running>> = {
     });
     app.use(tgKoa.authenticate(options));
     app.use(router.routes());
-    return listen(app.callback());
+    return listenOnLoopback(app.callback());
   },
   fastify: async (options) => {
     const app = Fastify({ logger: false });
@@ -101,9 +83,7 @@ const BUILD: Record<string, (options: GateOptions) => Promise<Running>> = {
       },
       async () => ({ ok: true }),
     );
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+    return listenFastify(app);
   },
 };
 
@@ -136,9 +116,9 @@ const CASES: [string, keyof typeof tokens & string, number, RegExp][] = [
 ];
 
 describe.each(Object.keys(BUILD))('%s: headers set before a tokengate refusal', (adapter) => {
-  let running: Running;
+  let running: LoopbackServer;
   beforeAll(async () => {
-    running = await (BUILD[adapter] as (options: GateOptions) => Promise<Running>)(options);
+    running = await (BUILD[adapter] as (options: GateOptions) => Promise<LoopbackServer>)(options);
   });
   afterAll(() => running.close());
 

@@ -5,8 +5,6 @@
 // and `anyGroup('admin')` whenever it had `groups: ['admin']` (or `groups: 'admin-x'`, by
 // substring). Real HTTP on 127.0.0.1, real HMAC for the legacy token.
 import { createHmac } from 'node:crypto';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { anyGroup, cognitoIssuer, type GateOptions, type VerifiedToken } from '@tokengate/core';
 import * as tgExpress from '@tokengate/express';
 import { tokengate } from '@tokengate/fastify';
@@ -18,6 +16,11 @@ import { expressjwt } from 'express-jwt';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  listenFastify,
+  listenOnLoopback,
+  type LoopbackServer,
+} from '../support/loopback-server.js';
 
 const LEGACY_SECRET = 'legacy-session-secret-legacy-session-secret';
 const PAYLOADS = {
@@ -45,34 +48,13 @@ function legacyToken(payload: object): string {
   return `${input}.${createHmac('sha256', LEGACY_SECRET).update(input).digest('base64url')}`;
 }
 
-interface Running {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-function listen(handler: RequestListener): Promise<Running> {
-  return new Promise((resolve) => {
-    const server: Server = createServer(handler);
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
-
 /** Reads the legacy token the way each app's own middleware would: from `x-session`. */
 function decodeLegacy(header: string | string[] | undefined): object | undefined {
   if (typeof header !== 'string') return undefined;
   return JSON.parse(Buffer.from(header.split('.')[1] ?? '', 'base64url').toString()) as object;
 }
 
-const APPS: Record<string, () => Promise<Running>> = {
+const APPS: Record<string, () => Promise<LoopbackServer>> = {
   express: () => {
     const app = express();
     app.use(tgExpress.authenticate(options));
@@ -90,7 +72,7 @@ const APPS: Record<string, () => Promise<Running>> = {
       res.json({ ok: true });
     });
     app.use(tgExpress.errorHandler());
-    return listen(app);
+    return listenOnLoopback(app);
   },
   koa: () => {
     const app = new Koa();
@@ -107,7 +89,7 @@ const APPS: Record<string, () => Promise<Running>> = {
       ctx.body = { ok: true };
     });
     app.use(router.routes());
-    return listen(app.callback());
+    return listenOnLoopback(app.callback());
   },
   fastify: async () => {
     const app = Fastify({ logger: false });
@@ -122,16 +104,14 @@ const APPS: Record<string, () => Promise<Running>> = {
     });
     app.get('/any', guard(), async () => ({ ok: true }));
     app.get('/admin', guard(anyGroup('admin')), async () => ({ ok: true }));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+    return listenFastify(app);
   },
 };
 
 describe.each(Object.keys(APPS))('%s: auth set by another middleware', (name) => {
-  let running: Running;
+  let running: LoopbackServer;
   beforeAll(async () => {
-    running = await (APPS[name] as () => Promise<Running>)();
+    running = await (APPS[name] as () => Promise<LoopbackServer>)();
   });
   afterAll(() => running.close());
 

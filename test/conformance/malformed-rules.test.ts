@@ -9,10 +9,9 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MALFORMED_RULES } from './malformed-rules.js';
+import { listenFastify, listenOnLoopback } from '../support/loopback-server.js';
 
 let pool: TestIssuer;
 let options: GateOptions;
@@ -42,7 +41,7 @@ const BUILDERS: Record<string, Build> = {
       res.json({ ok: true });
     });
     app.use(tgExpress.errorHandler());
-    return listen(app);
+    return listenOnLoopback(app);
   },
   'koa authorize()': async (rule) => {
     const app = new Koa();
@@ -53,7 +52,7 @@ const BUILDERS: Record<string, Build> = {
     app.use((ctx) => {
       ctx.body = { ok: true };
     });
-    return listen(app.callback());
+    return listenOnLoopback(app.callback());
   },
   'fastify authorize()': async (rule) => {
     const app = Fastify({ logger: false });
@@ -61,41 +60,15 @@ const BUILDERS: Record<string, Build> = {
     app.get('/admin', { onRequest: [app.authenticate, app.authorize(rule as Rule)] }, async () => ({
       ok: true,
     }));
-    return fastifyListen(app);
+    return listenFastify(app);
   },
   'fastify config.auth': async (rule) => {
     const app = Fastify({ logger: false });
     await app.register(tgFastify.tokengate, options);
     app.get('/admin', { config: { auth: rule as Rule } }, async () => ({ ok: true }));
-    return fastifyListen(app);
+    return listenFastify(app);
   },
 };
-
-async function fastifyListen(app: ReturnType<typeof Fastify>) {
-  try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
-  return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
-}
-
-function listen(handler: RequestListener): Promise<{ port: number; close(): Promise<void> }> {
-  return new Promise((resolve) => {
-    const server: Server = createServer(handler);
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        port: (server.address() as AddressInfo).port,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
 
 /** What building the app threw (synchronously or while starting); fails if it started. */
 async function startupError(build: Build, rule: unknown): Promise<unknown> {

@@ -13,9 +13,12 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  listenFastify,
+  listenOnLoopback,
+  type LoopbackServer,
+} from '../support/loopback-server.js';
 
 let pool: TestIssuer;
 let options: GateOptions;
@@ -31,12 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => pool.close());
 
-interface Running {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-async function call(app: Running, path: string, token?: string, method = 'GET') {
+async function call(app: LoopbackServer, path: string, token?: string, method = 'GET') {
   const headers: Record<string, string> =
     token === undefined ? {} : { authorization: `Bearer ${token}` };
   const response = await fetch(app.url + path, { method, headers });
@@ -136,17 +134,15 @@ async function startFastify(wire: (app: FastifyInstance) => Promise<unknown> | u
   const app = Fastify({ logger: false });
   try {
     await wire(app);
-    await app.listen({ port: 0, host: '127.0.0.1' });
   } catch (error) {
     await app.close();
     throw error;
   }
-  const { port } = app.server.address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return { app, ...(await listenFastify(app)) };
 }
 
 describe.each(Object.entries(STYLES))('fastify: %s', (_name, style) => {
-  let running: Running;
+  let running: LoopbackServer;
   const at = (path: string) => (style.prefix ?? '') + path;
 
   beforeAll(async () => {
@@ -229,22 +225,6 @@ describe('fastify: other misuses', () => {
 
 // ---------------------------------------------------------------- Express and Koa
 
-function listen(handler: RequestListener): Promise<Running> {
-  return new Promise((resolve) => {
-    const server: Server = createServer(handler);
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
-
 const ok = (_req: express.Request, res: express.Response) => void res.json({ ok: true });
 const koaOk = (ctx: Koa.Context) => void (ctx.body = { ok: true });
 
@@ -310,7 +290,7 @@ const FAIL_CLOSED: Record<string, () => Koa | express.Express> = {
 describe.each(Object.entries(FAIL_CLOSED))('%s', (_name, build) => {
   it('answers 401 without a token and with a valid one: never 200', async () => {
     const app = build();
-    const running = await listen(app instanceof Koa ? app.callback() : app);
+    const running = await listenOnLoopback(app instanceof Koa ? app.callback() : app);
     for (const token of [undefined, userToken, adminToken]) {
       const { status, challenge } = await call(running, '/admin', token);
       expect(status).toBe(401);

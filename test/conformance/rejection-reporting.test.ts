@@ -12,49 +12,26 @@ import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  listenFastify,
+  listenOnLoopback,
+  type LoopbackServer,
+} from '../support/loopback-server.js';
 
-interface Running {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-function listen(handler: RequestListener): Promise<Running> {
-  return new Promise((resolve) => {
-    const server: Server = createServer(handler);
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
-
-async function listenFastify(app: FastifyInstance): Promise<Running> {
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url, close: () => app.close() };
-}
-
-const BUILD: Record<string, (options: GateOptions) => Promise<Running>> = {
+const BUILD: Record<string, (options: GateOptions) => Promise<LoopbackServer>> = {
   express: (options) => {
     const app = express();
     app.get('/orders/:id', tgExpress.authenticate(options), (_req, res) => void res.json({}));
     app.use(tgExpress.errorHandler());
-    return listen(app);
+    return listenOnLoopback(app);
   },
   koa: (options) => {
     const app = new Koa();
     const router = new Router();
     router.get('/orders/:id', tgKoa.authenticate(options), (ctx) => void (ctx.body = {}));
     app.use(router.routes());
-    return listen(app.callback());
+    return listenOnLoopback(app.callback());
   },
   fastify: async (options) => {
     const app = Fastify();
@@ -160,7 +137,7 @@ describe('express: errorHandler() answers 401s without logging a stack', () => {
     app.set('env', 'production');
     app.get('/me', tgExpress.authenticate(issuers), (_req, res) => void res.json({}));
     if (useErrorHandler) app.use(tgExpress.errorHandler());
-    const running = await listen(app);
+    const running = await listenOnLoopback(app);
     try {
       const response = await fetch(`${running.url}/me`);
       expect(response.status).toBe(401);

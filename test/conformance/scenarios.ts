@@ -1,7 +1,7 @@
 // The single table of behaviours every adapter must share. Each scenario is a request (built
 // from the tokens minted for the run) and the exact status, challenge and JSON body expected.
 import { M2M_CLIENT } from './apps.js';
-import type { RawRequest } from './raw-http.js';
+import type { RawRequest } from '../support/raw-http-client.js';
 
 export interface Tokens {
   /** groups [users], scopes [orders:read] */

@@ -3,8 +3,6 @@
 // route has no authentication in front (forgotten `authenticate()` / `config.auth`), in optional
 // mode without a token, and when another middleware set `auth` to an unverified object. Real
 // HTTP on 127.0.0.1, real tokens from the loopback Cognito issuer.
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cognitoIssuer, type GateOptions, type VerifiedToken } from '@tokengate/core';
 import * as tgExpress from '@tokengate/express';
 import * as tgFastify from '@tokengate/fastify';
@@ -15,6 +13,11 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  listenFastify,
+  listenOnLoopback,
+  type LoopbackServer,
+} from '../support/loopback-server.js';
 
 let pool: TestIssuer;
 let options: GateOptions;
@@ -32,29 +35,8 @@ afterAll(() => pool.close());
 /** A plain object of the shape of a `VerifiedToken`, set by some other middleware. */
 const FORGED = { subject: 'mallory', groups: ['admin'], scopes: [], claims: { sub: 'mallory' } };
 
-interface Running {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-function listen(handler: RequestListener): Promise<Running> {
-  return new Promise((resolve) => {
-    const server: Server = createServer(handler);
-    server.listen(0, '127.0.0.1', () => {
-      resolve({
-        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
-}
-
 /** Every app answers `/guarded` behind authentication, `/bare` with none, `/forged` with a fake `auth`. */
-const APPS: Record<string, () => Promise<Running>> = {
+const APPS: Record<string, () => Promise<LoopbackServer>> = {
   express: () => {
     const app = express();
     const requireAuth = tgExpress.authenticate(options);
@@ -72,7 +54,7 @@ const APPS: Record<string, () => Promise<Running>> = {
       tenantOf,
     );
     app.use(tgExpress.errorHandler());
-    return listen(app);
+    return listenOnLoopback(app);
   },
   koa: () => {
     const app = new Koa();
@@ -92,7 +74,7 @@ const APPS: Record<string, () => Promise<Running>> = {
       tenantOf,
     );
     app.use(router.routes());
-    return listen(app.callback());
+    return listenOnLoopback(app.callback());
   },
   fastify: async () => {
     const app = Fastify();
@@ -114,18 +96,16 @@ const APPS: Record<string, () => Promise<Running>> = {
       },
       tenantOf,
     );
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address() as AddressInfo;
-    return { url: `http://127.0.0.1:${port}`, close: () => app.close() };
+    return listenFastify(app);
   },
 };
 
 type Tenant = { 'custom:tenant': string };
 
 describe.each(Object.keys(APPS))('withAuth() on %s', (name) => {
-  let app: Running;
+  let app: LoopbackServer;
   beforeAll(async () => {
-    app = await (APPS[name] as () => Promise<Running>)();
+    app = await (APPS[name] as () => Promise<LoopbackServer>)();
   });
   afterAll(() => app.close());
 

@@ -1,21 +1,18 @@
 // Runs an example server as its users would (`node examples/<fw>/server.mjs` from the repo root)
 // and makes sure no child outlives the test run.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { collectOutput, waitForExit, type ChildOutput } from '../support/child-output.js';
+import { createChildGroup } from '../support/child-processes.js';
 
-export type Framework = 'express' | 'koa' | 'fastify' | 'hono';
+export type Framework = 'express' | 'koa' | 'fastify' | 'hono' | 'nestjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const READY = /listening on http:\/\/localhost:(\d+)/;
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 1_500;
 
-const children = new Set<ChildProcess>();
-
-// Safety net for a crashed or aborted worker: `afterAll` normally stops every child first.
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
+const examples = createChildGroup();
 
 export interface RunningExample {
   /** `http://127.0.0.1:<port>` */
@@ -31,95 +28,59 @@ export interface ExitedExample {
   readonly stderr: string;
 }
 
-function spawnExample(framework: Framework, env: Record<string, string>): ChildProcess {
+function spawnExample(
+  framework: Framework,
+  env: Record<string, string>,
+): [ChildProcess, ChildOutput] {
   // Only what the examples read, plus PATH: a developer's own ISSUER or AUDIENCE must not leak in.
-  const child = spawn(process.execPath, [`examples/${framework}/server.mjs`], {
+  const child = examples.spawn(process.execPath, [`examples/${framework}/server.mjs`], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.stdout?.setEncoding('utf8');
-  child.stderr?.setEncoding('utf8');
-  return child;
+  return [child, collectOutput(child)];
 }
 
 /**
  * Starts an example and resolves once stdout matches `ready` (default: the "listening on" line),
  * so the embedded-issuer banner can be awaited in full.
  */
-export function startExample(
+export async function startExample(
   framework: Framework,
   env: Record<string, string>,
   ready: RegExp = READY,
 ): Promise<RunningExample> {
-  const child = spawnExample(framework, env);
-  let stdout = '';
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null, signal: NodeJS.Signals | null): void =>
-      fail(`exited early (code ${code}, signal ${signal})`);
-    const fail = (why: string): void => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(
-        new Error(`${framework} example ${why}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`),
-      );
-    };
-    const timer = setTimeout(
-      () => fail(`not ready after ${START_TIMEOUT_MS} ms`),
+  const [child, output] = spawnExample(framework, env);
+  try {
+    await output.waitFor(
+      ({ stdout }) => READY.test(stdout()) && ready.test(stdout()),
       START_TIMEOUT_MS,
     );
-    child.stderr?.on('data', (chunk: string) => (stderr += chunk));
-    child.stdout?.on('data', (chunk: string) => {
-      stdout += chunk;
-      const port = READY.exec(stdout)?.[1];
-      if (port === undefined || !ready.test(stdout)) return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      resolve({ url: `http://127.0.0.1:${port}`, stdout });
-    });
-    child.once('exit', onExit);
-  });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(
+      `${framework} example ${(error as Error).message}\n` +
+        `--- stdout\n${output.stdout()}\n--- stderr\n${output.stderr()}`,
+      { cause: error },
+    );
+  }
+  const stdout = output.stdout();
+  return { url: `http://127.0.0.1:${READY.exec(stdout)![1]!}`, stdout };
 }
 
 /** Runs an example expected to stop by itself (a configuration error), with a deadline. */
-export function runExampleToExit(
+export async function runExampleToExit(
   framework: Framework,
   env: Record<string, string>,
 ): Promise<ExitedExample> {
-  const child = spawnExample(framework, env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${framework} example still running after ${START_TIMEOUT_MS} ms`));
-    }, START_TIMEOUT_MS);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
+  const [child, output] = spawnExample(framework, env);
+  const { code, signal } = await waitForExit(child, START_TIMEOUT_MS).catch((error: Error) => {
+    throw new Error(`${framework} example ${error.message}`);
   });
+  return { code, signal, stdout: output.stdout(), stderr: output.stderr() };
 }
 
 /** SIGTERM every child still running, then SIGKILL whichever has not exited after a grace period. */
-export async function stopAllExamples(): Promise<void> {
-  await Promise.all(
-    [...children].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+export function stopAllExamples(): Promise<void> {
+  return examples.stopAll(STOP_GRACE_MS);
 }

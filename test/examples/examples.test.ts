@@ -11,7 +11,7 @@ import {
   type RunningExample,
 } from './example-process.js';
 
-const FRAMEWORKS: readonly Framework[] = ['express', 'koa', 'fastify', 'hono'];
+const FRAMEWORKS: readonly Framework[] = ['express', 'koa', 'fastify', 'hono', 'nestjs'];
 const SUB = 'example-user-sub';
 const SLOW_JWKS_MS = 10_000;
 /** The examples promise an answer within ~3 s while the IdP is slow or down. */

@@ -7,7 +7,7 @@ import { oidcIssuer, type GateOptions, type JwksCacheOptions } from '@tokengate/
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { expect } from 'vitest';
 import { startApp, type AdapterName, type RunningApp } from '../conformance/apps.js';
-import { sendRaw, type RawResponse } from '../conformance/raw-http.js';
+import { sendRaw, type RawResponse } from '../support/raw-http-client.js';
 
 export const ADAPTERS: readonly AdapterName[] = ['express', 'koa', 'fastify'];
 

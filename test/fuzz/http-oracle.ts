@@ -10,7 +10,7 @@ import {
   type VerifiedToken,
 } from '@tokengate/core';
 import { handlerBody, type ProtectedRoute } from '../conformance/apps.js';
-import { framingHeaders } from './raw-client.js';
+import { framingHeaders } from '../support/raw-http-client.js';
 import type { FuzzWorld } from './world.js';
 
 export const REALM = 'fuzz';

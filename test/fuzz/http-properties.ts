@@ -19,8 +19,11 @@ import {
   type FuzzProperty,
   type Tally,
 } from './oracle.js';
-import { exchange, type RawExchange } from './raw-client.js';
+import { exchange, type RawExchange } from '../support/raw-http-client.js';
 import type { FuzzWorld } from './world.js';
+
+/** A request the server never answers is a finding, like any other property violation. */
+const REPORT_HANG = { onHang: (message: string) => new FuzzViolation(message) };
 
 export interface HttpWorld {
   readonly world: FuzzWorld;
@@ -46,11 +49,8 @@ export async function startHttpWorld(world: FuzzWorld): Promise<HttpWorld> {
     app: (adapter, queryTokens) => apps.get(`${adapter}:${queryTokens}`) as RunningApp,
     async assertAlive() {
       for (const [name, app] of apps) {
-        const response = await exchange(app.port, {
-          method: 'GET',
-          target: '/health',
-          headers: [],
-        });
+        const health = { method: 'GET', target: '/health', headers: [] };
+        const response = await exchange(app.port, health, REPORT_HANG);
         if (response.status !== 200)
           throw new FuzzViolation(`${name} no longer answers: ${String(response.status)}`);
       }
@@ -70,12 +70,16 @@ export async function checkHttpCase(
 ): Promise<void> {
   const app = http.app(adapter, httpCase.queryTokens);
   const expected = await http.oracle.expect(httpCase, app.port);
-  const response = await exchange(app.port, {
-    method: httpCase.route.method,
-    target: `${httpCase.route.path}${httpCase.query}`,
-    headers: httpCase.headers,
-    body: httpCase.body,
-  });
+  const response = await exchange(
+    app.port,
+    {
+      method: httpCase.route.method,
+      target: `${httpCase.route.path}${httpCase.query}`,
+      headers: httpCase.headers,
+      body: httpCase.body,
+    },
+    REPORT_HANG,
+  );
   const where = `${adapter} ${httpCase.route.method} ${httpCase.route.path}${httpCase.query.slice(0, 80)} (${httpCase.how})`;
   if (response.status !== undefined && response.status >= 500) {
     throw new FuzzViolation(`${where}: ${response.status} ${response.body.slice(0, 200)}`);

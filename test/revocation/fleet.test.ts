@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startInstance, stopAllInstances, type FleetInstance } from './fleet-process.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SYNCED = /event \{"type":"revocation-store-synced"/;

@@ -1,11 +1,13 @@
 // Runs the BUILT `tokengate` executable as a child process, the way users run it. The build is
 // made here when `dist` is missing or older than `src` (CI's `pnpm install` has built it already).
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { collectOutput, waitForExit } from '../../../test/support/child-output.js';
+import { createChildGroup } from '../../../test/support/child-processes.js';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_ROOT = join(PACKAGE_DIR, '..', '..');
@@ -13,10 +15,7 @@ export const BIN = join(PACKAGE_DIR, 'dist', 'bin.mjs');
 const LOCK = join(tmpdir(), 'tokengate-cli-build-lock');
 const RUN_TIMEOUT_MS = 10_000;
 
-const children = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
+const runs = createChildGroup();
 
 function newestMtime(dir: string): number {
   return Math.max(
@@ -66,40 +65,25 @@ export interface CliResult {
 }
 
 function spawnCli(args: readonly string[]): ChildProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  return runs.spawn(process.execPath, [BIN, ...args], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  child.stdout?.setEncoding('utf8');
-  child.stderr?.setEncoding('utf8');
-  return child;
 }
 
 /** Runs `tokengate …args` to completion, with `stdin` as its standard input. */
-export function runCli(args: readonly string[], stdin = ''): Promise<CliResult> {
+export async function runCli(args: readonly string[], stdin = ''): Promise<CliResult> {
   const child = spawnCli(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.on('data', (chunk: string) => (stderr += chunk));
+  const output = collectOutput(child);
   child.stdin?.end(stdin);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(
-          `tokengate ${args[0]} did not exit within ${RUN_TIMEOUT_MS} ms\n${stdout}\n${stderr}`,
-        ),
-      );
-    }, RUN_TIMEOUT_MS);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  const { code } = await waitForExit(child, RUN_TIMEOUT_MS).catch(() => {
+    throw new Error(
+      `tokengate ${args[0]} did not exit within ${RUN_TIMEOUT_MS} ms\n` +
+        `${output.stdout()}\n${output.stderr()}`,
+    );
   });
+  return { code, stdout: output.stdout(), stderr: output.stderr() };
 }
 
 export interface ServingCli {
@@ -110,28 +94,21 @@ export interface ServingCli {
 }
 
 /** Starts a long-running `tokengate …args` and resolves once stdout matches `ready`. */
-export function startCli(args: readonly string[], ready: RegExp): Promise<ServingCli> {
+export async function startCli(args: readonly string[], ready: RegExp): Promise<ServingCli> {
   const child = spawnCli(args);
-  let stdout = '';
-  let stderr = '';
+  const output = collectOutput(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  child.stderr?.on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`tokengate ${args[0]} not ready\n${stdout}\n${stderr}`));
-    }, RUN_TIMEOUT_MS);
-    child.stdout?.on('data', (chunk: string) => {
-      stdout += chunk;
-      if (!ready.test(stdout)) return;
-      clearTimeout(timer);
-      resolve({
-        stdout,
-        stop: () => {
-          child.kill('SIGTERM');
-          return exited;
-        },
-      });
-    });
-  });
+  try {
+    await output.waitFor(({ stdout }) => ready.test(stdout()), RUN_TIMEOUT_MS);
+  } catch {
+    child.kill('SIGKILL');
+    throw new Error(`tokengate ${args[0]} not ready\n${output.stdout()}\n${output.stderr()}`);
+  }
+  return {
+    stdout: output.stdout(),
+    stop: () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
 }

@@ -1,19 +1,19 @@
-import { authorize } from './authorize.js';
-import { extractBearerToken, type BearerOptions, type BearerRequest } from './bearer.js';
-import { isTokengateError, MissingTokenError } from './errors.js';
+import { authorize } from './rules/authorize.js';
+import { extractBearerToken, type BearerOptions, type BearerRequest } from './http/bearer.js';
+import { isTokengateError, MissingTokenError } from './errors/errors.js';
 import { fromFetchRequest, type FetchRequestSource } from './fetch-request.js';
-import type { AlbVerifier } from './alb-verifier.js';
-import { extractAlbToken } from './internal/alb-header.js';
-import type { Rule } from './rules.js';
-import type { RequestSource, VerifiedToken } from './types.js';
-import { isVerifiedToken } from './verified-token.js';
-import { assertKnownKeys } from './internal/options.js';
+import type { AlbVerifier } from './alb/alb-verifier.js';
+import { extractAlbToken } from './alb/alb-header.js';
+import type { Rule } from './rules/rule.js';
+import type { RequestSource, VerifiedToken } from './lib/types.js';
+import { isVerifiedToken } from './claims/verified-token.js';
+import { assertKnownKeys } from './lib/options.js';
+import { createVerifier } from './verify/verifier.js';
 import {
   VERIFIER_OPTION_KEYS,
-  createVerifier,
   type Verifier,
   type VerifierOptions,
-} from './verifier.js';
+} from './verify/verifier-options.js';
 
 /** Options every framework adapter takes: a verifier (or its options) plus transport rules. */
 export type GateOptions = BearerOptions & {

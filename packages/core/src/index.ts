@@ -1,17 +1,18 @@
-export { createVerifier } from './verifier.js';
-export type { Verifier, VerifierOptions } from './verifier.js';
-export { oidcIssuer } from './oidc-issuer.js';
-export type { OidcIssuerOptions } from './oidc-issuer.js';
-export { cognitoIssuer } from './cognito-issuer.js';
-export type { CognitoIssuerFormat, CognitoIssuerOptions } from './cognito-issuer.js';
+export { createVerifier } from './verify/verifier.js';
+export type { Verifier, VerifierOptions } from './verify/verifier-options.js';
+export { oidcIssuer } from './issuers/oidc-issuer.js';
+export type { OidcIssuerOptions } from './issuers/oidc-issuer.js';
+export { cognitoIssuer } from './issuers/cognito-issuer.js';
+export type { CognitoIssuerFormat, CognitoIssuerOptions } from './issuers/cognito-issuer.js';
 export type {
   CognitoAccessTokenClaims,
   CognitoIdTokenClaims,
   CognitoIdentity,
   CognitoM2MTokenClaims,
-} from './cognito-claims.js';
-export { createJwksCache } from './jwks-cache.js';
-export type { JwksCache, JwksCacheOptions, JwksKey } from './jwks-cache.js';
+} from './claims/cognito-claims.js';
+export { createJwksCache } from './jwks/jwks-cache.js';
+export type { JwksCache, JwksCacheOptions } from './jwks/jwks-cache-options.js';
+export type { JwksKey } from './jws/jwk-import.js';
 export {
   TokengateError,
   InvalidRequestError,
@@ -21,18 +22,18 @@ export {
   AccessDeniedError,
   IdpUnavailableError,
   isTokengateError,
-} from './errors.js';
+} from './errors/errors.js';
 export type {
   BearerErrorCode,
   DetailValue,
   ErrorDetail,
   TokengateErrorCode,
   TokengateErrorOptions,
-} from './errors.js';
-export { formatChallenge } from './challenge.js';
-export type { ChallengeParams } from './challenge.js';
-export { clearHeadersForError } from './error-headers.js';
-export type { RemovableHeaders } from './error-headers.js';
+} from './errors/errors.js';
+export { formatChallenge } from './errors/challenge.js';
+export type { ChallengeParams } from './errors/challenge.js';
+export { clearHeadersForError } from './http/error-headers.js';
+export type { RemovableHeaders } from './http/error-headers.js';
 export type {
   Algorithm,
   ClaimPolicy,
@@ -48,7 +49,7 @@ export type {
   VerifiedToken,
   VerifierEvent,
   VerifierEventListener,
-} from './types.js';
+} from './lib/types.js';
 export {
   allScopes,
   anyScope,
@@ -62,24 +63,24 @@ export {
   and,
   or,
   not,
-} from './rules.js';
-export { assertRule, toRule } from './rule-check.js';
-export type { Rule, ClaimValue, ClaimPredicate } from './rules.js';
-export { authorize, isAllowed } from './authorize.js';
-export { isVerifiedToken } from './verified-token.js';
-export { extractBearerToken } from './bearer.js';
-export type { BearerOptions, BearerRequest } from './bearer.js';
+} from './rules/rules.js';
+export { assertRule, toRule } from './rules/rule-check.js';
+export type { Rule, ClaimValue, ClaimPredicate } from './rules/rule.js';
+export { authorize, isAllowed } from './rules/authorize.js';
+export { isVerifiedToken } from './claims/verified-token.js';
+export { extractBearerToken } from './http/bearer.js';
+export type { BearerOptions, BearerRequest } from './http/bearer.js';
 export { MAX_FORM_BODY_BYTES } from './fetch-request.js';
 export type { FetchRequestSource } from './fetch-request.js';
 export { tokengateErrorResponse } from './error-response.js';
 export { createGate } from './gate.js';
 // For the companion packages (`@tokengate/redis`): one way to refuse a misspelt option.
-export { assertKnownKeys } from './internal/options.js';
+export { assertKnownKeys } from './lib/options.js';
 export type { Gate, GateAdapter, GateOptions } from './gate.js';
-export { matchIssuer } from './issuer-resolver.js';
-export type { IssuerResolver } from './issuer-resolver.js';
-export { createMemoryRevocationStore } from './memory-revocation-store.js';
-export type { MemoryRevocationStoreOptions } from './memory-revocation-store.js';
+export { matchIssuer } from './issuers/issuer-resolver.js';
+export type { IssuerResolver } from './issuers/issuer-resolver.js';
+export { createMemoryRevocationStore } from './revocation/memory-revocation-store.js';
+export type { MemoryRevocationStoreOptions } from './revocation/memory-revocation-store.js';
 export {
   revocationKeys,
   revocationCutOff,
@@ -89,15 +90,15 @@ export {
   canonicalIssuer,
   DEFAULT_ENTRY_LIFETIME_SECONDS,
   REVOCATION_CLOCK_MARGIN_SECONDS,
-} from './revocation-keys.js';
+} from './revocation/revocation-keys.js';
 export {
   prepareRevocation,
   parseStoredRevocation,
   entryLifetimeOption,
   MAX_REVOCATION_SECONDS,
   MAX_REVOCATION_ID_LENGTH,
-} from './revocation-entry.js';
-export type { PreparedRevocation, RevocationKind } from './revocation-entry.js';
+} from './revocation/revocation-entry.js';
+export type { PreparedRevocation, RevocationKind } from './revocation/revocation-entry.js';
 export type {
   RevocationStore,
   RevocationRegistry,
@@ -106,16 +107,42 @@ export type {
   TokenRevocation,
   SubjectRevocation,
   ClientRevocation,
-} from './revocation.js';
-export { createAlbVerifier } from './alb-verifier.js';
-export type { AlbVerifier, AlbVerifierOptions } from './alb-verifier.js';
-export * from './presets/index.js';
-export * from './step-up.js';
-export { createClientCredentialsSource, TokenEndpointError } from './client-credentials.js';
+} from './revocation/revocation.js';
+export { createAlbVerifier } from './alb/alb-verifier.js';
+export type { AlbVerifier, AlbVerifierOptions } from './alb/alb-verifier.js';
+export {
+  auth0Issuer,
+  oktaIssuer,
+  oneLoginIssuer,
+  keycloakIssuer,
+  googleIssuer,
+  appleIssuer,
+  facebookIssuer,
+  entraIdIssuer,
+  cognitoIdentityPoolIssuer,
+  entraIdResolver,
+} from './presets/index.js';
 export type {
-  ClientCredentialsOptions,
-  ClientCredentialsSource,
-  ClientCredentialsEvent,
-  ClientCredentialsEventListener,
-  TokenEndpointErrorCode,
-} from './client-credentials.js';
+  PresetOptions,
+  Auth0IssuerOptions,
+  OktaIssuerOptions,
+  OneLoginIssuerOptions,
+  KeycloakIssuerOptions,
+  GoogleIssuerOptions,
+  AppleIssuerOptions,
+  FacebookIssuerOptions,
+  EntraIdIssuerOptions,
+  CognitoIdentityPoolIssuerOptions,
+  EntraIdResolverOptions,
+} from './presets/index.js';
+export { authenticatedWithin, amrIncludes, cognitoM2M } from './rules/step-up.js';
+export type { AuthenticatedWithinOptions, CognitoM2MOptions } from './rules/step-up.js';
+export {
+  createClientCredentialsSource,
+  TokenEndpointError,
+  type ClientCredentialsOptions,
+  type ClientCredentialsSource,
+  type ClientCredentialsEvent,
+  type ClientCredentialsEventListener,
+  type TokenEndpointErrorCode,
+} from './client-credentials/index.js';

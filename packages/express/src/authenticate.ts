@@ -1,6 +1,6 @@
 import { createGate, type GateOptions } from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { REALM } from './internal/realm.js';
+import { REALM } from './realm.js';
 
 /**
  * Express middleware that verifies the request's bearer token and sets `req.auth`. Build it

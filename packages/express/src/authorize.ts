@@ -6,7 +6,7 @@ import {
   type Rule,
 } from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { REALM } from './internal/realm.js';
+import { REALM } from './realm.js';
 
 /**
  * Express middleware that lets a request through only when `authenticate()` attached a token

@@ -1,6 +1,6 @@
 import { isVerifiedToken, MissingTokenError } from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { REALM } from './internal/realm.js';
+import { REALM } from './realm.js';
 import type { AuthenticatedRequest } from './request-augmentation.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createGate, isTokengateError, type GateOptions } from '@tokengate/core';
 import type { Context, Middleware, Next } from 'koa';
-import { respondWithError } from './internal/respond.js';
+import { respondWithError } from './respond.js';
 
 export type KoaAuthenticateOptions = GateOptions & {
   /**

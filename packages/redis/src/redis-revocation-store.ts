@@ -13,9 +13,9 @@ import type {
   VerifiedToken,
 } from '@tokengate/core';
 import { assertKnownKeys, entryLifetimeOption, prepareRevocation } from '@tokengate/core';
-import { createNearCache } from './internal/near-cache.js';
-import { integerAtLeast, isErrorReply, nonEmptyString, oneOf } from './internal/options.js';
-import { createRedisLink } from './internal/redis-link.js';
+import { createNearCache } from './near-cache.js';
+import { integerAtLeast, isErrorReply, nonEmptyString, oneOf } from './options.js';
+import { createRedisLink } from './redis-link.js';
 import type {
   RedisRevocationClient,
   RedisRevocationEvent,

@@ -12,7 +12,7 @@ import {
 } from '@tokengate/redis';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../../test/revocation/redis-server.js';
+import { startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 import {
   outcome,
   revocationStoreContract,

@@ -8,18 +8,18 @@ import type {
   TestKey,
   TokenOptions,
 } from './types.js';
-import { assertTestAlgorithm, keyTypeOf } from './internal/algorithms.js';
-import { createClientRegistry } from './internal/client-registry.js';
-import { createKeyRing, generateIssuerKey } from './internal/key-ring.js';
-import type { IssuerKey, KeyRing } from './internal/key-ring.js';
-import { startJwksServer } from './internal/jwks-server.js';
-import { mergeDeleting } from './internal/merge.js';
-import { resolveIssuerOptions } from './internal/options.js';
-import { parseOutage } from './internal/outage.js';
-import { signJws } from './internal/sign-jws.js';
-import { createTokenEndpoint } from './internal/token-endpoint.js';
-import { draftToken } from './internal/token-claims.js';
-import type { TokenContext, TokenType } from './internal/token-claims.js';
+import { assertTestAlgorithm, keyTypeOf } from './algorithms.js';
+import { createClientRegistry } from './client-registry.js';
+import { createKeyRing, generateIssuerKey } from './key-ring.js';
+import type { IssuerKey, KeyRing } from './key-ring.js';
+import { startJwksServer } from './jwks-server.js';
+import { mergeDeleting } from './merge.js';
+import { resolveIssuerOptions } from './options.js';
+import { parseOutage } from './outage.js';
+import { signJws } from './sign-jws.js';
+import { createTokenEndpoint } from './token-endpoint.js';
+import { draftToken } from './token-claims.js';
+import type { TokenContext, TokenType } from './token-claims.js';
 
 /**
  * Starts a local token issuer on 127.0.0.1 (ephemeral port) that publishes its JWKS and an

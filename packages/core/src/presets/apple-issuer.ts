@@ -1,12 +1,12 @@
-import { stringList } from '../internal/options.js';
-import type { TrustedIssuer } from '../types.js';
+import { stringList } from '../lib/options.js';
+import type { TrustedIssuer } from '../lib/types.js';
 import {
   assertOptions,
   presetKeys,
   idTokenIdentity,
   presetIssuer,
   signInCheck,
-} from './internal/preset-base.js';
+} from './preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface AppleIssuerOptions extends PresetOptions {

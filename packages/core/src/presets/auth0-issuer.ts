@@ -1,7 +1,7 @@
-import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
-import { nonEmptyString } from '../internal/options.js';
-import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
-import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
+import { scopeListClaim, stringArrayClaim, stringClaim } from '../claims/claim-readers.js';
+import { nonEmptyString } from '../lib/options.js';
+import { acceptedTokenUse, tokenUseCheck } from '../claims/token-kind.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../lib/types.js';
 import {
   EMPTY,
   assertOptions,
@@ -10,8 +10,8 @@ import {
   presetIssuer,
   requiredAudience,
   union,
-} from './internal/preset-base.js';
-import { auth0TokenKind } from './internal/token-kinds.js';
+} from './preset-base.js';
+import { auth0TokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface Auth0IssuerOptions extends PresetOptions {

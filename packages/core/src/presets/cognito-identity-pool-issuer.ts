@@ -1,15 +1,9 @@
-import { stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
-import { invalid } from '../internal/claims-check.js';
-import { seenList } from '../internal/error-detail.js';
-import { describe, nonEmptyString } from '../internal/options.js';
-import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import {
-  EMPTY,
-  assertOptions,
-  presetKeys,
-  presetIssuer,
-  signInCheck,
-} from './internal/preset-base.js';
+import { stringArrayClaim, stringClaim } from '../claims/claim-readers.js';
+import { invalid } from '../claims/claims-check.js';
+import { seenList } from '../errors/error-detail.js';
+import { describe, nonEmptyString } from '../lib/options.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../lib/types.js';
+import { EMPTY, assertOptions, presetKeys, presetIssuer, signInCheck } from './preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface CognitoIdentityPoolIssuerOptions extends PresetOptions {

@@ -1,17 +1,11 @@
-import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
-import { invalid } from '../internal/claims-check.js';
-import { seen } from '../internal/error-detail.js';
-import { describe, nonEmptyString } from '../internal/options.js';
-import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
-import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import {
-  assertOptions,
-  presetKeys,
-  presetIssuer,
-  requiredAudience,
-  union,
-} from './internal/preset-base.js';
-import { entraTokenKind } from './internal/token-kinds.js';
+import { scopeListClaim, stringArrayClaim, stringClaim } from '../claims/claim-readers.js';
+import { invalid } from '../claims/claims-check.js';
+import { seen } from '../errors/error-detail.js';
+import { describe, nonEmptyString } from '../lib/options.js';
+import { acceptedTokenUse, tokenUseCheck } from '../claims/token-kind.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../lib/types.js';
+import { assertOptions, presetKeys, presetIssuer, requiredAudience, union } from './preset-base.js';
+import { entraTokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface EntraIdIssuerOptions extends PresetOptions {

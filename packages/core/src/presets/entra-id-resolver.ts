@@ -1,7 +1,7 @@
-import type { IssuerResolver } from '../issuer-resolver.js';
-import { matchIssuer } from '../issuer-resolver.js';
-import { assertKnownKeys, stringList } from '../internal/options.js';
-import { presetKeys } from './internal/preset-base.js';
+import type { IssuerResolver } from '../issuers/issuer-resolver.js';
+import { matchIssuer } from '../issuers/issuer-resolver.js';
+import { assertKnownKeys, stringList } from '../lib/options.js';
+import { presetKeys } from './preset-base.js';
 import { entraIdIssuer } from './entra-id-issuer.js';
 import type { PresetOptions } from './preset-options.js';
 

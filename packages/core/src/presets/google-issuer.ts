@@ -1,7 +1,7 @@
-import { invalid } from '../internal/claims-check.js';
-import { detailList, seen } from '../internal/error-detail.js';
-import { stringList } from '../internal/options.js';
-import type { JwtClaims, JwtHeader, TrustedIssuer } from '../types.js';
+import { invalid } from '../claims/claims-check.js';
+import { detailList, seen } from '../errors/error-detail.js';
+import { stringList } from '../lib/options.js';
+import type { JwtClaims, JwtHeader, TrustedIssuer } from '../lib/types.js';
 import {
   assertOptions,
   presetKeys,
@@ -9,7 +9,7 @@ import {
   hostName,
   presetIssuer,
   signInCheck,
-} from './internal/preset-base.js';
+} from './preset-base.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface GoogleIssuerOptions extends PresetOptions {

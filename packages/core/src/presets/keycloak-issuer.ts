@@ -1,7 +1,7 @@
-import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
-import { describe, nonEmptyString, secureUrl, stringList } from '../internal/options.js';
-import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
-import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
+import { scopeListClaim, stringArrayClaim, stringClaim } from '../claims/claim-readers.js';
+import { describe, nonEmptyString, secureUrl, stringList } from '../lib/options.js';
+import { acceptedTokenUse, tokenUseCheck } from '../claims/token-kind.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../lib/types.js';
 import {
   EMPTY,
   assertOptions,
@@ -9,8 +9,8 @@ import {
   presetIssuer,
   requiredAudience,
   union,
-} from './internal/preset-base.js';
-import { keycloakTokenKind } from './internal/token-kinds.js';
+} from './preset-base.js';
+import { keycloakTokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface KeycloakIssuerOptions extends PresetOptions {

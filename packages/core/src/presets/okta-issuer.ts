@@ -1,15 +1,15 @@
-import { scopeListClaim, stringArrayClaim, stringClaim } from '../internal/claim-readers.js';
-import { describe } from '../internal/options.js';
-import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
-import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
+import { scopeListClaim, stringArrayClaim, stringClaim } from '../claims/claim-readers.js';
+import { describe } from '../lib/options.js';
+import { acceptedTokenUse, tokenUseCheck } from '../claims/token-kind.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../lib/types.js';
 import {
   assertOptions,
   presetKeys,
   hostName,
   presetIssuer,
   requiredAudience,
-} from './internal/preset-base.js';
-import { oktaTokenKind } from './internal/token-kinds.js';
+} from './preset-base.js';
+import { oktaTokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface OktaIssuerOptions extends PresetOptions {

@@ -3,17 +3,12 @@ import {
   scopeListClaim,
   stringArrayClaim,
   stringClaim,
-} from '../internal/claim-readers.js';
-import { describe, nonEmptyString } from '../internal/options.js';
-import { acceptedTokenUse, tokenUseCheck } from '../internal/token-kind.js';
-import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../types.js';
-import {
-  assertOptions,
-  presetKeys,
-  presetIssuer,
-  requiredAudience,
-} from './internal/preset-base.js';
-import { oneLoginTokenKind } from './internal/token-kinds.js';
+} from '../claims/claim-readers.js';
+import { describe, nonEmptyString } from '../lib/options.js';
+import { acceptedTokenUse, tokenUseCheck } from '../claims/token-kind.js';
+import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../lib/types.js';
+import { assertOptions, presetKeys, presetIssuer, requiredAudience } from './preset-base.js';
+import { oneLoginTokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 
 export interface OneLoginIssuerOptions extends PresetOptions {

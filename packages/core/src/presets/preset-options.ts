@@ -1,4 +1,4 @@
-import type { ClaimPolicy, JsonWebKeySet } from '../types.js';
+import type { ClaimPolicy, JsonWebKeySet } from '../lib/types.js';
 
 /**
  * Options every IdP preset accepts: the common policy (`algorithms`, `clockToleranceSeconds`,

@@ -1,0 +1,245 @@
+import { formatChallenge } from './challenge.js';
+import type { ErrorDetail } from './error-detail.js';
+
+export type { DetailValue, ErrorDetail } from './error-detail.js';
+
+/**
+ * RFC 6750 §3.1 error codes, plus `access_denied` (RFC 6749 §4.1.2.1) for rules other than
+ * scopes, and `temporarily_unavailable` for IdP outages (503).
+ */
+export type BearerErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'access_denied'
+  | 'temporarily_unavailable';
+
+/** Stable, machine-readable reasons. Tests and logs match on these, never on messages. */
+export type TokengateErrorCode =
+  // 400 invalid_request
+  | 'AUTHORIZATION_MALFORMED'
+  | 'AUTHORIZATION_DUPLICATE'
+  | 'MULTIPLE_TOKENS'
+  // a form body the Fetch-API path could not search for a token (fetch-request.ts)
+  | 'BODY_UNREADABLE'
+  // 401 without error code: no credentials at all (RFC 6750 §3.1)
+  | 'CREDENTIALS_MISSING'
+  // 401 invalid_token
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_TOO_LARGE'
+  | 'ALG_NOT_ALLOWED'
+  | 'CRIT_UNSUPPORTED'
+  | 'TYP_MISMATCH'
+  | 'ISSUER_UNKNOWN'
+  | 'KEY_NOT_FOUND'
+  | 'SIGNATURE_INVALID'
+  | 'CLAIM_INVALID'
+  | 'CLAIM_MISSING'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_NOT_YET_VALID'
+  | 'TOKEN_ISSUED_IN_FUTURE'
+  | 'TOKEN_TOO_OLD'
+  | 'AUDIENCE_MISMATCH'
+  | 'CLIENT_ID_MISMATCH'
+  | 'TOKEN_USE_MISMATCH'
+  | 'TOKEN_REVOKED'
+  | 'TOKEN_LIFETIME_EXCEEDED'
+  // 403
+  | 'SCOPE_INSUFFICIENT'
+  | 'ACCESS_DENIED'
+  // 503
+  | 'IDP_UNAVAILABLE'
+  | 'REVOCATION_UNAVAILABLE';
+
+export interface TokengateErrorOptions {
+  /** Shown to clients as `error_description`: must not contain the token. */
+  readonly description: string;
+  readonly cause?: unknown;
+  /** `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3). */
+  readonly realm?: string | undefined;
+  /** For logs, never for clients: what was expected and what was seen. See `TokengateError.detail`. */
+  readonly detail?: ErrorDetail | undefined;
+}
+
+const NO_DETAIL: ErrorDetail = Object.freeze({});
+
+// `instanceof` fails across two copies of the core in one process: an app that `import`s the
+// core (ESM) but `require`s an adapter (CJS) loads both builds, each with its own class (the
+// dual-package hazard), and a second install of the package does the same. Adapters would then
+// let a 401 fall through to the framework's generic error path. So every error carries a
+// registry-wide symbol, which both copies agree on. Non-enumerable: JSON and spreads drop it.
+const TOKENGATE_ERROR = Symbol.for('tokengate.error');
+
+/**
+ * Base of every failure on the request path. It carries what an HTTP framework needs to
+ * answer by itself: `status`/`statusCode`, `headers` (the RFC 6750 challenge) and `expose`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await verifier.verify(token);
+ * } catch (err) {
+ *   if (isTokengateError(err)) res.writeHead(err.status, err.headers).end(JSON.stringify(err.toJSON()));
+ * }
+ * ```
+ */
+export abstract class TokengateError extends Error {
+  abstract readonly status: number;
+  abstract readonly error: BearerErrorCode | undefined;
+  readonly code: TokengateErrorCode;
+  readonly description: string;
+  /** `realm` used in the challenge; adapters set it from their options. */
+  realm: string | undefined;
+  /**
+   * Why, for logs and `onEvent` (never in the response): what was expected and what the token
+   * held, e.g. `{ iss, trusted }` for `ISSUER_UNKNOWN` or `{ exp, now, leewaySeconds }` for
+   * `TOKEN_EXPIRED`. Never the token or its signature; values read from the token are capped
+   * at 200 characters and stripped of control characters, lists cut to their first five.
+   */
+  readonly detail: ErrorDetail;
+
+  constructor(code: TokengateErrorCode, options: TokengateErrorOptions) {
+    super(options.description, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.description = options.description;
+    this.realm = options.realm;
+    this.detail = options.detail ?? NO_DETAIL;
+    Object.defineProperty(this, TOKENGATE_ERROR, { value: true });
+  }
+
+  /** Alias of `status` for frameworks that read `statusCode` (Fastify, http-errors). */
+  get statusCode(): number {
+    return this.status;
+  }
+
+  /** 4xx descriptions are safe for clients; a 5xx hides its details behind a generic body. */
+  get expose(): boolean {
+    return this.status < 500;
+  }
+
+  /** Response headers: the RFC 6750 §3 challenge on 401/403, `Retry-After` on 503. */
+  get headers(): Record<string, string> {
+    return {
+      'WWW-Authenticate': formatChallenge({
+        realm: this.realm,
+        error: this.error,
+        description: this.error === undefined ? undefined : this.description,
+      }),
+    };
+  }
+
+  /** The RFC 6750 §3 JSON body: `{ error, error_description }`. Never `detail`. */
+  toJSON(): { error: string; error_description: string } {
+    return { error: this.error ?? 'unauthorized', error_description: this.description };
+  }
+}
+
+/**
+ * Whether `value` is a `TokengateError` from any copy of `@tokengate/core` (its ESM or CJS
+ * build, or a second install), where `instanceof TokengateError` sees only its own copy's. Use it
+ * wherever an error from a verifier may be caught. The mark alone is not enough: `status` must
+ * be an HTTP error status, `code` a string and `toJSON` a function, as adapters answer from them.
+ *
+ * @example
+ * ```ts
+ * app.use((err, req, res, next) => {
+ *   if (!isTokengateError(err)) return next(err);
+ *   res.status(err.status).set(err.headers).json(err.toJSON());
+ * });
+ * ```
+ */
+export function isTokengateError(value: unknown): value is TokengateError {
+  if (typeof value !== 'object' || value === null) return false;
+  const error = value as Partial<Record<PropertyKey, unknown>>;
+  return (
+    Object.hasOwn(error, TOKENGATE_ERROR) &&
+    error[TOKENGATE_ERROR] === true &&
+    typeof error['code'] === 'string' &&
+    Number.isInteger(error['status']) &&
+    (error['status'] as number) >= 400 &&
+    (error['status'] as number) <= 599 &&
+    typeof error['toJSON'] === 'function'
+  );
+}
+
+/** 400 `invalid_request`: the request itself is malformed (RFC 6750 §3.1). */
+export class InvalidRequestError extends TokengateError {
+  readonly status = 400;
+  readonly error = 'invalid_request';
+}
+
+/** 401 with a bare challenge: no credentials were sent (RFC 6750 §3.1, last paragraph). */
+export class MissingTokenError extends TokengateError {
+  readonly status = 401;
+  readonly error = undefined;
+
+  constructor(options: Partial<TokengateErrorOptions> = {}) {
+    super('CREDENTIALS_MISSING', { description: 'Authentication required', ...options });
+  }
+}
+
+/** 401 `invalid_token`: expired, revoked, malformed, or not for this server (RFC 6750 §3.1). */
+export class InvalidTokenError extends TokengateError {
+  readonly status = 401;
+  readonly error = 'invalid_token';
+}
+
+/** 403 `insufficient_scope`: the token is fine but lacks the scopes this route needs. */
+export class InsufficientScopeError extends TokengateError {
+  readonly status = 403;
+  readonly error = 'insufficient_scope';
+  /** The scopes the route requires, advertised in the challenge's `scope` attribute. */
+  readonly requiredScopes: readonly string[];
+
+  constructor(requiredScopes: readonly string[], options: TokengateErrorOptions) {
+    super('SCOPE_INSUFFICIENT', options);
+    this.requiredScopes = requiredScopes;
+  }
+
+  override get headers(): Record<string, string> {
+    return {
+      'WWW-Authenticate': formatChallenge({
+        realm: this.realm,
+        error: this.error,
+        description: this.description,
+        scope: this.requiredScopes.join(' '),
+      }),
+    };
+  }
+}
+
+/** 403 `access_denied`: the token is fine, but a group, client or claim rule refuses it. */
+export class AccessDeniedError extends TokengateError {
+  readonly status = 403;
+  readonly error = 'access_denied';
+
+  constructor(options: TokengateErrorOptions) {
+    super('ACCESS_DENIED', options);
+  }
+}
+
+/**
+ * 503: the identity provider's keys or discovery document could not be fetched. Never
+ * reported as `invalid_token`, so clients retry instead of throwing their token away.
+ */
+export class IdpUnavailableError extends TokengateError {
+  readonly status = 503;
+  readonly error = 'temporarily_unavailable';
+  /** Seconds after which a retry may succeed. */
+  readonly retryAfterSeconds: number;
+
+  constructor(
+    options: TokengateErrorOptions & {
+      retryAfterSeconds?: number;
+      code?: 'IDP_UNAVAILABLE' | 'REVOCATION_UNAVAILABLE';
+    },
+  ) {
+    super(options.code ?? 'IDP_UNAVAILABLE', options);
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+  }
+
+  override get headers(): Record<string, string> {
+    return { 'Retry-After': String(this.retryAfterSeconds) };
+  }
+}

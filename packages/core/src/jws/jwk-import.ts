@@ -1,0 +1,183 @@
+import {
+  createPublicKey,
+  type JsonWebKey,
+  type KeyObject,
+  type VerifyKeyObjectInput,
+} from 'node:crypto';
+import type { Algorithm } from '../lib/types.js';
+import { ALGORITHMS, isSupportedAlgorithm, verifyInput } from './algorithms.js';
+
+/** One usable verification key from a JWKS, imported once and reused for every token. */
+export interface JwksKey {
+  readonly kid: string | undefined;
+  /** The JWK's own `alg`, when it pins one (RFC 7517 §4.4). */
+  readonly alg: Algorithm | undefined;
+  readonly keyType: string;
+  readonly namedCurve: string | undefined;
+  readonly keyObject: KeyObject;
+  /** `crypto.verify` inputs per algorithm, built on first use so the hot path allocates nothing. */
+  readonly inputs: Map<Algorithm, VerifyKeyObjectInput | KeyObject>;
+}
+
+export interface KeySet {
+  readonly byKid: ReadonlyMap<string, readonly JwksKey[]>;
+  readonly all: readonly JwksKey[];
+  /** JWKs that were present but unusable (wrong `use`, unknown `kty`, weak RSA, …). */
+  readonly skipped: number;
+  /** Of those, JWKs carrying private key material (see `hasPrivateMembers`). */
+  readonly exposed: number;
+}
+
+/** RFC 8725 §3.5 via NIST SP 800-57: RSA keys below 2048 bits are not trusted. */
+const MIN_RSA_BITS = 2048;
+/** A JWKS larger than this is not a key set anyone publishes; the rest is ignored. */
+const MAX_KEYS = 100;
+
+/**
+ * Imports the usable signature keys of a JWKS document; returns `undefined` if it is not one.
+ * Keys also present in `previous` keep their identity, so their warm verify inputs and the
+ * verdicts cached against them survive a refresh.
+ */
+export function importKeySet(document: unknown, previous?: KeySet): KeySet | undefined {
+  if (typeof document !== 'object' || document === null) return undefined;
+  const keys = (document as { keys?: unknown }).keys;
+  if (!Array.isArray(keys)) return undefined;
+  const byKid = new Map<string, JwksKey[]>();
+  const all: JwksKey[] = [];
+  let skipped = 0;
+  let exposed = 0;
+  for (const jwk of keys.slice(0, MAX_KEYS)) {
+    // A key whose private half is published verifies nothing: anyone holding the set can sign.
+    const leaked = hasPrivateMembers(jwk);
+    if (leaked) exposed += 1;
+    const imported = leaked ? undefined : importJwk(jwk);
+    if (imported === undefined) {
+      skipped += 1;
+      continue;
+    }
+    const key = previous === undefined ? imported : (sameKey(previous, imported) ?? imported);
+    all.push(key);
+    if (key.kid !== undefined) {
+      const sameKid = byKid.get(key.kid);
+      if (sameKid === undefined) byKid.set(key.kid, [key]);
+      else sameKid.push(key);
+    }
+  }
+  return { byKid, all, skipped: skipped + Math.max(0, keys.length - MAX_KEYS), exposed };
+}
+
+// RFC 7518 §6.2.2 (EC `d`), §6.3.2 (RSA `d`, `p`, `q`, `dp`, `dq`, `qi`, `oth`), §6.4.1 (`oct`
+// `k`, a shared secret) and RFC 8037 §2 (OKP `d`): members only a signer may hold.
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** Whether a JWK carries private key material; a verifier must never hold any. */
+export function hasPrivateMembers(jwk: unknown): boolean {
+  if (typeof jwk !== 'object' || jwk === null) return false;
+  const record = jwk as Record<string, unknown>;
+  return PRIVATE_MEMBERS.some((member) => record[member] !== undefined);
+}
+
+function sameKey(keySet: KeySet, key: JwksKey): JwksKey | undefined {
+  const candidates = key.kid === undefined ? keySet.all : (keySet.byKid.get(key.kid) ?? []);
+  return candidates.find(
+    (old) => old.kid === key.kid && old.alg === key.alg && old.keyObject.equals(key.keyObject),
+  );
+}
+
+function importJwk(jwk: unknown): JwksKey | undefined {
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return undefined;
+  const { kid, use, alg, key_ops: keyOps } = jwk as Record<string, unknown>;
+  if (kid !== undefined && typeof kid !== 'string') return undefined;
+  // RFC 7517 §4.2–4.3: a key published for encryption must never verify signatures.
+  if (use !== undefined && use !== 'sig') return undefined;
+  if (keyOps !== undefined && !(Array.isArray(keyOps) && keyOps.includes('verify'))) {
+    return undefined;
+  }
+  if (alg !== undefined && !isSupportedAlgorithm(alg)) return undefined;
+  let keyObject: KeyObject;
+  try {
+    keyObject = createPublicKey({
+      key: publicMembers(jwk as Record<string, unknown>),
+      format: 'jwk',
+    });
+  } catch {
+    return undefined;
+  }
+  const keyType = keyObject.asymmetricKeyType ?? '';
+  const details = keyObject.asymmetricKeyDetails ?? {};
+  if (keyType === 'rsa' && (details.modulusLength ?? 0) < MIN_RSA_BITS) return undefined;
+  if (keyType !== 'rsa' && keyType !== 'ec' && keyType !== 'ed25519') return undefined;
+  return {
+    kid,
+    alg,
+    keyType,
+    namedCurve: details.namedCurve,
+    keyObject,
+    inputs: new Map(),
+  };
+}
+
+// Only the public members are handed to the importer (a JWK with private ones never gets here,
+// see `hasPrivateMembers`): whatever else a JWK carries must not end up in a KeyObject.
+function publicMembers(jwk: Record<string, unknown>): JsonWebKey {
+  const { kty, n, e, crv, x, y } = jwk;
+  return { kty, n, e, crv, x, y } as JsonWebKey;
+}
+
+/**
+ * A set given to a verifier (`jwks`, `hydrate()`) that holds private key material (`d`, RSA
+ * primes, an `oct` secret) means the signing key is being handed around: refused at once rather
+ * than quietly stripped, and the document, which the issuer keeps, never holds a secret.
+ */
+export function privateMaterialRefused(keys: KeySet, label: string): void {
+  if (keys.exposed > 0) {
+    throw new TypeError(
+      `${label}: jwks holds private key material in ${keys.exposed} key(s) (d, p, q, dp, dq, qi, oth or k): ` +
+        'give a verifier the public keys only (RFC 7517 §9.2)',
+    );
+  }
+}
+
+/** Whether `key` may verify a signature made with `alg` (RFC 8725 §3.1: alg must fit the key). */
+export function keyFitsAlgorithm(key: JwksKey, alg: Algorithm): boolean {
+  if (key.alg !== undefined && key.alg !== alg) return false;
+  const spec = ALGORITHMS[alg];
+  return (
+    key.keyType === spec.keyType &&
+    (spec.namedCurve === undefined || key.namedCurve === spec.namedCurve)
+  );
+}
+
+/**
+ * Picks the key for a token: by `kid` when the token names one; without a `kid`, only when
+ * exactly one key of the set fits the algorithm, so no key is ever guessed.
+ */
+export function selectKey(
+  keySet: KeySet,
+  kid: string | undefined,
+  alg: Algorithm,
+): JwksKey | undefined {
+  if (kid !== undefined) {
+    const candidates = keySet.byKid.get(kid);
+    if (candidates === undefined) return undefined;
+    for (const key of candidates) if (keyFitsAlgorithm(key, alg)) return key;
+    return undefined;
+  }
+  let found: JwksKey | undefined;
+  for (const key of keySet.all) {
+    if (!keyFitsAlgorithm(key, alg)) continue;
+    if (found !== undefined) return undefined;
+    found = key;
+  }
+  return found;
+}
+
+/** The cached `crypto.verify` input for this key and algorithm. */
+export function verifyInputFor(key: JwksKey, alg: Algorithm): VerifyKeyObjectInput | KeyObject {
+  let input = key.inputs.get(alg);
+  if (input === undefined) {
+    input = verifyInput(key.keyObject, ALGORITHMS[alg]);
+    key.inputs.set(alg, input);
+  }
+  return input;
+}

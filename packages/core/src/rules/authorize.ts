@@ -1,0 +1,193 @@
+import { AccessDeniedError, InsufficientScopeError } from '../errors/errors.js';
+import { knownRule, toRule } from './rule-check.js';
+import type { Rule } from './rule.js';
+import type { VerifiedToken } from '../lib/types.js';
+
+/** Why a rule failed: `scopes` lists what would satisfy it when scopes alone would. */
+interface Denial {
+  readonly scopes: readonly string[] | undefined;
+}
+
+const DENIED: Denial = Object.freeze({ scopes: undefined });
+
+/**
+ * Whether a verified token satisfies a rule. Matching is exact: no substrings, no case
+ * folding, no trimming; claims of the wrong JSON type do not match. Never throws.
+ *
+ * @example
+ * ```ts
+ * if (isAllowed(auth, anyGroup('admin'))) showAdminMenu();
+ * ```
+ */
+export function isAllowed(auth: VerifiedToken, rule: Rule): boolean {
+  const checked = knownRule(rule) ?? lateRule(rule);
+  if ('refused' in checked) return false;
+  try {
+    return evaluate(checked, auth) === undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws when a verified token does not satisfy a rule: `InsufficientScopeError` (403
+ * `insufficient_scope`, RFC 6750 §3.1) when missing scopes are the reason, otherwise
+ * `AccessDeniedError` (403). The token itself was fine, so it is never a 401.
+ *
+ * @example
+ * ```ts
+ * authorize(await verifier.verify(token), allScopes('orders:write'));
+ * ```
+ */
+export function authorize(
+  auth: VerifiedToken,
+  rule: Rule,
+  options: { realm?: string | undefined } = {},
+): void {
+  const realm = options?.realm;
+  // A rule built by the rule functions, or checked by an adapter, is one lookup away.
+  const checked = knownRule(rule) ?? lateRule(rule);
+  let denial: Denial | undefined;
+  let cause: unknown;
+  if ('refused' in checked) {
+    denial = DENIED;
+    cause = checked.cause;
+  } else {
+    try {
+      denial = evaluate(checked, auth);
+    } catch (error) {
+      // Only a malformed `auth` (not from a verifier) gets here: deny, never a 500.
+      denial = DENIED;
+      cause = error;
+    }
+  }
+  if (denial === undefined) return;
+  if (denial.scopes !== undefined) {
+    throw new InsufficientScopeError(denial.scopes, {
+      description: 'Token lacks the scope this resource requires',
+      realm,
+    });
+  }
+  throw new AccessDeniedError({
+    description: 'Token does not grant access to this resource',
+    realm,
+    cause,
+  });
+}
+
+/** Why a rule handed over only at request time was refused; no rule has a `refused` key. */
+interface Refusal {
+  readonly refused: true;
+  readonly cause: unknown;
+}
+
+// A rule this copy of the core has not seen: hand-written, or from another copy of the core.
+// It gets the full build-time check now; a malformed one denies (fail closed) instead of
+// granting or throwing a TypeError, and only the frozen copy the check returns is evaluated.
+function lateRule(rule: unknown): Rule | Refusal {
+  try {
+    const checked = toRule(rule, 'authorize()');
+    if (checked !== undefined) return checked;
+  } catch (error) {
+    return { refused: true, cause: error };
+  }
+  return { refused: true, cause: new TypeError('authorize() needs a rule') };
+}
+
+function evaluate(rule: Rule, auth: VerifiedToken): Denial | undefined {
+  switch (rule.type) {
+    case 'scopes': {
+      const ok =
+        rule.match === 'all'
+          ? containsAll(auth.scopes, rule.values)
+          : containsAny(auth.scopes, rule.values);
+      return ok ? undefined : { scopes: rule.values };
+    }
+    case 'groups': {
+      const ok =
+        rule.match === 'all'
+          ? containsAll(auth.groups, rule.values)
+          : rule.match === 'any'
+            ? containsAny(auth.groups, rule.values)
+            : !containsAny(auth.groups, rule.values);
+      return ok ? undefined : DENIED;
+    }
+    case 'client':
+      return auth.clientId !== undefined && rule.values.includes(auth.clientId)
+        ? undefined
+        : DENIED;
+    case 'claim':
+      return claimMatches(rule, auth) ? undefined : DENIED;
+    case 'and': {
+      for (const child of rule.rules) {
+        const denial = evaluate(child, auth);
+        if (denial !== undefined) return denial;
+      }
+      return undefined;
+    }
+    case 'or': {
+      const scopes = new Set<string>();
+      let scopesOnly = true;
+      for (const child of rule.rules) {
+        const denial = evaluate(child, auth);
+        if (denial === undefined) return undefined;
+        if (denial.scopes === undefined) scopesOnly = false;
+        else for (const scope of denial.scopes) scopes.add(scope);
+      }
+      return scopesOnly ? { scopes: [...scopes] } : DENIED;
+    }
+    case 'not':
+      return evaluate(rule.rule, auth) === undefined ? DENIED : undefined;
+    default:
+      // A rule object we do not know (hand-written, misspelt) must never grant access.
+      return DENIED;
+  }
+}
+
+function claimMatches(rule: Extract<Rule, { type: 'claim' }>, auth: VerifiedToken): boolean {
+  const value = readPath(auth.claims, rule.path);
+  switch (rule.match) {
+    case 'equals':
+      return value === rule.value;
+    case 'includes':
+      return Array.isArray(value) && value.includes(rule.value);
+    case 'satisfies':
+      try {
+        return rule.predicate(value, auth) === true;
+      } catch {
+        return false;
+      }
+  }
+}
+
+// Own enumerable properties only: `__proto__` or `constructor` never reach Object.prototype,
+// and an array's `length` is not a JSON member.
+function readPath(claims: object, path: readonly string[]): unknown {
+  let value: unknown = claims;
+  for (const key of path) {
+    if (
+      typeof value !== 'object' ||
+      value === null ||
+      !Object.prototype.propertyIsEnumerable.call(value, key)
+    ) {
+      return undefined;
+    }
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+// `have` comes from `auth`, which `isAllowed` and `authorize` take from their caller: a string
+// there (a hand-built `groups: 'admin-x'`) would match by substring, and `noGroup` would pass
+// on anything. Throwing makes the caller deny.
+function containsAll(have: readonly string[], wanted: readonly string[]): boolean {
+  if (!Array.isArray(have)) throw new TypeError('auth lists must be arrays');
+  for (const item of wanted) if (!have.includes(item)) return false;
+  return true;
+}
+
+function containsAny(have: readonly string[], wanted: readonly string[]): boolean {
+  if (!Array.isArray(have)) throw new TypeError('auth lists must be arrays');
+  for (const item of wanted) if (have.includes(item)) return true;
+  return false;
+}

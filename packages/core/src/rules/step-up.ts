@@ -1,0 +1,94 @@
+import { describe, stringList } from '../lib/options.js';
+import { allScopes, and, claimEquals, claimIncludes, claimSatisfies, clientIdIn } from './rules.js';
+import type { Rule } from './rule.js';
+
+export interface AuthenticatedWithinOptions {
+  /** Leeway for clock skew between the IdP and this server, in seconds. Default 5, as the verifier's. */
+  readonly clockToleranceSeconds?: number;
+}
+
+/**
+ * The user signed in at most `seconds` ago: the token's `auth_time` (OpenID Connect Core 1.0
+ * §2, seconds since the epoch) is compared with the current time on every request. A token
+ * without a numeric `auth_time`, or one in the future beyond the clock tolerance, does not match.
+ *
+ * @example
+ * ```ts
+ * const recentSignIn = authenticatedWithin(5 * 60);
+ * app.post('/account/email', requireAuth, authorize(recentSignIn), changeEmail);
+ * ```
+ */
+export function authenticatedWithin(
+  seconds: number,
+  options: AuthenticatedWithinOptions = {},
+): Rule {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new TypeError(
+      `authenticatedWithin needs a positive number of seconds, got ${describe(seconds)}`,
+    );
+  }
+  const tolerance = options.clockToleranceSeconds ?? 5;
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
+    throw new TypeError(
+      `clockToleranceSeconds must be a non-negative number, got ${describe(tolerance)}`,
+    );
+  }
+  return claimSatisfies('auth_time', (authTime) => {
+    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) return false;
+    const age = Date.now() / 1000 - authTime;
+    return age >= -tolerance && age <= seconds + tolerance;
+  });
+}
+
+/**
+ * The token's `amr` array (OpenID Connect Core 1.0 §2; values such as `mfa`, `otp`, `hwk`
+ * from RFC 8176 §2) contains `method`. An `amr` that is not an array does not match.
+ *
+ * @example
+ * ```ts
+ * const signedInWithMfa = amrIncludes('mfa');
+ * ```
+ */
+export function amrIncludes(method: string): Rule {
+  if (typeof method !== 'string' || method.length === 0) {
+    throw new TypeError(`amrIncludes needs a non-empty method name, got ${describe(method)}`);
+  }
+  return claimIncludes('amr', method);
+}
+
+export interface CognitoM2MOptions {
+  /** The app clients allowed to call. */
+  readonly clientIds: string | readonly string[];
+  /** Scopes the call must carry, all of them, e.g. `orders-api/orders.write`. */
+  readonly scopes?: string | readonly string[];
+}
+
+/**
+ * A machine-to-machine call from one of `clientIds` carrying every one of `scopes`: a Cognito
+ * client-credentials access token (`token_use` `access`, `sub` equal to `client_id`, no
+ * `username`). User tokens of the same client are denied with 403 `access_denied`; missing
+ * scopes answer 403 `insufficient_scope`.
+ *
+ * @example
+ * ```ts
+ * const billingJob = cognitoM2M({ clientIds: '4u2v3example', scopes: 'orders-api/orders.read' });
+ * ```
+ */
+export function cognitoM2M(options: CognitoM2MOptions): Rule {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('cognitoM2M options must be an object');
+  }
+  const clientIds = stringList(options.clientIds, 'cognitoM2M clientIds');
+  const rules = [
+    claimEquals('token_use', 'access'),
+    // Cognito client-credentials tokens name the client as their subject and carry no user.
+    claimSatisfies('sub', (sub, auth) => typeof sub === 'string' && sub === auth.claims.client_id),
+    claimSatisfies('username', (username) => username === undefined),
+    clientIdIn(...clientIds),
+  ];
+  // Scopes last, so a token that is not an M2M call is never told which scopes would do.
+  if (options.scopes !== undefined) {
+    rules.push(allScopes(...stringList(options.scopes, 'cognitoM2M scopes')));
+  }
+  return and(...rules);
+}

@@ -1,0 +1,136 @@
+import type { IssuerResolver } from '../issuers/issuer-resolver.js';
+import type { JwksCache, JwksCacheOptions } from '../jwks/jwks-cache-options.js';
+import { optionKeys } from '../lib/options.js';
+import type {
+  ClaimPolicy,
+  JsonWebKeySet,
+  JwtClaims,
+  RequestSource,
+  TokengateClaims,
+  TrustedIssuer,
+  VerifiedToken,
+  VerifierEventListener,
+} from '../lib/types.js';
+import type { RevocationStore } from '../revocation/revocation.js';
+
+export interface VerifierOptions extends ClaimPolicy {
+  /** The issuers whose tokens are trusted; each token is routed to one by its `iss`. */
+  readonly issuers?: readonly TrustedIssuer[];
+  /**
+   * Issuers known only at run time (multi-tenant): asked for an `iss` that `issuers` does not
+   * list; see `matchIssuer()`. Its answers are cached per `resolverCache`.
+   */
+  readonly resolveIssuer?: IssuerResolver;
+  /**
+   * Bounds of the resolver's cache. Defaults: 10000 issuers, about 8 MiB (`iss` strings
+   * included), 10 min, 1 min for refusals. A cached token of a resolved issuer is accepted only
+   * while the resolver's answer that verified it is still cached, unexpired.
+   */
+  readonly resolverCache?: {
+    readonly maxEntries?: number;
+    readonly maxBytes?: number;
+    readonly ttlMs?: number;
+    readonly negativeTtlMs?: number;
+  };
+  /**
+   * A shared `JwksCache`, or options for the verifier's own. Its `timeoutMs` (request wait),
+   * `fetchTimeoutMs` (fetch deadline) and `cooldownMs` apply to discovery as well.
+   */
+  readonly jwks?: JwksCache | JwksCacheOptions;
+  /** Tokens longer than this are refused before any parsing. Default 16384 characters. */
+  readonly maxTokenBytes?: number;
+  /** Observability hook: verified, rejected (with `code`), JWKS and discovery fetches. */
+  readonly onEvent?: VerifierEventListener;
+  /**
+   * Remember successful verifications so a token seen again skips the signature check. A hit
+   * still checks `exp`/`nbf` (and max age) against now, and is dropped when the IdP retires the
+   * key that verified it, or when its issuer's route changed (a resolver's answer expired).
+   * Default `{ maxEntries: 10000, maxBytes: 32 MiB, maxTtlMs: 600000 }` (`maxBytes` is an
+   * estimate: about twice the token's length per entry); `false` turns it off.
+   */
+  readonly cache?:
+    | false
+    | {
+        readonly maxEntries?: number;
+        readonly maxBytes?: number;
+        readonly maxTtlMs?: number;
+      };
+  /**
+   * Revocations to honour (`createMemoryRevocationStore()`, `@tokengate/redis`): asked on
+   * every request, cache hits included; a revoked token answers 401 `TOKEN_REVOKED`, a store
+   * that cannot answer 503 `REVOCATION_UNAVAILABLE`. Tokens that could outlive the store's
+   * entries (`exp − iat` past its `entryLifetimeSeconds`, or no `iat`/`auth_time`) answer 401
+   * `TOKEN_LIFETIME_EXCEEDED`: a revoked token must never work again once its entry expires.
+   */
+  readonly revocation?: RevocationStore;
+  /**
+   * How long a request waits for the revocation store's answer; past it, 503
+   * `REVOCATION_UNAVAILABLE`, so a hung store never holds a request. Default 1000 ms.
+   */
+  readonly revocationTimeoutMs?: number;
+  /**
+   * Check signatures on libuv's thread pool instead of the event loop. Default `false`: on
+   * small machines the hand-off costs more than it frees (see docs/benchmarks.md).
+   */
+  readonly threadPool?: boolean;
+}
+
+export interface Verifier {
+  /**
+   * Verifies a compact JWS access or ID token. Resolves to the normalized result or rejects
+   * with a `TokengateError` (`InvalidTokenError` 401, `IdpUnavailableError` 503).
+   */
+  verify<C extends JwtClaims = JwtClaims & TokengateClaims>(
+    token: string,
+    /** The request the token came with: only read to describe a rejection in `onEvent`. */
+    source?: RequestSource,
+  ): Promise<VerifiedToken<C>>;
+  /**
+   * Fetches every configured endpoint's discovery document and JWKS now, reporting each as a
+   * `prewarm` event. Rejects with `IdpUnavailableError` when a primary endpoint's keys cannot be
+   * loaded; a `secondary` one (a Cognito issuer form or replica region the pool may not use)
+   * is only reported.
+   */
+  prewarm(): Promise<void>;
+  /**
+   * Seeds the JWKS cache with a key set bundled at build time, so the first request after a
+   * cold start (AWS Lambda) fetches nothing. `jwksUri` must be a configured issuer's JWKS
+   * location. The set is fresh for the cache's `minTtlMs`, then refreshed as usual; if that
+   * refresh fails, the seeded keys keep serving (stale-if-error). A set already held is kept.
+   * Throws `TypeError` for an unknown `jwksUri` or a body that is not a JWK Set.
+   */
+  hydrate(jwksUri: string, jwks: JsonWebKeySet): void;
+  /**
+   * Graceful shutdown: aborts discovery fetches in flight and closes the verifier's own JWKS
+   * cache (its refresh-ahead timers and fetches). A `JwksCache` passed in `jwks` is shared,
+   * so it is left open: close it yourself. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** Every `VerifierOptions` name; a misspelt one is a TypeError, not a silent default. */
+export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>({
+  issuers: true,
+  resolveIssuer: true,
+  resolverCache: true,
+  jwks: true,
+  maxTokenBytes: true,
+  onEvent: true,
+  cache: true,
+  revocation: true,
+  revocationTimeoutMs: true,
+  threadPool: true,
+  audience: true,
+  algorithms: true,
+  clockToleranceSeconds: true,
+  maxTokenAgeSeconds: true,
+  typ: true,
+  requiredClaims: true,
+});
+
+/** A shared `JwksCache` rather than options for the verifier's own. */
+export function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): value is JwksCache {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as JwksCache).getKey === 'function'
+  );
+}

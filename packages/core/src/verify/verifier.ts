@@ -1,0 +1,248 @@
+import { SUPPORTED_ALGORITHMS, isSupportedAlgorithm } from '../jws/algorithms.js';
+import { MAX_ISSUER_LENGTH, checkClaims, invalid } from '../claims/claims-check.js';
+import { decodeCompactJws } from '../jws/compact-jws.js';
+import { assertTokenCharset } from '../jws/token-charset.js';
+import { assertKnownKeys, positiveInteger, optionalFunction } from '../lib/options.js';
+import { detailList, seen } from '../errors/error-detail.js';
+import { createDynamicRoutes } from '../issuers/dynamic-routes.js';
+import { markVerified } from '../claims/verified-token.js';
+import { buildRoutes } from '../issuers/routes.js';
+import { observed } from '../lib/observe.js';
+import { createPrewarm } from './prewarm.js';
+import { createHydrate } from './hydrate.js';
+import { staticKey } from '../jwks/static-keys.js';
+import { signatureIsValid, signatureIsValidOffThread } from '../jws/signature.js';
+import {
+  checkRevocable,
+  checkRevocation,
+  revocationGuard,
+} from '../revocation/revocation-check.js';
+import { createTokenCache, validityWindow } from './token-cache.js';
+import { createVerdictCheck } from './verdict-check.js';
+import {
+  VERIFIER_OPTION_KEYS,
+  isJwksCache,
+  type Verifier,
+  type VerifierOptions,
+} from './verifier-options.js';
+import { createJwksCache } from '../jwks/jwks-cache.js';
+import { fetchDeadlines } from '../jwks/jwks-cache-options.js';
+import type { JwksKey } from '../jws/jwk-import.js';
+import type { VerifiedToken } from '../lib/types.js';
+
+/**
+ * Creates a verifier for one or many issuers. Build it once at startup: it owns the JWKS
+ * cache, and every option mistake throws a `TypeError` here rather than on a request.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuers: [cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' })],
+ * });
+ * const { subject, scopes, groups } = await verifier.verify(token);
+ * ```
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('options must be an object');
+  assertKnownKeys(options, VERIFIER_OPTION_KEYS, 'createVerifier');
+  const maxTokenBytes = positiveInteger(options.maxTokenBytes, 'maxTokenBytes', 16_384);
+  const onEvent = optionalFunction(options.onEvent, 'onEvent');
+  const ownsJwks = !isJwksCache(options.jwks);
+  const jwks = isJwksCache(options.jwks)
+    ? options.jwks
+    : createJwksCache(onEvent === undefined ? { ...options.jwks } : { ...options.jwks, onEvent });
+  const cache =
+    options.cache === false
+      ? undefined
+      : createTokenCache({
+          maxEntries: positiveInteger(options.cache?.maxEntries, 'cache.maxEntries', 10_000),
+          maxBytes: positiveInteger(options.cache?.maxBytes, 'cache.maxBytes', 32 * 1024 * 1024),
+          maxTtlMs: positiveInteger(options.cache?.maxTtlMs, 'cache.maxTtlMs', 600_000),
+        });
+  if (options.threadPool !== undefined && typeof options.threadPool !== 'boolean') {
+    throw new TypeError('threadPool must be a boolean');
+  }
+  const threadPool = options.threadPool === true;
+  const revocation = revocationGuard(
+    options.revocation,
+    positiveInteger(options.revocationTimeoutMs, 'revocationTimeoutMs', 1000),
+  );
+  // Discovery follows the JWKS cache's deadline and cooldown when they are given as options.
+  const jwksOptions = isJwksCache(options.jwks) ? undefined : options.jwks;
+  // Aborted by close(): ends discovery fetches still in flight.
+  const lifetime = new AbortController();
+  const routeEnvironment = {
+    fetch: jwksOptions?.fetch ?? globalThis.fetch,
+    ...fetchDeadlines(jwksOptions ?? {}),
+    signal: lifetime.signal,
+    cooldownMs: jwksOptions?.cooldownMs ?? 5000,
+    onEvent,
+  };
+  const routes = buildRoutes(options, routeEnvironment);
+  const resolveIssuer = optionalFunction(options.resolveIssuer, 'resolveIssuer');
+  const dynamicRoutes =
+    resolveIssuer === undefined
+      ? undefined
+      : createDynamicRoutes(resolveIssuer, options, routeEnvironment, {
+          maxEntries: positiveInteger(
+            options.resolverCache?.maxEntries,
+            'resolverCache.maxEntries',
+            10_000,
+          ),
+          maxBytes: positiveInteger(
+            options.resolverCache?.maxBytes,
+            'resolverCache.maxBytes',
+            8 * 1024 * 1024,
+          ),
+          ttlMs: positiveInteger(options.resolverCache?.ttlMs, 'resolverCache.ttlMs', 600_000),
+          negativeTtlMs: positiveInteger(
+            options.resolverCache?.negativeTtlMs,
+            'resolverCache.negativeTtlMs',
+            60_000,
+          ),
+        });
+
+  const { routeStillHolds, stillPublished } = createVerdictCheck(routes, dynamicRoutes, jwks);
+
+  async function verifyToken(token: string): Promise<VerifiedToken> {
+    if (typeof token !== 'string' || token.length === 0) {
+      throw invalid('TOKEN_MALFORMED', 'Token must be a non-empty string');
+    }
+    // RFC 8725 §3.11-style resource bound: refuse oversized input before decoding anything.
+    if (token.length > maxTokenBytes) {
+      throw invalid('TOKEN_TOO_LARGE', 'Token is too large', {
+        length: token.length,
+        maxTokenBytes,
+      });
+    }
+    // Before hashing or decoding: a non-ASCII look-alike must not reach either.
+    assertTokenCharset(token, false);
+    const digest = cache?.digest(token);
+    if (cache !== undefined && digest !== undefined) {
+      const hit = cache.get(digest, Date.now());
+      if (hit !== undefined && routeStillHolds(hit.route)) {
+        // Synchronous while the key set is fresh: a hit costs no extra turn of the event loop.
+        const published = stillPublished(hit);
+        if (published === true || (published !== false && (await published))) {
+          return revocation === undefined
+            ? hit.result
+            : checkRevocation(revocation, hit.result, hit.route.policy);
+        }
+      }
+    }
+    const { header, claims, signingInput, signature } = decodeCompactJws(token);
+    const alg = header.alg;
+    // RFC 8725 §3.1–3.2: never `none`, never HMAC; only the asymmetric algorithms we implement.
+    if (!isSupportedAlgorithm(alg)) {
+      throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed', {
+        alg: seen(alg),
+        supported: SUPPORTED_ALGORITHMS,
+      });
+    }
+    // RFC 7515 §4.1.11: we understand no extension, so any `crit` must be refused.
+    if (header.crit !== undefined) {
+      throw invalid(
+        'CRIT_UNSUPPORTED',
+        'Token has critical header parameters that are not understood',
+        { crit: Array.isArray(header.crit) ? detailList(header.crit) : seen(header.crit) },
+      );
+    }
+    const kid = header.kid;
+    if (kid !== undefined && (typeof kid !== 'string' || kid.length > 1024)) {
+      throw invalid('TOKEN_MALFORMED', 'Token kid header is not a valid string', {
+        kid: seen(kid),
+      });
+    }
+    // Route by `iss` in O(1); an unknown issuer costs no network call (RFC 8725 §3.8).
+    const iss = claims.iss;
+    // No issuer we trust is that long (buildRoutes refuses one), so this is an unknown issuer:
+    // refused before the resolver, or any cache, has to hold an attacker's kilobytes.
+    if (typeof iss === 'string' && iss.length > MAX_ISSUER_LENGTH) throw unknownIssuer(iss);
+    let route = typeof iss === 'string' ? routes.get(iss) : undefined;
+    if (route === undefined && dynamicRoutes !== undefined && typeof iss === 'string') {
+      const resolved = dynamicRoutes.get(iss);
+      route = resolved instanceof Promise ? await resolved : resolved;
+    }
+    if (route === undefined) throw unknownIssuer(iss);
+    if (!route.policy.algorithms.has(alg)) {
+      throw invalid('ALG_NOT_ALLOWED', 'Token algorithm is not allowed', {
+        alg,
+        issuer: seen(route.issuer),
+        allowed: [...route.policy.algorithms],
+      });
+    }
+
+    let jwksUri = '';
+    let key: JwksKey;
+    if (route.keys !== undefined) {
+      key = staticKey(route.keys, kid, alg);
+    } else {
+      const resolved = route.resolveJwksUri();
+      jwksUri = typeof resolved === 'string' ? resolved : await resolved;
+      const found = jwks.getKey(jwksUri, kid, alg);
+      key = found instanceof Promise ? await found : found;
+    }
+    const valid = threadPool
+      ? await signatureIsValidOffThread(
+          alg,
+          key,
+          signingInput,
+          signature,
+          routeEnvironment.timeoutMs,
+        )
+      : signatureIsValid(alg, key, signingInput, signature);
+    if (!valid) {
+      throw invalid('SIGNATURE_INVALID', 'Token signature is invalid', {
+        alg,
+        kid: seen(kid),
+        issuer: seen(route.issuer),
+      });
+    }
+
+    const policy = route.policy;
+    checkClaims(claims, header, policy, Date.now() / 1000);
+    route.trusted.validate?.(claims, header);
+    if (revocation !== undefined) checkRevocable(revocation, claims, policy);
+    const identity = route.trusted.normalize(claims, header);
+    // Marked once here: guards accept only marked results (see verified-token.ts).
+    const result = markVerified<VerifiedToken>({
+      token,
+      header,
+      claims,
+      issuer: route.issuer,
+      subject: identity.subject,
+      clientId: identity.clientId,
+      tokenUse: identity.tokenUse,
+      scopes: identity.scopes,
+      groups: identity.groups,
+      expiresAt: claims.exp,
+    });
+    if (cache !== undefined && digest !== undefined) {
+      cache.admit(digest, { result, route, jwksUri, key, ...validityWindow(claims, policy) });
+    }
+    return revocation === undefined ? result : checkRevocation(revocation, result, policy);
+  }
+
+  /** Built on failure only: the token's `iss` and the first few trusted ones, for logs. */
+  function unknownIssuer(iss: unknown): ReturnType<typeof invalid> {
+    return invalid('ISSUER_UNKNOWN', 'Token issuer is not trusted', {
+      iss: seen(iss),
+      trusted: detailList(routes.keys()),
+      resolver: dynamicRoutes !== undefined,
+    });
+  }
+
+  const verify = observed(verifyToken, onEvent);
+
+  const prewarm = createPrewarm(routes, jwks, onEvent);
+
+  const hydrate = createHydrate(routes, jwks);
+
+  async function close(): Promise<void> {
+    lifetime.abort();
+    if (ownsJwks) await jwks.close();
+  }
+
+  return { verify: verify as Verifier['verify'], prewarm, hydrate, close };
+}

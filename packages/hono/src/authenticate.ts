@@ -1,0 +1,65 @@
+import {
+  createGate,
+  isTokengateError,
+  tokengateErrorResponse,
+  type GateOptions,
+} from '@tokengate/core';
+import type { MiddlewareHandler } from 'hono';
+import type { AuthEnv, OptionalAuthEnv } from './env.js';
+import { REALM_KEY } from './realm.js';
+import { requestSource } from './request-source.js';
+
+export type HonoAuthenticateOptions = GateOptions;
+
+/** `authenticate()`'s middleware: a Hono middleware plus `close()` for a graceful shutdown. */
+export type AuthenticateMiddleware<E extends AuthEnv | OptionalAuthEnv> = MiddlewareHandler<E> & {
+  close(): Promise<void>;
+};
+
+/**
+ * Hono middleware that verifies the request's bearer token and sets `c.get('auth')`, typed for
+ * the handlers after it. Build it once (it owns the JWKS cache). Tokengate errors are answered
+ * here, as a `Response` with status, RFC 6750 challenge and JSON body, so no `app.onError` can
+ * turn a 401 into a 500. `close()` stops the verifier it built from options (JWKS refresh
+ * timers, fetches in flight); a `verifier` you passed is yours to close.
+ *
+ * Runs wherever Hono does: it reads only the Fetch `Request` (and, on `@hono/node-server`, the
+ * raw header lines, to refuse duplicated `Authorization` headers exactly as on Node).
+ *
+ * @example
+ * ```ts
+ * const requireAuth = authenticate({ issuers: [cognitoIssuer({ userPoolId, clientId })] });
+ * app.get('/me', requireAuth, (c) => c.json({ sub: c.get('auth').subject }));
+ * ```
+ */
+export function authenticate<C extends object = object>(
+  options: HonoAuthenticateOptions & { readonly optional: true },
+): AuthenticateMiddleware<OptionalAuthEnv<C>>;
+export function authenticate<C extends object = object>(
+  options: HonoAuthenticateOptions & { readonly optional?: false | undefined },
+): AuthenticateMiddleware<AuthEnv<C>>;
+export function authenticate<C extends object = object>(
+  options: HonoAuthenticateOptions,
+): AuthenticateMiddleware<AuthEnv<C> | OptionalAuthEnv<C>>;
+export function authenticate(
+  options: HonoAuthenticateOptions,
+): MiddlewareHandler & { close(): Promise<void> } {
+  const gate = createGate(options, { name: '@tokengate/hono authenticate()' });
+  const realm = gate.realm;
+  const middleware: MiddlewareHandler<OptionalAuthEnv> = async function tokengateAuthenticate(
+    c,
+    next,
+  ) {
+    try {
+      c.set('auth', await gate.authenticateRequest(c.req.raw, requestSource(c)));
+    } catch (error) {
+      // The brand, not `instanceof`: the verifier may come from the other build of the core.
+      if (!isTokengateError(error)) throw error;
+      error.realm ??= realm;
+      return tokengateErrorResponse(error);
+    }
+    (c.set as (key: string, value: unknown) => void)(REALM_KEY, realm);
+    await next();
+  };
+  return Object.assign(middleware, { close: gate.close });
+}

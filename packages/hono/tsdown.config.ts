@@ -1,0 +1,2 @@
+// The shared build lives at the repository root.
+export { default } from '../../tsdown.base.ts';

@@ -1,0 +1,146 @@
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type FactoryProvider,
+  type ModuleMetadata,
+  type OnModuleDestroy,
+  type Provider,
+} from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { assertKnownKeys, createGate, type Gate, type GateOptions } from '@tokengate/core';
+import { TOKENGATE_GATE } from './tokengate-gate.js';
+import { TokengateGuard } from './tokengate-guard.js';
+
+export type TokengateModuleOptions = GateOptions & {
+  /**
+   * Register `TokengateGuard` as a global guard (`APP_GUARD`): every route then needs a valid
+   * token unless it is `@Public()`. Default `false`: put `@UseGuards(TokengateGuard)` on the
+   * controllers to protect.
+   */
+  readonly global?: boolean;
+};
+
+export interface TokengateModuleAsyncOptions {
+  /** Modules whose providers `useFactory` injects (e.g. `ConfigModule`). */
+  readonly imports?: ModuleMetadata['imports'];
+  /** The providers handed to `useFactory`, in order (e.g. `[ConfigService]`). */
+  readonly inject?: FactoryProvider['inject'];
+  /** Resolves to the core's `GateOptions` (issuers, realm, `optional`, …). */
+  // Nest's own factory type: the arguments are whatever `inject` names.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly useFactory: (...args: any[]) => GateOptions | Promise<GateOptions>;
+  /** As in `forRoot()`: `TokengateGuard` as `APP_GUARD`. */
+  readonly global?: boolean;
+}
+
+const FOR_ROOT = '@tokengate/nestjs TokengateModule.forRoot()';
+const FOR_ROOT_ASYNC = '@tokengate/nestjs TokengateModule.forRootAsync()';
+const ASYNC_KEYS = new Set(['imports', 'inject', 'useFactory', 'global']);
+
+/**
+ * The Nest module: builds the core gate (and its verifier and JWKS cache) once, when the
+ * application initialises, provides `TokengateGuard` and the gate (`TOKENGATE_GATE`) to every
+ * module (it is a global module), and closes the verifier it built when the application closes
+ * (`app.close()`; `enableShutdownHooks()` for signals). Options are validated when the gate is
+ * built: a mistake is a `TypeError` at start-up.
+ *
+ * @example
+ * ```ts
+ * @Module({
+ *   imports: [TokengateModule.forRoot({ issuers: [cognitoIssuer({ userPoolId, clientId })], global: true })],
+ *   controllers: [OrdersController],
+ * })
+ * class AppModule {}
+ * ```
+ */
+export class TokengateModule implements OnModuleDestroy {
+  readonly #gate: Gate;
+
+  constructor(gate: Gate) {
+    this.#gate = gate;
+  }
+
+  /** Graceful shutdown: JWKS refresh timers and fetches in flight (see `Gate.close`). */
+  onModuleDestroy(): Promise<void> {
+    return this.#gate.close();
+  }
+
+  /** Options known up front. */
+  static forRoot(options: TokengateModuleOptions): DynamicModule {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`${FOR_ROOT}: options must be an object`);
+    }
+    const global = globalFlag(options.global, FOR_ROOT);
+    const gate: Provider = {
+      provide: TOKENGATE_GATE,
+      // `global` is this module's option, not the gate's: named so createGate accepts it.
+      useFactory: () => createGate(options, { name: FOR_ROOT, keys: ['global'] }),
+    };
+    return dynamicModule(gate, global);
+  }
+
+  /**
+   * Options from other providers, e.g. `ConfigService`.
+   *
+   * @example
+   * ```ts
+   * TokengateModule.forRootAsync({
+   *   imports: [ConfigModule],
+   *   inject: [ConfigService],
+   *   useFactory: (config: ConfigService) => ({
+   *     issuers: [cognitoIssuer({ userPoolId: config.getOrThrow('USER_POOL_ID'), clientId: config.getOrThrow('CLIENT_ID') })],
+   *   }),
+   *   global: true,
+   * })
+   * ```
+   */
+  static forRootAsync(options: TokengateModuleAsyncOptions): DynamicModule {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`${FOR_ROOT_ASYNC}: options must be an object`);
+    }
+    assertKnownKeys(options, ASYNC_KEYS, FOR_ROOT_ASYNC);
+    if (typeof options.useFactory !== 'function') {
+      throw new TypeError(`${FOR_ROOT_ASYNC}: useFactory must be a function`);
+    }
+    for (const key of ['imports', 'inject'] as const) {
+      if (options[key] !== undefined && !Array.isArray(options[key])) {
+        throw new TypeError(`${FOR_ROOT_ASYNC}: ${key} must be an array`);
+      }
+    }
+    const global = globalFlag(options.global, FOR_ROOT_ASYNC);
+    const { useFactory } = options;
+    const gate: Provider = {
+      provide: TOKENGATE_GATE,
+      inject: options.inject ?? [],
+      useFactory: async (...args: unknown[]) =>
+        createGate(await useFactory(...args), { name: FOR_ROOT_ASYNC }),
+    };
+    return { ...dynamicModule(gate, global), imports: options.imports ?? [] };
+  }
+}
+
+function globalFlag(value: unknown, where: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`${where}: global must be a boolean`);
+  }
+  return value === true;
+}
+
+function dynamicModule(gate: Provider, global: boolean): DynamicModule {
+  return {
+    module: TokengateModule,
+    // Global, so `@UseGuards(TokengateGuard)` resolves the gate in any module of the app.
+    global: true,
+    providers: [
+      gate,
+      TokengateGuard,
+      ...(global ? [{ provide: APP_GUARD, useExisting: TokengateGuard }] : []),
+    ],
+    exports: [TOKENGATE_GATE, TokengateGuard],
+  };
+}
+
+// Applied as functions, as in tokengate-guard.ts.
+Module({})(TokengateModule);
+Inject(TOKENGATE_GATE)(TokengateModule, undefined, 0);
