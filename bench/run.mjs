@@ -1,70 +1,95 @@
 // `pnpm bench`: builds the packages, then measures what users install (`dist`):
-// - the micro suite: one token verification, `@tokengate/core` against raw `crypto.verify`,
-//   aws-jwt-verify and jose;
-// - the HTTP suite: Express, Fastify and Koa servers with tokengate, with peers and bare,
-//   each in its own process, under autocannon;
+// - the micro suite: one token verification, `@tokengate/core` cold and warm against raw
+//   `crypto.verify`, aws-jwt-verify and jose;
+// - the HTTP suite: Express, Fastify, Koa, Hono and NestJS servers with tokengate, with peers,
+//   bare and a minimal verifier, each in its own process, under autocannon;
 // - the forged-token flood: heap growth and JWKS requests under hostile tokens.
-// Not part of `pnpm test`. Markdown goes to stdout, progress to stderr.
+// Both suites run in interleaved rounds and report medians with min–max; ratios are computed
+// within a round. Not part of `pnpm test`. Markdown goes to stdout, progress to stderr.
 //
-// Usage: pnpm bench [--no-build] [--micro-only | --http-only]
-// Environment: BENCH_SECONDS (measured seconds per HTTP run, default 5).
+// Usage: see bench/args.mjs (`pnpm bench --help`).
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { formatTable } from './format-table.mjs';
-import { formatHttpTables } from './http/format-http-tables.mjs';
-import { runHttpSuite } from './http/suite.mjs';
-import { runVerifySuite } from './verify-suite.mjs';
+import { BenchUsageError, parseBenchArgs, USAGE } from './args.mjs';
+import { estimateBench } from './plan.mjs';
 
 const ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
-// Unmeasured traffic per server before its runs: twice this (reused, then fresh tokens).
-const WARMUP_SECONDS = 2;
 // Distinct tokens of the fresh-token scenario. Requests take them in order, so a token comes
 // back only after a full lap; any LRU result cache smaller than the pool (tokengate's default
 // holds 10,000 and fast-jwt's 1,000) then never hits, and every verification stays cold.
 const POOL_SIZE = 20_000;
-const FLAGS = new Set(['--no-build', '--micro-only', '--http-only']);
 
-const args = process.argv.slice(2);
-const unknown = args.filter((arg) => !FLAGS.has(arg));
-if (unknown.length > 0 || (args.includes('--micro-only') && args.includes('--http-only'))) {
-  console.error('usage: pnpm bench [--no-build] [--micro-only | --http-only]');
+let options;
+try {
+  options = parseBenchArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  console.error(`pnpm bench: ${error.message}\n\n${USAGE}`);
   process.exit(2);
 }
-const micro = !args.includes('--http-only');
-const http = !args.includes('--micro-only');
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-if (!(seconds > 0)) {
-  console.error(`BENCH_SECONDS must be a positive number, got ${process.env.BENCH_SECONDS}`);
-  process.exit(2);
+if (options.help) {
+  const { seconds } = estimateBench(parseBenchArgs([]));
+  console.log(`${USAGE}\n\nA full run (defaults) takes about ${Math.round(seconds / 60)} min.`);
+  process.exit(0);
 }
 
-if (!args.includes('--no-build')) {
+if (options.build) {
   // Both suites import `dist`, so build what they measure first; stdout stays clean for the
   // tables. The HTTP suite needs the adapters too.
-  const filters = http
+  const filters = options.http
     ? ['--filter', './packages/*']
     : ['--filter', '@tokengate/core', '--filter', '@tokengate/testing'];
   execFileSync('pnpm', [...filters, 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+// Imported after the build, so they load the `dist` it produced.
+const { formatTable } = await import('./format-table.mjs');
+const { formatHttpTables } = await import('./http/format-http-tables.mjs');
+const { runHttpSuite } = await import('./http/suite.mjs');
+const { runVerifySuite } = await import('./verify-suite.mjs');
+
+const plan = estimateBench(options);
+process.stderr.write(
+  `plan: ${options.rounds} round(s); ${plan.servers} server processes, ${plan.httpRuns} measured HTTP runs of ${options.seconds} s; about ${Math.ceil(plan.seconds / 60)} min\n`,
+);
 console.log(
-  `node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown CPU'}), load average ${loadavg()[0].toFixed(1)}\n`,
+  `node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model ?? 'unknown CPU'}), load average ${loadavg()
+    .map((value) => value.toFixed(2))
+    .join(
+      ' / ',
+    )} (1 / 5 / 15 min) at the start${options.quick ? '; --quick: not for publication' : ''}\n`,
 );
 
-if (micro) {
+if (options.micro) {
   for (const alg of ALGORITHMS) {
-    const { rows, tokenBytes } = await runVerifySuite(alg);
-    console.log(`### ${alg} — Cognito access token, ${tokenBytes} bytes\n`);
-    console.log(formatTable(rows));
+    process.stderr.write(`  micro ${alg}…\n`);
+    const suite = await runVerifySuite(alg, {
+      rounds: options.rounds,
+      iterations: options.microIterations,
+      warmup: options.microWarmup,
+    });
+    console.log(
+      `### Micro — ${alg} — Cognito access token, ${suite.tokenBytes} bytes (${options.rounds} round(s) of ${options.microWarmup} warm-up + ${options.microIterations} timed calls per task)\n`,
+    );
+    console.log(formatTable(suite));
     console.log();
   }
 }
 
-if (http) {
-  const suite = await runHttpSuite({ seconds, warmupSeconds: WARMUP_SECONDS, poolSize: POOL_SIZE });
-  console.log(formatHttpTables(suite, { seconds, poolSize: POOL_SIZE }));
+if (options.http) {
+  const suite = await runHttpSuite({
+    rounds: options.rounds,
+    seconds: options.seconds,
+    warmupSeconds: options.warmupSeconds,
+    poolSize: POOL_SIZE,
+    frameworks: options.frameworks,
+  });
+  console.log(formatHttpTables(suite, { ...options, poolSize: POOL_SIZE }));
   console.log();
+}
+
+if (options.flood) {
   // Its own process: it needs `--expose-gc`, and a heap of its own to measure.
   execFileSync(
     process.execPath,

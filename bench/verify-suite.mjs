@@ -1,7 +1,9 @@
-// Micro benchmark of one token verification per algorithm. Every library gets keys that are
-// already imported and cached, and no network: what remains is decoding, signature and claims.
+// Micro benchmark of one token verification per algorithm, in interleaved rounds. Every
+// library gets keys that are already imported and cached, and no network: what remains is
+// decoding, signature and claims. Each round runs every contender once, in an order rotated
+// per round; ratios are computed within a round by format-table.mjs.
 import { verify as cryptoVerify } from 'node:crypto';
-import { cognitoIssuer, createVerifier } from '@tokengate/core';
+import { cognitoIssuer, createMemoryRevocationStore, createVerifier } from '@tokengate/core';
 import { createTestIssuer } from '@tokengate/testing';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { createLocalJWKSet, jwtVerify } from 'jose';
@@ -11,14 +13,6 @@ const USER_POOL_ID = 'us-east-1_Bench';
 // A real-looking Cognito `iss`, so aws-jwt-verify accepts the tokens; JWKS stays on loopback.
 const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${USER_POOL_ID}`;
 const CLIENT_ID = '1example23456789abcdefghij';
-
-// Each library verifies each pooled token once: warmups and measured runs of every round draw
-// from the pool without wrapping, so no library can profit from a result cache ("cold" tokens).
-// The best of a few short rounds is reported, which filters out noise from other processes.
-const ROUNDS = 3;
-const WARMUP_ITERATIONS = 300;
-const RUN_ITERATIONS = 2000;
-const POOL_SIZE = ROUNDS * (WARMUP_ITERATIONS + RUN_ITERATIONS);
 const MINT_BATCH = 64;
 
 // Groups and scopes bring the RS256 token to ~1 KB, a typical Cognito access token.
@@ -28,12 +22,22 @@ const TOKEN_OPTIONS = {
   scopes: ['openid', 'email', 'tokengate-api/orders.read'],
 };
 
+export const RAW = 'crypto.verify (same token, ready key)';
+export const TOKENGATE_COLD = 'tokengate verify (cold tokens)';
+
 /**
- * Runs the suite for one algorithm and returns one row per task, raw `crypto.verify` first.
+ * Runs the suite for one algorithm: `rounds` rounds of every contender, raw `crypto.verify`
+ * first in the returned names.
+ *
+ * Cold contenders verify distinct, never-seen tokens: warmups and timed calls of every round
+ * draw from one pre-minted pool per contender without wrapping, so no result cache can help.
  *
  * @param {'RS256' | 'ES256' | 'EdDSA'} alg
+ * @param {{ rounds: number, iterations: number, warmup: number }} options
+ * @returns {Promise<{ names: string[], rounds: Map<string, { meanMs: number, p99Ms: number }>[],
+ *   tokenBytes: number }>}
  */
-export async function runVerifySuite(alg) {
+export async function runVerifySuite(alg, { rounds, iterations, warmup }) {
   const issuer = await createTestIssuer({
     kind: 'cognito',
     alg,
@@ -41,13 +45,16 @@ export async function runVerifySuite(alg) {
     clientId: CLIENT_ID,
     issuer: ISSUER,
   });
+  const verifiers = [];
   try {
-    const pool = await mintPool(issuer);
+    const pool = await mintPool(issuer, rounds * (warmup + iterations));
+    // Its own token for the same-token contenders, so no cold contender ever meets it.
+    const hot = await issuer.accessToken(TOKEN_OPTIONS);
     const [key] = issuer.keys();
     if (key === undefined) throw new Error('the test issuer has no key');
-    const raw = rawVerifier(alg, key.publicKey, pool[0]);
+    const raw = rawVerifier(alg, key.publicKey, hot);
 
-    const tokengate = createVerifier({
+    const tokengateOptions = (extra) => ({
       issuers: [
         cognitoIssuer({
           userPoolId: USER_POOL_ID,
@@ -56,8 +63,16 @@ export async function runVerifySuite(alg) {
           algorithms: [alg],
         }),
       ],
+      ...extra,
     });
-    await tokengate.prewarm();
+    const tokengate = createVerifier(tokengateOptions({}));
+    const warm = createVerifier(tokengateOptions({}));
+    // The issue's warm target counts the revocation check: the in-memory store, empty.
+    const warmRevocation = createVerifier(
+      tokengateOptions({ revocation: createMemoryRevocationStore() }),
+    );
+    verifiers.push(tokengate, warm, warmRevocation);
+    for (const verifier of verifiers) await verifier.prewarm();
 
     const aws = CognitoJwtVerifier.create({
       userPoolId: USER_POOL_ID,
@@ -70,18 +85,21 @@ export async function runVerifySuite(alg) {
     const joseOptions = { issuer: ISSUER, algorithms: [alg] };
 
     // Prove each contender accepts the tokens before timing anything, so no row measures a
-    // rejection path.
-    const probe = pool[0];
+    // rejection path. The cold probes use the hot token: the pools stay unseen.
     if (!raw()) throw new Error(`${alg}: crypto.verify rejected the token`);
-    await tokengate.verify(probe);
-    aws.verifySync(probe);
-    await jwtVerify(probe, joseJwks, joseOptions);
+    await tokengate.verify(hot);
+    await warm.verify(hot);
+    await warmRevocation.verify(hot);
+    aws.verifySync(hot);
+    await jwtVerify(hot, joseJwks, joseOptions);
 
     const contenders = [
-      { name: 'crypto.verify (same token, ceiling)', fn: raw, async: false },
+      { name: RAW, fn: raw, async: false },
+      { name: TOKENGATE_COLD, fn: cycle(pool, (token) => tokengate.verify(token)), async: true },
+      { name: 'tokengate verify (warm: cache hit)', fn: () => warm.verify(hot), async: true },
       {
-        name: 'tokengate verify (cold tokens)',
-        fn: cycle(pool, (token) => tokengate.verify(token)),
+        name: 'tokengate verify (warm, in-memory revocation store)',
+        fn: () => warmRevocation.verify(hot),
         async: true,
       },
       {
@@ -96,15 +114,14 @@ export async function runVerifySuite(alg) {
       },
     ];
 
-    /** @type {Map<string, { meanMs: number, p99Ms: number }>} */
-    const best = new Map();
-    for (let round = 0; round < ROUNDS; round++) {
+    const results = [];
+    for (let round = 0; round < rounds; round++) {
       const bench = new Bench({
         name: `${alg} round ${round + 1}`,
         time: 0,
-        iterations: RUN_ITERATIONS,
+        iterations,
         warmupTime: 0,
-        warmupIterations: WARMUP_ITERATIONS,
+        warmupIterations: warmup,
         throws: true,
       });
       // Rotate the order each round so no contender always runs right after minting or GC.
@@ -113,30 +130,29 @@ export async function runVerifySuite(alg) {
         bench.add(name, fn, { async });
       }
       await bench.run();
+      const byName = new Map();
       for (const task of bench.tasks) {
         const result = task.result;
         if (result.state !== 'completed') {
           throw new Error(`${alg} / ${task.name}: ${result.state}`, { cause: result.error });
         }
-        const previous = best.get(task.name);
-        if (previous === undefined || result.latency.mean < previous.meanMs) {
-          best.set(task.name, { meanMs: result.latency.mean, p99Ms: result.latency.p99 });
-        }
+        byName.set(task.name, { meanMs: result.latency.mean, p99Ms: result.latency.p99 });
       }
+      results.push(byName);
     }
 
-    const rows = contenders.map(({ name }) => ({ name, ...best.get(name) }));
-    return { rows, tokenBytes: probe.length };
+    return { names: contenders.map(({ name }) => name), rounds: results, tokenBytes: hot.length };
   } finally {
+    await Promise.all(verifiers.map((verifier) => verifier.close()));
     await issuer.close();
   }
 }
 
 /** Pre-mints the token pool, so minting is never measured; signing runs in parallel batches. */
-async function mintPool(issuer) {
+async function mintPool(issuer, size) {
   const pool = [];
-  while (pool.length < POOL_SIZE) {
-    const batch = Math.min(MINT_BATCH, POOL_SIZE - pool.length);
+  while (pool.length < size) {
+    const batch = Math.min(MINT_BATCH, size - pool.length);
     pool.push(
       ...(await Promise.all(
         Array.from({ length: batch }, () => issuer.accessToken(TOKEN_OPTIONS)),
@@ -151,12 +167,12 @@ async function mintPool(issuer) {
 function cycle(pool, verifyOne) {
   let next = 0;
   return () => {
-    if (next === pool.length) throw new Error('token pool exhausted: raise POOL_SIZE');
+    if (next === pool.length) throw new Error('token pool exhausted');
     return verifyOne(pool[next++]);
   };
 }
 
-/** `crypto.verify` on one token's signing input, split and decoded up front: the ceiling. */
+/** `crypto.verify` on one token's signing input, split and decoded up front: the floor. */
 function rawVerifier(alg, publicKey, token) {
   const dot = token.lastIndexOf('.');
   const data = Buffer.from(token.slice(0, dot), 'ascii');

@@ -11,12 +11,15 @@ const READY_TIMEOUT_MS = 15_000;
 /**
  * Starts `servers/<file>` with `env` and resolves once it printed its port.
  *
- * @returns {Promise<{ url: string, cpuMicros: () => Promise<number>, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, sample: () => Promise<{ cpuMicros: number, gcMicros: number }>,
+ *   heapUsed: () => Promise<number>, stop: () => Promise<void> }>}
  */
 export async function startChildServer(file, env) {
-  // `fork` adds the IPC channel the server answers CPU samples on; stdout carries the port.
+  // `fork` adds the IPC channel the server answers samples on; stdout carries the port.
+  // --expose-gc lets it collect before reporting its heap, once its runs are over.
   const child = fork(SERVERS_DIR + file, [], {
     env: { ...process.env, ...env },
+    execArgv: ['--expose-gc'],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const exited = once(child, 'exit');
@@ -24,7 +27,8 @@ export async function startChildServer(file, env) {
     const port = await readPort(child, exited);
     return {
       url: `http://127.0.0.1:${port}`,
-      cpuMicros: () => askCpu(child),
+      sample: () => ask(child, 'sample'),
+      heapUsed: async () => (await ask(child, 'heap')).heapUsed,
       async stop() {
         child.kill('SIGTERM');
         await exited;
@@ -56,9 +60,9 @@ async function readPort(child, exited) {
   }
 }
 
-async function askCpu(child) {
+async function ask(child, question) {
   const reply = once(child, 'message');
-  child.send('cpu');
-  const [{ cpuMicros }] = await reply;
-  return cpuMicros;
+  child.send(question);
+  const [answer] = await reply;
+  return answer;
 }

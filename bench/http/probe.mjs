@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 // Before any load, prove a server does what its row claims: a valid token gets 200 with the
-// token's `sub`, and (for authenticating servers) a forged or missing token gets 401. A server
+// token's `sub` (bare and minimal verifier: a fixed body), and (for authenticating servers,
+// the minimal verifier included) a forged or missing token gets 401. A server
 // that skipped verification would otherwise look fast. The first valid request also loads the
 // JWKS, the HTTP equivalent of `verifier.prewarm()`.
 
@@ -14,7 +15,8 @@ export async function probeServer(url, server, { token, forged, sub }) {
   const ok = await fetch(`${url}/me`, { headers: { authorization: `Bearer ${token}` } });
   const body = await ok.text();
   if (ok.status !== 200) throw new Error(`valid token: ${ok.status} ${body.slice(0, 200)}`);
-  const expected = server.kind === 'bare' ? 'anonymous' : sub;
+  // The minimal verifier does not decode the payload, so it answers a fixed body.
+  const expected = { bare: 'anonymous', minimal: 'signature-only' }[server.kind] ?? sub;
   if (JSON.parse(body).sub !== expected) throw new Error(`valid token: unexpected body ${body}`);
   if (server.kind === 'bare') return;
 
