@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+// The backend this run resolved: node:crypto, or Web Crypto under vitest.webcrypto.config.ts.
+import { backend } from '#crypto-backend';
 import { createVerifier, oidcIssuer, type VerifierOptions } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -141,7 +143,17 @@ describe('the verified-token cache', () => {
 });
 
 describe('signatures on the thread pool', () => {
-  it('verifies and refuses like the event-loop path', async () => {
+  it('is refused at creation where there is no thread pool (Web Crypto)', () => {
+    const created = () => verifierWith({ threadPool: true, cache: false });
+    if (backend.name === 'node') expect(created).not.toThrow();
+    else expect(created).toThrow(TypeError);
+  });
+
+  it('verifies and refuses like the event-loop path (node:crypto)', async () => {
+    if (backend.name !== 'node') {
+      expect(backend.verifyOffThread).toBeUndefined();
+      return;
+    }
     const verifier = verifierWith({ threadPool: true, cache: false });
     const token = await idp.accessToken();
     await expect(verifier.verify(token)).resolves.toMatchObject({ issuer: idp.issuer });

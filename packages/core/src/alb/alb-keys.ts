@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { backend } from '#crypto-backend';
 import { LRUCache } from 'lru-cache';
 import { IdpUnavailableError, InvalidTokenError } from '../errors/errors.js';
 import type { VerifierEventListener } from '../lib/types.js';
@@ -109,7 +109,7 @@ export function createAlbKeyStore(options: AlbKeyStoreOptions): AlbKeyStore {
       inflight.set(kid, pending);
     }
     return pending.then((outcome) => {
-      if ('keyObject' in outcome) return outcome;
+      if ('material' in outcome) return outcome;
       throw refusal(outcome, Date.now());
     });
   }
@@ -164,7 +164,7 @@ export function createAlbKeyStore(options: AlbKeyStoreOptions): AlbKeyStore {
         return remember(kid, true, new Error(`HTTP ${status}`));
       }
       if (status !== 200) throw new Error(`HTTP ${status}`);
-      const key = importPem(kid, body);
+      const key = await importPem(kid, body);
       keys.set(kid, key);
       misses.delete(kid);
       emit(url, startedAt, undefined);
@@ -211,27 +211,22 @@ function unavailable(cause: Error | undefined, waitMs: number): IdpUnavailableEr
 }
 
 /** Imports an SPKI PEM that must hold an EC P-256 key, the only kind ES256 may use (RFC 7518 §3.4). */
-function importPem(kid: string, text: string): JwksKey {
+async function importPem(kid: string, text: string): Promise<JwksKey> {
   const pem = text.trim();
   if (!SPKI_PEM.test(pem)) throw new Error('body is not a PEM public key');
-  let keyObject: KeyObject;
+  let material: object;
   try {
-    keyObject = createPublicKey({ key: pem, format: 'pem' });
+    material = await backend.importSpkiP256(pem);
   } catch (cause) {
-    throw new Error('body is not a PEM public key', { cause });
-  }
-  if (
-    keyObject.asymmetricKeyType !== 'ec' ||
-    keyObject.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
-  ) {
-    throw new Error('key is not an EC P-256 public key');
+    throw new Error('body is not an EC P-256 PEM public key', { cause });
   }
   return {
     kid,
     alg: 'ES256',
     keyType: 'ec',
     namedCurve: 'prime256v1',
-    keyObject,
+    material,
+    fingerprint: pem,
     inputs: new Map(),
   };
 }

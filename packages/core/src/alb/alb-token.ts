@@ -1,3 +1,4 @@
+import { backend } from '#crypto-backend';
 import { InvalidTokenError } from '../errors/errors.js';
 import { decodeCompactJws, type DecodedJws } from '../jws/compact-jws.js';
 
@@ -24,7 +25,7 @@ export function decodeAlbToken(token: string): DecodedJws {
   }
   const unpadded = `${unpad(token.slice(0, firstDot))}.${unpad(token.slice(firstDot + 1, secondDot))}.${unpad(token.slice(secondDot + 1))}`;
   const decoded = decodeCompactJws(unpadded);
-  return { ...decoded, signingInput: Buffer.from(token.slice(0, secondDot), 'latin1') };
+  return { ...decoded, signingInput: backend.asciiBytes(token.slice(0, secondDot)) };
 }
 
 /** The ALB key id, if it is a lower-case UUID: the strict shape that is safe in a URL path. */

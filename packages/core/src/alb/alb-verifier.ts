@@ -212,7 +212,8 @@ export function createAlbVerifier(options: AlbVerifierOptions): AlbVerifier {
     }
     const found = keys.getKey(kid);
     const key = found instanceof Promise ? await found : found;
-    if (!signatureIsValid('ES256', key, signingInput, signature)) {
+    const checked = signatureIsValid('ES256', key, signingInput, signature);
+    if (!(checked === true || (checked !== false && (await checked)))) {
       throw invalid('SIGNATURE_INVALID', 'Token signature is invalid', {
         alg: 'ES256',
         kid: seen(kid),

@@ -1,6 +1,7 @@
 // Removes the client's credentials from text a token endpoint sent back. A server that echoes
 // the request (its Authorization header, its form body) would otherwise put a recoverable secret
 // into error messages and logs, so the secret is searched for in every encoding the request used.
+import { encodeBase64, encodeBase64Text, utf8Bytes } from '../lib/base64.js';
 
 /** Replaces every occurrence of a credential with `[redacted]`; built once per client. */
 export type Redactor = (text: string) => string;
@@ -30,8 +31,8 @@ export function createRedactor(clientId: string, clientSecret: string): Redactor
     `${formEncode(clientId)}:${formEncode(clientSecret)}`,
     `${clientId}:${clientSecret}`,
   ]) {
-    for (const alphabet of ['base64', 'base64url'] as const) {
-      needles.add(Buffer.from(credentials, 'utf8').toString(alphabet).replace(/=+$/, ''));
+    for (const url of [false, true]) {
+      needles.add(encodeBase64Text(credentials, url).replace(/=+$/, ''));
     }
   }
   for (const encoded of encodings) {
@@ -53,15 +54,16 @@ export function createRedactor(clientId: string, clientSecret: string): Redactor
  * at inside a longer encoded string (RFC 4648 §4: 3 bytes make 4 characters).
  */
 function base64Cores(text: string): string[] {
-  const bytes = Buffer.from(text, 'utf8');
+  const bytes = utf8Bytes(text);
   const cores: string[] = [];
   for (let offset = 0; offset < 3; offset += 1) {
-    const shifted = Buffer.concat([Buffer.alloc(offset), bytes]);
+    const shifted = new Uint8Array(offset + bytes.length);
+    shifted.set(bytes, offset);
     // The first characters also hold bits of the bytes before; the last one, of the bytes after.
     const start = Math.ceil((offset * 8) / 6);
     const end = Math.floor((shifted.length * 8) / 6);
-    for (const alphabet of ['base64', 'base64url'] as const) {
-      cores.push(shifted.toString(alphabet).slice(start, end));
+    for (const url of [false, true]) {
+      cores.push(encodeBase64(shifted, url).slice(start, end));
     }
   }
   return cores;

@@ -1,4 +1,5 @@
 import { backoffDelayMs, sleep } from '../lib/backoff.js';
+import { encodeBase64Text } from '../lib/base64.js';
 import { postForm } from './bounded-post.js';
 import { formEncode } from './credential-redaction.js';
 import type { Redactor } from './credential-redaction.js';
@@ -63,7 +64,7 @@ export function tokenRequestParts(options: {
     form.set('client_secret', options.clientSecret);
   } else {
     const credentials = `${formEncode(options.clientId)}:${formEncode(options.clientSecret)}`;
-    headers['authorization'] = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+    headers['authorization'] = `Basic ${encodeBase64Text(credentials, false)}`;
   }
   return { form: form.toString(), headers };
 }

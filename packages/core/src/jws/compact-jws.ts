@@ -1,3 +1,4 @@
+import { backend } from '#crypto-backend';
 import { InvalidTokenError } from '../errors/errors.js';
 import type { JwtClaims, JwtHeader } from '../lib/types.js';
 
@@ -6,8 +7,8 @@ export interface DecodedJws {
   readonly header: JwtHeader;
   readonly claims: JwtClaims;
   /** ASCII bytes of `<header>.<payload>`: what the signature covers (RFC 7515 §5.2). */
-  readonly signingInput: Buffer;
-  readonly signature: Buffer;
+  readonly signingInput: Uint8Array;
+  readonly signature: Uint8Array;
 }
 
 const SEGMENT_NAMES = ['header', 'payload', 'signature'] as const;
@@ -21,8 +22,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * Splits and decodes a compact JWS strictly: exactly three non-empty segments of unpadded
  * base64url, header and payload each a JSON object.
  *
- * Precondition: `assertTokenCharset` passed. Buffer's base64 and `latin1` decoders read only
- * a character's low byte, so a non-ASCII look-alike (`\u0141` for `A`) would decode, and sign,
+ * Precondition: `assertTokenCharset` passed. The Node backend's decoders (Buffer's base64 and
+ * `latin1`) read only a character's low byte, so a non-ASCII look-alike (`\u0141` for `A`) would decode, and sign,
  * exactly like the character it imitates; the checks below do not catch it.
  */
 export function decodeCompactJws(token: string): DecodedJws {
@@ -36,20 +37,21 @@ export function decodeCompactJws(token: string): DecodedJws {
   return {
     header: header as unknown as JwtHeader,
     claims: claims as JwtClaims,
-    signingInput: Buffer.from(token.slice(0, secondDot), 'latin1'),
+    signingInput: backend.asciiBytes(token.slice(0, secondDot)),
     signature: decodeSegment(token.slice(secondDot + 1), 2),
   };
 }
 
 /**
- * RFC 7515 §2 / RFC 4648 §5: unpadded base64url only. Buffer's decoder is lenient, so the
+ * RFC 7515 §2 / RFC 4648 §5: unpadded base64url only. The backend's decoder is lenient (Buffer's
+ * on Node, lib/base64.ts elsewhere: see `CryptoBackend.decodeBase64Url`), so the
  * result is checked instead of the input: a foreign ASCII or latin1 character (padding,
  * whitespace) is skipped by the decoder and shows as a short output; `+` and `/`, which it
  * accepts from the other alphabet, are looked for directly. Characters above U+00FF are
  * not skipped but read by their low byte: only `assertTokenCharset` refuses those.
  */
-function decodeSegment(segment: string, index: 0 | 1 | 2): Buffer {
-  const bytes = Buffer.from(segment, 'base64url');
+function decodeSegment(segment: string, index: 0 | 1 | 2): Uint8Array {
+  const bytes = backend.decodeBase64Url(segment);
   if (
     segment.length === 0 ||
     // A length of 4n+1 cannot come from any byte string.
@@ -78,7 +80,7 @@ function hasStrayBits(segment: string): boolean {
   return (value & (remainder === 2 ? 0x0f : 0x03)) !== 0;
 }
 
-function parseJsonObject(bytes: Buffer, part: string): Record<string, unknown> {
+function parseJsonObject(bytes: Uint8Array, part: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(UTF8.decode(bytes));

@@ -1,11 +1,7 @@
-import {
-  createPublicKey,
-  type JsonWebKey,
-  type KeyObject,
-  type VerifyKeyObjectInput,
-} from 'node:crypto';
+import { backend } from '#crypto-backend';
 import type { Algorithm } from '../lib/types.js';
-import { ALGORITHMS, isSupportedAlgorithm, verifyInput } from './algorithms.js';
+import { ALGORITHMS, isSupportedAlgorithm } from './algorithms.js';
+import { readPublicJwk } from './public-jwk.js';
 
 /** One usable verification key from a JWKS, imported once and reused for every token. */
 export interface JwksKey {
@@ -14,9 +10,18 @@ export interface JwksKey {
   readonly alg: Algorithm | undefined;
   readonly keyType: string;
   readonly namedCurve: string | undefined;
-  readonly keyObject: KeyObject;
-  /** `crypto.verify` inputs per algorithm, built on first use so the hot path allocates nothing. */
-  readonly inputs: Map<Algorithm, VerifyKeyObjectInput | KeyObject>;
+  /**
+   * The crypto backend's key (jws/crypto-backend.ts): a `KeyObject` on Node, the public JWK
+   * (or imported SPKI key) on Web Crypto. Opaque to everything but the backend.
+   */
+  readonly material: object;
+  /** The key's public members: equal fingerprints mean the same key (see `importKeySet`). */
+  readonly fingerprint: string;
+  /**
+   * What the backend needs per algorithm, built on first use and kept, so the hot path
+   * allocates nothing: `crypto.verify` options on Node, the imported `CryptoKey` on Web Crypto.
+   */
+  readonly inputs: Map<Algorithm, unknown>;
 }
 
 export interface KeySet {
@@ -28,8 +33,6 @@ export interface KeySet {
   readonly exposed: number;
 }
 
-/** RFC 8725 §3.5 via NIST SP 800-57: RSA keys below 2048 bits are not trusted. */
-const MIN_RSA_BITS = 2048;
 /** A JWKS larger than this is not a key set anyone publishes; the rest is ignored. */
 const MAX_KEYS = 100;
 
@@ -80,7 +83,7 @@ export function hasPrivateMembers(jwk: unknown): boolean {
 function sameKey(keySet: KeySet, key: JwksKey): JwksKey | undefined {
   const candidates = key.kid === undefined ? keySet.all : (keySet.byKid.get(key.kid) ?? []);
   return candidates.find(
-    (old) => old.kid === key.kid && old.alg === key.alg && old.keyObject.equals(key.keyObject),
+    (old) => old.kid === key.kid && old.alg === key.alg && old.fingerprint === key.fingerprint,
   );
 }
 
@@ -94,34 +97,22 @@ function importJwk(jwk: unknown): JwksKey | undefined {
     return undefined;
   }
   if (alg !== undefined && !isSupportedAlgorithm(alg)) return undefined;
-  let keyObject: KeyObject;
-  try {
-    keyObject = createPublicKey({
-      key: publicMembers(jwk as Record<string, unknown>),
-      format: 'jwk',
-    });
-  } catch {
-    return undefined;
-  }
-  const keyType = keyObject.asymmetricKeyType ?? '';
-  const details = keyObject.asymmetricKeyDetails ?? {};
-  if (keyType === 'rsa' && (details.modulusLength ?? 0) < MIN_RSA_BITS) return undefined;
-  if (keyType !== 'rsa' && keyType !== 'ec' && keyType !== 'ed25519') return undefined;
+  // Key type, curve, coordinate sizes and RSA size are checked here, the same on every backend;
+  // only the public members reach the backend (a JWK with private ones never gets here, see
+  // `hasPrivateMembers`): whatever else a JWK carries must not end up in an imported key.
+  const facts = readPublicJwk(jwk as Record<string, unknown>);
+  if (facts === undefined) return undefined;
+  const material = backend.importJwk(facts);
+  if (material === undefined) return undefined;
   return {
     kid,
     alg,
-    keyType,
-    namedCurve: details.namedCurve,
-    keyObject,
+    keyType: facts.keyType,
+    namedCurve: facts.namedCurve,
+    material,
+    fingerprint: facts.fingerprint,
     inputs: new Map(),
   };
-}
-
-// Only the public members are handed to the importer (a JWK with private ones never gets here,
-// see `hasPrivateMembers`): whatever else a JWK carries must not end up in a KeyObject.
-function publicMembers(jwk: Record<string, unknown>): JsonWebKey {
-  const { kty, n, e, crv, x, y } = jwk;
-  return { kty, n, e, crv, x, y } as JsonWebKey;
 }
 
 /**
@@ -170,14 +161,4 @@ export function selectKey(
     found = key;
   }
   return found;
-}
-
-/** The cached `crypto.verify` input for this key and algorithm. */
-export function verifyInputFor(key: JwksKey, alg: Algorithm): VerifyKeyObjectInput | KeyObject {
-  let input = key.inputs.get(alg);
-  if (input === undefined) {
-    input = verifyInput(key.keyObject, ALGORITHMS[alg]);
-    key.inputs.set(alg, input);
-  }
-  return input;
 }

@@ -133,10 +133,14 @@ async function fetchWithin(
   deadline.catch(() => undefined); // no unhandled rejection once nothing waits on it
   let response: Response;
   try {
-    const sent = options.fetch(url, {
+    // Called detached, not as `options.fetch(…)`: Workers' global fetch throws "Illegal
+    // invocation" when its `this` is anything but the global object or undefined.
+    const fetchFunction = options.fetch;
+    const sent = fetchFunction(url, {
       method: request.method ?? 'GET',
       signal,
-      redirect: 'error',
+      // 'manual', refused below: Workers implement no 'error' mode (they throw on it).
+      redirect: 'manual',
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
     });
@@ -154,6 +158,12 @@ async function fetchWithin(
       : new BoundedFetchError('network', 'request failed', { cause });
   }
   const { status, headers } = response;
+  if (isRedirect(response)) {
+    response.body?.cancel().catch(() => undefined);
+    throw new BoundedFetchError('network', 'request failed', {
+      cause: new Error(`redirect (HTTP ${status}) not followed`),
+    });
+  }
   if (!(request.readBody ?? isOk)(status)) {
     response.body?.cancel().catch(() => undefined);
     return { status, headers, body: '' };
@@ -182,10 +192,35 @@ async function fetchWithin(
       ? timedOut(options.timeoutMs, cause)
       : new BoundedFetchError('unreadable', 'body could not be read', { cause });
   }
-  return { status, headers, body: Buffer.concat(chunks, size).toString('utf8') };
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { status, headers, body: LENIENT_UTF8.decode(body) };
 }
 
 const isOk = (status: number): boolean => status === 200;
+
+/** WHATWG Fetch §2.2.6: the redirect statuses. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * What `redirect: 'error'` would refuse (Fetch §4.4 step 6): a redirect status with a
+ * `Location`, or the opaque redirect a browser's 'manual' mode hands back. A key set, discovery
+ * document or token answer is never taken from anywhere but the URL that was configured.
+ */
+function isRedirect(response: Response): boolean {
+  return (
+    response.type === 'opaqueredirect' ||
+    (REDIRECT_STATUSES.has(response.status) && response.headers.has('location'))
+  );
+}
+
+// As Buffer#toString('utf8') decoded it: malformed bytes become U+FFFD (callers parse and
+// validate the text), and a byte order mark stays in the text rather than being dropped.
+const LENIENT_UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function timedOut(timeoutMs: number, cause?: unknown): BoundedFetchError {
   return new BoundedFetchError('timeout', `timed out after ${timeoutMs} ms`, { cause });

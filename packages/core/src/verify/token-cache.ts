@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import { backend } from '#crypto-backend';
 import { LRUCache } from 'lru-cache';
 import type { JwtClaims, VerifiedToken } from '../lib/types.js';
 import type { ResolvedPolicy } from '../claims/claims-check.js';
@@ -23,9 +23,10 @@ export interface CachedVerdict {
 
 export interface TokenCache {
   /**
-   * The key of a token in the cache: its SHA-256, computed once per request. The token must
-   * be ASCII (`assertTokenCharset` passed): only then are the UTF-8 bytes hashed the token's
-   * characters one to one; every lone surrogate would otherwise hash as the same U+FFFD.
+   * The key of a token in the cache, computed once per request: its SHA-256 on Node, the token
+   * itself on Web Crypto (see `CryptoBackend.cacheKey`). The token must be ASCII
+   * (`assertTokenCharset` passed): only then are the UTF-8 bytes hashed the token's characters
+   * one to one; every lone surrogate would otherwise hash as the same U+FFFD.
    */
   digest(token: string): string;
   /** The cached verdict, if the token verified before and its time window still holds now. */
@@ -41,18 +42,9 @@ export interface TokenCacheOptions {
   readonly maxTtlMs: number;
 }
 
-// crypto.hash() (Node ≥ 20.12) hashes in one call without a Hash object.
-const oneShotHash = crypto.hash as typeof crypto.hash | undefined;
-
-/**
- * Keys are SHA-256 digests: a fresh 1 KB token string would be re-hashed by V8 on every lookup,
- * and the digest keeps the map's keys small. The string is hashed as UTF-8, which for the
- * ASCII-only tokens that reach it (see `TokenCache.digest`) is exactly their characters.
- */
-function digest(token: string): string {
-  return oneShotHash === undefined
-    ? crypto.createHash('sha256').update(token).digest('base64')
-    : oneShotHash('sha256', token, 'base64');
+/** Heap cost of a doorkeeper entry: its key string (two bytes a character) and bookkeeping. */
+function keySize(_value: true, key: string): number {
+  return 2 * key.length + 64;
 }
 
 /**
@@ -82,11 +74,15 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     maxSize: options.maxBytes,
     sizeCalculation: verdictSize,
   });
-  // The doorkeeper keeps only fixed-size digests (44 characters), so its count bound is
-  // already a byte bound (~100 bytes an entry).
-  const seenOnce = new LRUCache<string, true>({ max: maxEntries });
+  // The doorkeeper keeps only keys: 44-character digests on Node, but whole tokens on Web
+  // Crypto, so it is bounded by their bytes as well as by count.
+  const seenOnce = new LRUCache<string, true>({
+    max: maxEntries,
+    maxSize: options.maxBytes,
+    sizeCalculation: keySize,
+  });
   return {
-    digest,
+    digest: backend.cacheKey,
     get(key, nowMs) {
       const verdict = verdicts.get(key);
       if (verdict === undefined) return undefined;

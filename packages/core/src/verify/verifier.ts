@@ -11,7 +11,11 @@ import { observed } from '../lib/observe.js';
 import { createPrewarm } from './prewarm.js';
 import { createHydrate } from './hydrate.js';
 import { staticKey } from '../jwks/static-keys.js';
-import { signatureIsValid, signatureIsValidOffThread } from '../jws/signature.js';
+import {
+  signatureIsValid,
+  signatureIsValidOffThread,
+  threadPoolAvailable,
+} from '../jws/signature.js';
 import {
   checkRevocable,
   checkRevocation,
@@ -64,6 +68,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     throw new TypeError('threadPool must be a boolean');
   }
   const threadPool = options.threadPool === true;
+  // Only Node's crypto has a thread pool to move verification to; Web Crypto is async already.
+  if (threadPool && !threadPoolAvailable) {
+    throw new TypeError(
+      'threadPool needs node:crypto: this runtime uses Web Crypto, leave it unset',
+    );
+  }
   const revocation = revocationGuard(
     options.revocation,
     positiveInteger(options.revocationTimeoutMs, 'revocationTimeoutMs', 1000),
@@ -183,16 +193,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       const found = jwks.getKey(jwksUri, kid, alg);
       key = found instanceof Promise ? await found : found;
     }
-    const valid = threadPool
-      ? await signatureIsValidOffThread(
-          alg,
-          key,
-          signingInput,
-          signature,
-          routeEnvironment.timeoutMs,
-        )
+    const checked = threadPool
+      ? signatureIsValidOffThread(alg, key, signingInput, signature, routeEnvironment.timeoutMs)
       : signatureIsValid(alg, key, signingInput, signature);
-    if (!valid) {
+    // Node's check answers synchronously: awaited only when it is a promise (Web Crypto, pool).
+    if (!(checked === true || (checked !== false && (await checked)))) {
       throw invalid('SIGNATURE_INVALID', 'Token signature is invalid', {
         alg,
         kid: seen(kid),
