@@ -45,8 +45,9 @@ export interface CryptoBackend {
   /** The bytes of an ASCII string (what a JWS signing input is, RFC 7515 §5.2). */
   asciiBytes(text: string): Uint8Array;
   /**
-   * The token cache's key for an ASCII token: exact (two tokens never share one). Node hashes
-   * it (SHA-256, one native call); Web Crypto has no synchronous hash, so it is the token.
+   * A short, exact key for an ASCII token, for the cache's doorkeeper (asked on the full path
+   * only). Node hashes it (SHA-256, one native call); Web Crypto has no synchronous hash, so it
+   * is the token.
    */
   cacheKey(token: string): string;
 }

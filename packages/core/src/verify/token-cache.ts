@@ -23,10 +23,9 @@ export interface CachedVerdict {
 
 export interface TokenCache {
   /**
-   * The key of a token in the cache, computed once per request: its SHA-256 on Node, the token
-   * itself on Web Crypto (see `CryptoBackend.cacheKey`). The token must be ASCII
-   * (`assertTokenCharset` passed): only then are the UTF-8 bytes hashed the token's characters
-   * one to one; every lone surrogate would otherwise hash as the same U+FFFD.
+   * The key of a token in the cache: the token string itself,
+   * compared whole, so no look-alike spelling and no lone surrogate can share a verdict. Only
+   * tokens that passed `assertTokenCharset` and verified are ever admitted.
    */
   digest(token: string): string;
   /** The cached verdict, if the token verified before and its time window still holds now. */
@@ -74,15 +73,17 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     maxSize: options.maxBytes,
     sizeCalculation: verdictSize,
   });
-  // The doorkeeper keeps only keys: 44-character digests on Node, but whole tokens on Web
-  // Crypto, so it is bounded by their bytes as well as by count.
+  // The doorkeeper keeps only short keys (44-character digests on Node; whole tokens on Web
+  // Crypto, which has no synchronous hash), bounded by their bytes as well as by count.
   const seenOnce = new LRUCache<string, true>({
     max: maxEntries,
     maxSize: options.maxBytes,
     sizeCalculation: keySize,
   });
   return {
-    digest: backend.cacheKey,
+    // Verdicts are keyed by the token itself: a hit costs V8's string hash and one compare,
+    // no SHA-256 (the verdict holds this same string as `token`, so the key costs no memory).
+    digest: (token) => token,
     get(key, nowMs) {
       const verdict = verdicts.get(key);
       if (verdict === undefined) return undefined;
@@ -96,11 +97,12 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       // A token whose verdict is here but no longer held (its route or key changed) was seen
       // before: its fresh verdict replaces the old one at once.
       if (!verdicts.has(key)) {
-        if (!seenOnce.has(key)) {
-          seenOnce.set(key, true);
+        const sighting = backend.cacheKey(key);
+        if (!seenOnce.has(sighting)) {
+          seenOnce.set(sighting, true);
           return;
         }
-        seenOnce.delete(key);
+        seenOnce.delete(sighting);
       }
       const now = Date.now();
       const notAfter = Math.min(verdict.notAfter, now + maxTtlMs);

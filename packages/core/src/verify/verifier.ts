@@ -126,8 +126,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
         maxTokenBytes,
       });
     }
-    // Before hashing or decoding: a non-ASCII look-alike must not reach either.
-    assertTokenCharset(token, false);
+    // The cache compares whole strings, and only tokens that passed the check below are in it,
+    // so a hit is that exact string again: the check is needed before decoding only.
     const digest = cache?.digest(token);
     if (cache !== undefined && digest !== undefined) {
       const hit = cache.get(digest, Date.now());
@@ -141,6 +141,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
         }
       }
     }
+    // Before decoding: a non-ASCII look-alike must never reach the base64 or latin1 decoders.
+    assertTokenCharset(token, false);
     const { header, claims, signingInput, signature } = decodeCompactJws(token);
     const alg = header.alg;
     // RFC 8725 §3.1–3.2: never `none`, never HMAC; only the asymmetric algorithms we implement.
