@@ -2,6 +2,7 @@ import { authenticate, authorize, errorHandler } from '@tokengate/express';
 import {
   ADMIN,
   READ_ORDERS,
+  RECENT_SIGN_IN,
   WRITE_ORDERS,
   createOrder,
   listOrders,
@@ -18,6 +19,9 @@ export function buildApp(gateOptions) {
   app.get('/me', requireAuth, (req, res) => res.json(profileOf(req.auth)));
   app.get('/admin', requireAuth, authorize(ADMIN), (req, res) =>
     res.json({ admin: true, sub: req.auth.subject ?? null }),
+  );
+  app.get('/account', requireAuth, authorize(RECENT_SIGN_IN), (req, res) =>
+    res.json(profileOf(req.auth)),
   );
   app.get('/orders', requireAuth, authorize(READ_ORDERS), (req, res) => res.json(listOrders()));
   app.post('/orders', requireAuth, authorize(WRITE_ORDERS), (req, res) =>

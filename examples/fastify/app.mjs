@@ -1,6 +1,7 @@
 import {
   ADMIN,
   READ_ORDERS,
+  RECENT_SIGN_IN,
   WRITE_ORDERS,
   createOrder,
   listOrders,
@@ -20,6 +21,9 @@ export async function buildApp(gateOptions, fastifyOptions = {}) {
     admin: true,
     sub: request.auth.subject ?? null,
   }));
+  app.get('/account', { config: { auth: RECENT_SIGN_IN } }, async (request) =>
+    profileOf(request.auth),
+  );
   app.get('/orders', { config: { auth: READ_ORDERS } }, async () => listOrders());
   app.post('/orders', { config: { auth: WRITE_ORDERS } }, async (request, reply) =>
     reply.code(201).send(createOrder(request.auth)),

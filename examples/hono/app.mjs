@@ -1,6 +1,7 @@
 import {
   ADMIN,
   READ_ORDERS,
+  RECENT_SIGN_IN,
   WRITE_ORDERS,
   createOrder,
   listOrders,
@@ -20,6 +21,9 @@ export function buildApp(gateOptions) {
     .get('/me', requireAuth, (c) => c.json(profileOf(c.get('auth'))))
     .get('/admin', requireAuth, authorize(ADMIN), (c) =>
       c.json({ admin: true, sub: c.get('auth').subject ?? null }),
+    )
+    .get('/account', requireAuth, authorize(RECENT_SIGN_IN), (c) =>
+      c.json(profileOf(c.get('auth'))),
     )
     .get('/orders', requireAuth, authorize(READ_ORDERS), (c) => c.json(listOrders()))
     .post('/orders', requireAuth, authorize(WRITE_ORDERS), (c) =>

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import {
   ADMIN,
   READ_ORDERS,
+  RECENT_SIGN_IN,
   WRITE_ORDERS,
   createOrder,
   listOrders,
@@ -25,6 +26,9 @@ export function buildApp(gateOptions) {
   });
   router.get('/admin', requireAuth, authorize(ADMIN), (ctx) => {
     ctx.body = { admin: true, sub: ctx.state.auth.subject ?? null };
+  });
+  router.get('/account', requireAuth, authorize(RECENT_SIGN_IN), (ctx) => {
+    ctx.body = profileOf(ctx.state.auth);
   });
   router.get('/orders', requireAuth, authorize(READ_ORDERS), (ctx) => {
     ctx.body = listOrders();

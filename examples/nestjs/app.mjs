@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import {
   ADMIN,
   READ_ORDERS,
+  RECENT_SIGN_IN,
   WRITE_ORDERS,
   createOrder,
   listOrders,
@@ -25,6 +26,10 @@ class ApiController {
     return { admin: true, sub: auth.subject ?? null };
   }
 
+  account(auth) {
+    return profileOf(auth);
+  }
+
   listOrders() {
     return listOrders();
   }
@@ -37,10 +42,12 @@ class ApiController {
 route('health', Get('health'), Public());
 route('me', Get('me'));
 route('admin', Get('admin'), Auth(ADMIN));
+route('account', Get('account'), Auth(RECENT_SIGN_IN));
 route('listOrders', Get('orders'), Auth(READ_ORDERS));
 // 201 is Nest's default for POST; said here because it is the API's contract.
 route('createOrder', Post('orders'), HttpCode(201), Auth(WRITE_ORDERS));
-for (const name of ['me', 'admin', 'createOrder']) CurrentAuth()(ApiController.prototype, name, 0);
+for (const name of ['me', 'admin', 'account', 'createOrder'])
+  CurrentAuth()(ApiController.prototype, name, 0);
 Controller()(ApiController);
 
 /** Applies method decorators as `@a @b method()` would: the one nearest the method first. */

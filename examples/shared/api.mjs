@@ -1,8 +1,13 @@
 // The example API: the same rules and handlers behind every framework.
-import { allScopes, anyGroup } from '@tokengate/core';
+import { allScopes, anyGroup, authenticatedWithin } from '@tokengate/core';
 
 /** GET /admin: members of the `admin` group (Cognito `cognito:groups`, else `groups`). */
 export const ADMIN = anyGroup('admin');
+/**
+ * GET /account: a sign-in (`auth_time`) within the last five minutes. Otherwise 401
+ * `insufficient_user_authentication` with `max_age="300"` (RFC 9470 §3): sign in again.
+ */
+export const RECENT_SIGN_IN = authenticatedWithin(300);
 /** GET /orders */
 export const READ_ORDERS = allScopes('orders:read');
 /** POST /orders */

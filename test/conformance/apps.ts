@@ -7,6 +7,7 @@ import {
   allScopes,
   and,
   anyGroup,
+  authenticatedWithin,
   claimEquals,
   clientIdIn,
   noGroup,
@@ -54,6 +55,8 @@ export const ROUTES: readonly ProtectedRoute[] = [
     path: '/service',
     rule: and(clientIdIn(M2M_CLIENT), allScopes('orders-api/orders.read')),
   },
+  // Step-up (RFC 9470): a sign-in within the last five minutes.
+  { method: 'GET', path: '/account', rule: authenticatedWithin(300) },
 ];
 
 /** What every handler answers: the same JSON whatever the framework. */

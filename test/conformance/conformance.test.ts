@@ -54,6 +54,16 @@ beforeAll(async () => {
       clientId: 'other-service',
       scopes: ['orders-api/orders.read'],
     }),
+    freshSignIn: await pool.accessToken({
+      ...user,
+      claims: { auth_time: Math.floor(Date.now() / 1000) },
+    }),
+    staleSignIn: await pool.accessToken({
+      ...user,
+      claims: { auth_time: Math.floor(Date.now() / 1000) - 3600 },
+    }),
+    // An undefined claim is left out of the payload (JSON).
+    noSignInTime: await pool.accessToken({ ...user, claims: { auth_time: undefined } }),
     unreachableIssuer: await downPool.accessToken(user),
   };
   await stranger.close();

@@ -18,6 +18,12 @@ export interface Tokens {
   readonly reportsScope: string;
   readonly m2m: string;
   readonly m2mOtherClient: string;
+  /** `auth_time` now: a fresh sign-in. */
+  readonly freshSignIn: string;
+  /** `auth_time` an hour ago. */
+  readonly staleSignIn: string;
+  /** No `auth_time` at all. */
+  readonly noSignInTime: string;
   /** From an issuer whose JWKS endpoint is down. */
   readonly unreachableIssuer: string;
 }
@@ -74,6 +80,16 @@ const denied: Expected = {
   body: {
     error: 'access_denied',
     error_description: 'Token does not grant access to this resource',
+  },
+};
+
+// RFC 9470 §3: a valid token whose sign-in is too old for `/account` (authenticatedWithin(300)).
+const stepUp: Expected = {
+  status: 401,
+  challenge: `Bearer realm="${REALM}", error="insufficient_user_authentication", error_description="A more recent or stronger user authentication is required", max_age="300"`,
+  body: {
+    error: 'insufficient_user_authentication',
+    error_description: 'A more recent or stronger user authentication is required',
   },
 };
 
@@ -277,5 +293,20 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'a user token on a service route',
     request: (t) => get('/service', bearer(t.user)),
     expected: denied,
+  },
+  {
+    name: 'step-up: a sign-in within max_age',
+    request: (t) => get('/account', bearer(t.freshSignIn)),
+    expected: ok('/account', USER_SUB),
+  },
+  {
+    name: 'step-up: a sign-in older than max_age answers 401 with max_age (RFC 9470)',
+    request: (t) => get('/account', bearer(t.staleSignIn)),
+    expected: stepUp,
+  },
+  {
+    name: 'step-up: a token without auth_time answers 401 with max_age',
+    request: (t) => get('/account', bearer(t.noSignInTime)),
+    expected: stepUp,
   },
 ];

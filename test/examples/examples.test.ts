@@ -208,6 +208,27 @@ describe.each(FRAMEWORKS)('examples/%s/server.mjs', (framework) => {
       expectError(both, 403);
     });
 
+    it('GET /account needs a sign-in within 300 s, else 401 with max_age (RFC 9470)', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const fresh = await call(
+        get().cognito,
+        '/account',
+        await cognito.accessToken({ sub: SUB, claims: { auth_time: now - 10 } }),
+      );
+      expect(fresh.status).toBe(200);
+      expect(fresh.body.sub).toBe(SUB);
+      for (const auth_time of [now - 3600, undefined]) {
+        const stale = await call(
+          get().cognito,
+          '/account',
+          await cognito.accessToken({ claims: { auth_time } }),
+        );
+        expectError(stale, 401, 'insufficient_user_authentication');
+        expectChallenge(stale, 'insufficient_user_authentication');
+        expect(stale.challenge).toMatch(/, max_age="300"$/);
+      }
+    });
+
     it('GET /orders needs orders:read', async () => {
       const without = await call(
         get().cognito,

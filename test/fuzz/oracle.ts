@@ -38,6 +38,7 @@ export const KNOWN_CODES: Readonly<
   TOKEN_LIFETIME_EXCEEDED: [401, 'invalid_token'],
   SCOPE_INSUFFICIENT: [403, 'insufficient_scope'],
   ACCESS_DENIED: [403, 'access_denied'],
+  USER_AUTHENTICATION_INSUFFICIENT: [401, 'insufficient_user_authentication'],
   IDP_UNAVAILABLE: [503, 'temporarily_unavailable'],
   REVOCATION_UNAVAILABLE: [503, 'temporarily_unavailable'],
 };
@@ -47,6 +48,7 @@ export const KNOWN_BODY_ERRORS: ReadonlySet<string> = new Set([
   'invalid_request',
   'invalid_token',
   'insufficient_scope',
+  'insufficient_user_authentication',
   'access_denied',
   'temporarily_unavailable',
   'unauthorized',

@@ -19,6 +19,7 @@ export {
   MissingTokenError,
   InvalidTokenError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
   AccessDeniedError,
   IdpUnavailableError,
   isTokengateError,
@@ -29,6 +30,7 @@ export type {
   ErrorDetail,
   TokengateErrorCode,
   TokengateErrorOptions,
+  StepUpRequirement,
 } from './errors/errors.js';
 export { formatChallenge } from './errors/challenge.js';
 export type { ChallengeParams } from './errors/challenge.js';
@@ -135,8 +137,12 @@ export type {
   CognitoIdentityPoolIssuerOptions,
   EntraIdResolverOptions,
 } from './presets/index.js';
-export { authenticatedWithin, amrIncludes, cognitoM2M } from './rules/step-up.js';
-export type { AuthenticatedWithinOptions, CognitoM2MOptions } from './rules/step-up.js';
+export { authenticatedWithin, amrIncludes, acrIn, cognitoM2M } from './rules/step-up.js';
+export type {
+  AuthenticatedWithinOptions,
+  AmrIncludesOptions,
+  CognitoM2MOptions,
+} from './rules/step-up.js';
 export {
   createClientCredentialsSource,
   TokenEndpointError,

@@ -1,9 +1,16 @@
 import {
   AccessDeniedError,
   InsufficientScopeError,
+  InsufficientUserAuthenticationError,
+  acrIn,
+  allScopes,
   and,
   anyGroup,
   authorize,
+  not,
+  or,
+  toRule,
+  type Rule,
   cognitoIssuer,
   createVerifier,
   isAllowed,
@@ -58,12 +65,24 @@ describe('authenticatedWithin', () => {
     expect(isAllowed(tokenWith({ auth_time: nowSeconds() + 3 }), strict)).toBe(false);
   });
 
-  it('denies with 403 access_denied through authorize()', () => {
-    expect(() => authorize(tokenWith({ auth_time: 1 }), fiveMinutes)).toThrow(AccessDeniedError);
+  it('denies with 401 insufficient_user_authentication and max_age (RFC 9470 §3)', () => {
+    for (const auth_time of [1, undefined, 'x']) {
+      const error = denial(tokenWith({ auth_time }), fiveMinutes, 'api');
+      expect(error).toBeInstanceOf(InsufficientUserAuthenticationError);
+      expect(error).toMatchObject({ status: 401, code: 'USER_AUTHENTICATION_INSUFFICIENT' });
+      expect(error.headers['WWW-Authenticate']).toBe(
+        `Bearer realm="api", error="insufficient_user_authentication", error_description="${error.description}", max_age="300"`,
+      );
+      expect(error.toJSON()).toEqual({
+        error: 'insufficient_user_authentication',
+        error_description: error.description,
+      });
+    }
+    expect(challenge(tokenWith({}), authenticatedWithin(90.7))).toContain('max_age="90"');
   });
 
-  it('is an ordinary claim rule that composes', () => {
-    expect(fiveMinutes).toMatchObject({ type: 'claim', path: ['auth_time'], match: 'satisfies' });
+  it('is a frozen rule that composes', () => {
+    expect(fiveMinutes).toMatchObject({ type: 'authTime', maxAge: 300, clockTolerance: 5 });
     expect(Object.isFrozen(fiveMinutes)).toBe(true);
     const adminRecently = and(anyGroup('admin'), fiveMinutes);
     const fresh = { auth_time: nowSeconds() };
@@ -93,12 +112,122 @@ describe('amrIncludes', () => {
     }
   });
 
+  it('denies with a bare 401 insufficient_user_authentication: amr has no challenge parameter', () => {
+    const error = denial(tokenWith({ amr: ['pwd'] }), mfa);
+    expect(error).toMatchObject({ status: 401, code: 'USER_AUTHENTICATION_INSUFFICIENT' });
+    expect(error.headers['WWW-Authenticate']).not.toMatch(/acr_values|max_age/);
+  });
+
+  it('puts the configured acr_values in the challenge', () => {
+    const mapped = amrIncludes('mfa', { acrValues: ['urn:mfa', 'phr'] });
+    expect(challenge(tokenWith({ amr: ['pwd'] }), mapped)).toMatch(/, acr_values="urn:mfa phr"$/);
+    expect(isAllowed(tokenWith({ amr: ['mfa'] }), mapped)).toBe(true);
+  });
+
   it('rejects bad arguments with TypeError', () => {
     for (const method of ['', 1, null, undefined, ['mfa']]) {
       expect(() => amrIncludes(method as string)).toThrow(TypeError);
     }
+    for (const acrValues of ['', 'a b', [], ['a"b'], [1]]) {
+      expect(() => amrIncludes('mfa', { acrValues: acrValues as string })).toThrow(TypeError);
+    }
   });
 });
+
+describe('acrIn', () => {
+  const strong = acrIn('phr', 'phrh');
+
+  it('matches an acr equal to one of the values, exactly', () => {
+    expect(isAllowed(tokenWith({ acr: 'phrh' }), strong)).toBe(true);
+    for (const acr of ['PHR', 'phr ', ['phr'], undefined, 1]) {
+      expect(isAllowed(tokenWith({ acr }), strong), JSON.stringify(acr)).toBe(false);
+    }
+  });
+
+  it('denies with 401 and acr_values in the order given (RFC 9470 §3)', () => {
+    const error = denial(tokenWith({ acr: 'pwd' }), strong);
+    expect(error).toMatchObject({ status: 401, code: 'USER_AUTHENTICATION_INSUFFICIENT' });
+    expect(error.acrValues).toEqual(['phr', 'phrh']);
+    expect(error.headers['WWW-Authenticate']).toMatch(/, acr_values="phr phrh"$/);
+  });
+
+  it('rejects values that cannot be sent in acr_values, at build time', () => {
+    for (const values of [[], [''], ['a b'], ['a"'], ['a\\b'], ['é'], [1]]) {
+      expect(() => acrIn(...(values as string[])), JSON.stringify(values)).toThrow(TypeError);
+    }
+  });
+
+  it('validates hand-written step-up rules, naming the path', () => {
+    const bad = [
+      [{ type: 'acr', values: ['ok', 'a b'] }, 'rule.values[1]'],
+      [{ type: 'acr', values: ['ok'], extra: 1 }, 'unknown key'],
+      [{ type: 'authTime', maxAge: 0, clockTolerance: 5 }, 'rule.maxAge'],
+      [{ type: 'authTime', maxAge: 60 }, 'rule.clockTolerance'],
+      [{ type: 'amr', method: '' }, 'rule.method'],
+      [{ type: 'amr', method: 'mfa', acrValues: 'x' }, 'rule.acrValues'],
+      [
+        { type: 'and', rules: [anyGroup('a'), { type: 'acr', values: [] }] },
+        'rule.rules[1].values',
+      ],
+    ] as const;
+    for (const [rule, path] of bad) {
+      expect(() => toRule(rule, 'authorize()'), path).toThrow(TypeError);
+      expect(() => toRule(rule, 'authorize()'), path).toThrow(path);
+    }
+    const handWritten = toRule({ type: 'acr', values: ['phr'] }, 'authorize()') as Rule;
+    expect(challenge(tokenWith({}), handWritten)).toMatch(/acr_values="phr"$/);
+  });
+});
+
+describe('step-up denials inside and / or / not', () => {
+  const stale = { auth_time: nowSeconds() - 3600, acr: 'pwd' };
+  const recent = authenticatedWithin(300);
+
+  it('and: a 403 that re-authenticating cannot fix wins, whatever the order', () => {
+    for (const rule of [and(anyGroup('admin'), recent), and(recent, anyGroup('admin'))]) {
+      expect(denial(tokenWith(stale), rule)).toMatchObject({ code: 'ACCESS_DENIED' });
+      expect(denial(tokenWith(stale, { groups: ['admin'] }), rule)).toMatchObject({
+        code: 'USER_AUTHENTICATION_INSUFFICIENT',
+      });
+    }
+    expect(denial(tokenWith(stale), and(recent, allScopes('x')))).toMatchObject({
+      code: 'SCOPE_INSUFFICIENT',
+    });
+  });
+
+  it('and: step-up requirements merge (smallest max_age, common acr values)', () => {
+    const rule = and(recent, acrIn('phr', 'phrh'), authenticatedWithin(60), acrIn('phrh', 'x'));
+    expect(denial(tokenWith(stale), rule)).toMatchObject({ maxAge: 60, acrValues: ['phrh'] });
+    expect(denial(tokenWith(stale), and(acrIn('a'), acrIn('b')))).toMatchObject({
+      code: 'ACCESS_DENIED',
+    });
+  });
+
+  it('or: a step-up alternative is offered, as satisfying it grants access', () => {
+    const rule = or(anyGroup('admin'), allScopes('x'), recent);
+    expect(denial(tokenWith(stale), rule)).toMatchObject({ maxAge: 300 });
+    expect(isAllowed(tokenWith(stale, { groups: ['admin'] }), rule)).toBe(true);
+  });
+
+  it('not: never a step-up challenge', () => {
+    const fresh = { auth_time: nowSeconds() };
+    expect(denial(tokenWith(fresh), not(recent))).toMatchObject({ code: 'ACCESS_DENIED' });
+  });
+});
+
+/** What `authorize` throws for `auth` and `rule`; fails the test when it does not throw. */
+function denial(auth: VerifiedToken, rule: Rule, realm?: string) {
+  try {
+    authorize(auth, rule, { realm });
+  } catch (error) {
+    return error as InsufficientUserAuthenticationError;
+  }
+  throw new Error('authorize() granted access');
+}
+
+function challenge(auth: VerifiedToken, rule: Rule): string {
+  return denial(auth, rule).headers['WWW-Authenticate'] ?? '';
+}
 
 describe('cognitoM2M', () => {
   let pool: TestIssuer;

@@ -76,6 +76,8 @@ export const CHECK_OF_CODE: Readonly<Record<TokengateErrorCode, CheckName>> = {
   REVOCATION_UNAVAILABLE: 'revocation',
   SCOPE_INSUFFICIENT: 'scopes',
   ACCESS_DENIED: 'groups',
+  // A step-up rule (RFC 9470) is a rule like a group rule; the CLI evaluates none of them.
+  USER_AUTHENTICATION_INSUFFICIENT: 'groups',
 };
 
 export interface CheckInput {

@@ -3,6 +3,10 @@ export interface ChallengeParams {
   readonly error?: string | undefined;
   readonly description?: string | undefined;
   readonly scope?: string | undefined;
+  /** RFC 9470 §3: space-separated authentication context classes the client should request. */
+  readonly acrValues?: string | undefined;
+  /** RFC 9470 §3: the maximum age, in seconds, of the user's authentication. */
+  readonly maxAge?: string | undefined;
 }
 
 /**
@@ -22,6 +26,8 @@ export function formatChallenge(params: ChallengeParams): string {
     parts.push(`error_description="${quotable(params.description)}"`);
   }
   if (params.scope !== undefined) parts.push(`scope="${quotable(params.scope)}"`);
+  if (params.acrValues !== undefined) parts.push(`acr_values="${quotable(params.acrValues)}"`);
+  if (params.maxAge !== undefined) parts.push(`max_age="${quotable(params.maxAge)}"`);
   return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`;
 }
 

@@ -5,12 +5,14 @@ export type { DetailValue, ErrorDetail } from './error-detail.js';
 
 /**
  * RFC 6750 §3.1 error codes, plus `access_denied` (RFC 6749 §4.1.2.1) for rules other than
- * scopes, and `temporarily_unavailable` for IdP outages (503).
+ * scopes, `insufficient_user_authentication` (RFC 9470 §3) for step-up rules, and
+ * `temporarily_unavailable` for IdP outages (503).
  */
 export type BearerErrorCode =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'insufficient_user_authentication'
   | 'access_denied'
   | 'temporarily_unavailable';
 
@@ -44,6 +46,8 @@ export type TokengateErrorCode =
   | 'TOKEN_USE_MISMATCH'
   | 'TOKEN_REVOKED'
   | 'TOKEN_LIFETIME_EXCEEDED'
+  // 401 insufficient_user_authentication (RFC 9470 §3): the token is valid, the sign-in too old or weak
+  | 'USER_AUTHENTICATION_INSUFFICIENT'
   // 403
   | 'SCOPE_INSUFFICIENT'
   | 'ACCESS_DENIED'
@@ -216,6 +220,45 @@ export class AccessDeniedError extends TokengateError {
 
   constructor(options: TokengateErrorOptions) {
     super('ACCESS_DENIED', options);
+  }
+}
+
+/** What a client must ask its authorization server for when it re-authenticates the user. */
+export interface StepUpRequirement {
+  /** `max_age` (RFC 9470 §3): the sign-in must be at most this many seconds old. */
+  readonly maxAge?: number | undefined;
+  /** `acr_values` (RFC 9470 §3): one of these authentication context classes, in order of preference. */
+  readonly acrValues?: readonly string[] | undefined;
+}
+
+/**
+ * 401 `insufficient_user_authentication` (RFC 9470 §3): the token is valid, but the user's
+ * sign-in is too old (`max_age`) or not strong enough (`acr_values`) for this resource. Unlike a
+ * 403, the client can act on it: it sends the user back to the authorization server with the
+ * challenge's `max_age` / `acr_values` (RFC 9470 §4) and retries with the new token.
+ */
+export class InsufficientUserAuthenticationError extends TokengateError {
+  readonly status = 401;
+  readonly error = 'insufficient_user_authentication';
+  readonly maxAge: number | undefined;
+  readonly acrValues: readonly string[] | undefined;
+
+  constructor(requirement: StepUpRequirement, options: TokengateErrorOptions) {
+    super('USER_AUTHENTICATION_INSUFFICIENT', options);
+    this.maxAge = requirement.maxAge;
+    this.acrValues = requirement.acrValues;
+  }
+
+  override get headers(): Record<string, string> {
+    return {
+      'WWW-Authenticate': formatChallenge({
+        realm: this.realm,
+        error: this.error,
+        description: this.description,
+        acrValues: this.acrValues?.join(' '),
+        maxAge: this.maxAge === undefined ? undefined : String(this.maxAge),
+      }),
+    };
   }
 }
 

@@ -34,5 +34,19 @@ export type Rule =
       readonly match: 'satisfies';
       readonly predicate: ClaimPredicate;
     }
+  // Step-up rules (RFC 9470): failing them answers 401 `insufficient_user_authentication`.
+  | {
+      readonly type: 'authTime';
+      /** Seconds since `auth_time`, at most; the challenge's `max_age`. */
+      readonly maxAge: number;
+      readonly clockTolerance: number;
+    }
+  | { readonly type: 'acr'; readonly values: readonly string[] }
+  | {
+      readonly type: 'amr';
+      readonly method: string;
+      /** `acr_values` to put in the challenge, as `amr` has no challenge parameter of its own. */
+      readonly acrValues?: readonly string[];
+    }
   | { readonly type: 'and' | 'or'; readonly rules: readonly Rule[] }
   | { readonly type: 'not'; readonly rule: Rule };

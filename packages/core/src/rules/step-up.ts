@@ -1,5 +1,6 @@
 import { describe, stringList } from '../lib/options.js';
-import { allScopes, and, claimEquals, claimIncludes, claimSatisfies, clientIdIn } from './rules.js';
+import { allScopes, and, claimEquals, claimSatisfies, clientIdIn } from './rules.js';
+import { acrValues, leaf } from './rule-check.js';
 import type { Rule } from './rule.js';
 
 export interface AuthenticatedWithinOptions {
@@ -11,6 +12,8 @@ export interface AuthenticatedWithinOptions {
  * The user signed in at most `seconds` ago: the token's `auth_time` (OpenID Connect Core 1.0
  * §2, seconds since the epoch) is compared with the current time on every request. A token
  * without a numeric `auth_time`, or one in the future beyond the clock tolerance, does not match.
+ * A failure answers 401 `insufficient_user_authentication` with `max_age="<seconds>"` (RFC 9470
+ * §3), so the client can send the user to sign in again and retry.
  *
  * @example
  * ```ts
@@ -33,27 +36,54 @@ export function authenticatedWithin(
       `clockToleranceSeconds must be a non-negative number, got ${describe(tolerance)}`,
     );
   }
-  return claimSatisfies('auth_time', (authTime) => {
-    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) return false;
-    const age = Date.now() / 1000 - authTime;
-    return age >= -tolerance && age <= seconds + tolerance;
-  });
+  return leaf({ type: 'authTime', maxAge: seconds, clockTolerance: tolerance });
+}
+
+/**
+ * The token's `acr` (OpenID Connect Core 1.0 §2, the authentication context class) is one of
+ * `values`, compared exactly. A failure answers 401 `insufficient_user_authentication` with
+ * `acr_values="<values, space-separated>"` (RFC 9470 §3), in the order given: list the
+ * preferred class first. Values must be printable ASCII without spaces, `"` or `\`.
+ *
+ * @example
+ * ```ts
+ * const phishingResistant = acrIn('phr', 'phrh');
+ * ```
+ */
+export function acrIn(...values: string[]): Rule {
+  return leaf({ type: 'acr', values: acrValues(values, 'acrIn(): values') });
+}
+
+export interface AmrIncludesOptions {
+  /**
+   * `acr_values` to send in the challenge when the rule fails. RFC 9470 has no challenge
+   * parameter for `amr`, so without this the 401 carries no hint; with it, a client asks the
+   * authorization server for a class that the IdP maps to `method` (e.g. `mfa` ↔ an MFA acr).
+   */
+  readonly acrValues?: string | readonly string[];
 }
 
 /**
  * The token's `amr` array (OpenID Connect Core 1.0 §2; values such as `mfa`, `otp`, `hwk`
- * from RFC 8176 §2) contains `method`. An `amr` that is not an array does not match.
+ * from RFC 8176 §2) contains `method`. An `amr` that is not an array does not match. A failure
+ * answers 401 `insufficient_user_authentication` (RFC 9470 §3), with `acr_values` only when
+ * `options.acrValues` names them.
  *
  * @example
  * ```ts
- * const signedInWithMfa = amrIncludes('mfa');
+ * const signedInWithMfa = amrIncludes('mfa', { acrValues: 'http://schemas.openid.net/pape/policies/2007/06/multi-factor' });
  * ```
  */
-export function amrIncludes(method: string): Rule {
+export function amrIncludes(method: string, options: AmrIncludesOptions = {}): Rule {
   if (typeof method !== 'string' || method.length === 0) {
     throw new TypeError(`amrIncludes needs a non-empty method name, got ${describe(method)}`);
   }
-  return claimIncludes('amr', method);
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('amrIncludes options must be an object');
+  }
+  if (options.acrValues === undefined) return leaf({ type: 'amr', method });
+  const list = typeof options.acrValues === 'string' ? [options.acrValues] : options.acrValues;
+  return leaf({ type: 'amr', method, acrValues: acrValues(list, 'amrIncludes(): acrValues') });
 }
 
 export interface CognitoM2MOptions {
