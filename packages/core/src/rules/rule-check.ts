@@ -2,7 +2,9 @@
 // checked here once, when it is built, so a malformed rule is a TypeError at startup naming
 // where it went wrong, never an open door (or a 500) per request. Anything not recognised is
 // refused: fail closed.
-import type { ClaimPredicate, ClaimValue, Rule } from './rule.js';
+import type { ClaimPredicate, Rule } from './rule.js';
+import { names, oneOf, only, primitive } from './rule-fields.js';
+import { stepUp } from './step-up-check.js';
 
 /** Deeper nesting is a configuration bug; the bound also keeps evaluation off the stack limit. */
 const MAX_DEPTH = 32;
@@ -85,36 +87,6 @@ export function combine(type: 'and' | 'or', rules: readonly unknown[], at: strin
 /** `not(rule)` from a builder. */
 export function negate(rule: unknown, at: string): Rule {
   return negated(rule, at, { root: at, stack: [], nodes: 0 }).rule;
-}
-
-/** A non-empty array of non-empty strings, copied (a getter is read once) and frozen. */
-export function names(value: unknown, at: string): readonly string[] {
-  if (!Array.isArray(value)) throw new TypeError(`${at} must be an array of non-empty strings`);
-  if (value.length === 0) throw new TypeError(`${at} must not be empty`);
-  const list: string[] = [];
-  // An index loop: a hole in a sparse array reads `undefined` and fails too.
-  for (let i = 0; i < value.length; i += 1) {
-    const item: unknown = value[i];
-    if (typeof item !== 'string' || item.length === 0) {
-      throw new TypeError(`${at}[${i}] must be a non-empty string`);
-    }
-    list.push(item);
-  }
-  return Object.freeze(list);
-}
-
-/** A JSON primitive a claim can equal; `NaN` and infinities are no JSON numbers (RFC 8259 §6). */
-export function primitive(value: unknown, at: string): ClaimValue {
-  const type = typeof value;
-  if (
-    value === null ||
-    type === 'string' ||
-    type === 'boolean' ||
-    (type === 'number' && Number.isFinite(value))
-  ) {
-    return value as ClaimValue;
-  }
-  throw new TypeError(`${at} must be a string, finite number, boolean or null`);
 }
 
 function check(value: unknown, at: string, walk: Walk): Facts {
@@ -216,50 +188,6 @@ function claim(fields: Record<string, unknown>, at: string): Rule {
   return { type: 'claim', path, match, value: primitive(fields.value, `${at}.value`) };
 }
 
-// Step-up rules (RFC 9470). Their values end up in the challenge's `acr_values` and `max_age`,
-// so they are checked here to fit there: a space would split one acr value into two.
-function stepUp(fields: Record<string, unknown>, at: string): Rule {
-  if (fields.type === 'authTime') {
-    only(fields, ['type', 'maxAge', 'clockTolerance'], at);
-    return {
-      type: 'authTime',
-      maxAge: seconds(fields.maxAge, `${at}.maxAge`, false),
-      clockTolerance: seconds(fields.clockTolerance, `${at}.clockTolerance`, true),
-    };
-  }
-  if (fields.type === 'acr') {
-    only(fields, ['type', 'values'], at);
-    return { type: 'acr', values: acrValues(fields.values, `${at}.values`) };
-  }
-  only(fields, ['type', 'method', 'acrValues'], at);
-  const method = fields.method;
-  if (typeof method !== 'string' || method.length === 0) {
-    throw new TypeError(`${at}.method must be a non-empty string`);
-  }
-  if (fields.acrValues === undefined) return { type: 'amr', method };
-  return { type: 'amr', method, acrValues: acrValues(fields.acrValues, `${at}.acrValues`) };
-}
-
-/** RFC 9470 §3: `acr_values` is a space-separated list, sent as an RFC 6750 quoted value. */
-export function acrValues(value: unknown, at: string): readonly string[] {
-  const list = names(value, at);
-  list.forEach((item, i) => {
-    if (!ACR_VALUE.test(item)) {
-      throw new TypeError(`${at}[${i}] must be printable ASCII without spaces, '"' or '\\'`);
-    }
-  });
-  return list;
-}
-
-const ACR_VALUE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
-
-function seconds(value: unknown, at: string, zero: boolean): number {
-  if (typeof value === 'number' && Number.isFinite(value) && (zero ? value >= 0 : value > 0)) {
-    return value;
-  }
-  throw new TypeError(`${at} must be a ${zero ? 'non-negative' : 'positive'} number of seconds`);
-}
-
 function seal(rule: Rule, depth: number, nodes: number, at: string): Facts {
   if (depth > MAX_DEPTH) throw new TypeError(`${at} nests rules more than ${MAX_DEPTH} deep`);
   if (nodes > MAX_NODES) throw new TypeError(`${at} has more than ${MAX_NODES} sub-rules`);
@@ -292,20 +220,6 @@ function fieldsOf(value: object, at: string): Record<string, unknown> {
     fields[key] = descriptor.value;
   }
   return fields;
-}
-
-function only(fields: Record<string, unknown>, allowed: readonly string[], at: string): void {
-  for (const key of Object.keys(fields)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`${at} has unknown key ${JSON.stringify(key)} for type '${fields.type}'`);
-    }
-  }
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], at: string): T {
-  if ((allowed as readonly unknown[]).includes(value)) return value as T;
-  const quoted = allowed.map((option) => `'${option}'`);
-  throw new TypeError(`${at} must be ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`);
 }
 
 /** A part of a checked rule that can no longer change: frozen, or itself a known rule. */

@@ -1,4 +1,5 @@
-import { combine, leaf, names, negate, primitive } from './rule-check.js';
+import { combine, leaf, negate } from './rule-check.js';
+import { names, primitive } from './rule-fields.js';
 import type { ClaimPredicate, ClaimValue, Rule } from './rule.js';
 
 /**

@@ -1,6 +1,7 @@
 import { describe, stringList } from '../lib/options.js';
 import { allScopes, and, claimEquals, claimSatisfies, clientIdIn } from './rules.js';
-import { acrValues, leaf } from './rule-check.js';
+import { leaf } from './rule-check.js';
+import { acrValues } from './step-up-check.js';
 import type { Rule } from './rule.js';
 
 export interface AuthenticatedWithinOptions {
