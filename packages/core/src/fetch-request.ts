@@ -1,4 +1,4 @@
-import type { BearerRequest } from './http/bearer.js';
+import { FORM_CONTENT, type BearerRequest } from './http/bearer.js';
 import { InvalidRequestError } from './errors/errors.js';
 import type { RequestSource } from './lib/types.js';
 
@@ -24,7 +24,7 @@ export const MAX_FORM_BODY_BYTES = 100 * 1024;
 
 // Mirrors bearer.ts: a member of a joined field value that opens with the Bearer scheme.
 const BEARER_SCHEME = /^Bearer(?:[ \t]|$)/i;
-const FORM_CONTENT = /^application\/x-www-form-urlencoded\b/i;
+// The media type exactly, then only parameters (RFC 9110 §8.3.1: `*( OWS ";" OWS parameter )`):
 
 /**
  * Maps a Fetch `Request` to what the bearer extraction reads: the `Authorization` and

@@ -189,6 +189,9 @@ describe('the access_token body parameter (RFC 6750 §2.2)', () => {
       post(body, FORM, 'HEAD'),
       post(body, ['Content-Type', 'application/json']),
       post(body, ['Content-Type', 'multipart/form-data; boundary=x']),
+      // RFC 6750 §2.2: exactly this media type, not one that merely starts like it.
+      post(body, ['Content-Type', 'application/x-www-form-urlencoded-evil']),
+      post(body, ['Content-Type', 'application/x-www-form-urlencoded.v2']),
       post(body, []),
     ]) {
       expect(extractBearerToken(request, { allowBodyToken: true })).toBeUndefined();

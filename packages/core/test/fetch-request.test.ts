@@ -172,6 +172,22 @@ describe('authenticateRequest: form-body tokens (RFC 6750 §2.2)', () => {
     expect(codes).toEqual(['CREDENTIALS_MISSING', 'CREDENTIALS_MISSING']);
   });
 
+  it('reads no body token under a look-alike content type (RFC 6750 §2.2)', async () => {
+    const gate = gateFor({ allowBodyToken: true });
+    const codes: string[] = [];
+    for (const type of [
+      'application/x-www-form-urlencoded-evil',
+      'application/x-www-form-urlencoded.v2',
+    ]) {
+      const req = request('/orders', [['content-type', type]], {
+        method: 'POST',
+        body: `access_token=${token}`,
+      });
+      codes.push((await rejectionOf(gate.authenticateRequest(req))).code);
+    }
+    expect(codes).toEqual(['CREDENTIALS_MISSING', 'CREDENTIALS_MISSING']);
+  });
+
   it('refuses a form body over the limit, by Content-Length or by counting', async () => {
     const gate = gateFor({ allowBodyToken: true });
     const big = `pad=${'a'.repeat(MAX_FORM_BODY_BYTES)}&access_token=${token}`;

@@ -29,7 +29,9 @@ export interface BearerOptions {
 const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const BEARER_SCHEME = /^Bearer(?:[ \t]|$)/i;
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-const FORM_CONTENT = /^application\/x-www-form-urlencoded\b/i;
+// RFC 6750 §2.2: exactly this media type, then only parameters (RFC 9110 §8.3.1); `\b` alone
+// let `application/x-www-form-urlencoded-evil` through as a form.
+export const FORM_CONTENT = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
 
 /**
  * Finds the bearer token of a request, or `undefined` when it carries none. Throws
