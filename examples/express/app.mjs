@@ -1,4 +1,4 @@
-import { authenticate, authorize, errorHandler } from '@tokengate/express';
+import { authenticate, authorize, errorHandler, resourceMetadata } from '@tokengate/express';
 import {
   ADMIN,
   READ_ORDERS,
@@ -15,6 +15,8 @@ export function buildApp(gateOptions) {
   const app = express();
   const requireAuth = authenticate(gateOptions);
 
+  // RFC 9728: GET /.well-known/oauth-protected-resource, public, named in every 401 challenge.
+  app.use(resourceMetadata(requireAuth));
   app.get('/health', (req, res) => res.json({ status: 'ok' }));
   app.get('/me', requireAuth, (req, res) => res.json(profileOf(req.auth)));
   app.get('/admin', requireAuth, authorize(ADMIN), (req, res) =>

@@ -7,7 +7,7 @@ import {
   listOrders,
   profileOf,
 } from '@tokengate/example-shared';
-import { authenticate, authorize } from '@tokengate/hono';
+import { authenticate, authorize, resourceMetadata } from '@tokengate/hono';
 import { Hono } from 'hono';
 
 /**
@@ -16,17 +16,21 @@ import { Hono } from 'hono';
  */
 export function buildApp(gateOptions) {
   const requireAuth = authenticate(gateOptions);
-  return new Hono()
-    .get('/health', (c) => c.json({ status: 'ok' }))
-    .get('/me', requireAuth, (c) => c.json(profileOf(c.get('auth'))))
-    .get('/admin', requireAuth, authorize(ADMIN), (c) =>
-      c.json({ admin: true, sub: c.get('auth').subject ?? null }),
-    )
-    .get('/account', requireAuth, authorize(RECENT_SIGN_IN), (c) =>
-      c.json(profileOf(c.get('auth'))),
-    )
-    .get('/orders', requireAuth, authorize(READ_ORDERS), (c) => c.json(listOrders()))
-    .post('/orders', requireAuth, authorize(WRITE_ORDERS), (c) =>
-      c.json(createOrder(c.get('auth')), 201),
-    );
+  return (
+    new Hono()
+      // RFC 9728: GET /.well-known/oauth-protected-resource, public, named in every 401 challenge.
+      .use(resourceMetadata(requireAuth))
+      .get('/health', (c) => c.json({ status: 'ok' }))
+      .get('/me', requireAuth, (c) => c.json(profileOf(c.get('auth'))))
+      .get('/admin', requireAuth, authorize(ADMIN), (c) =>
+        c.json({ admin: true, sub: c.get('auth').subject ?? null }),
+      )
+      .get('/account', requireAuth, authorize(RECENT_SIGN_IN), (c) =>
+        c.json(profileOf(c.get('auth'))),
+      )
+      .get('/orders', requireAuth, authorize(READ_ORDERS), (c) => c.json(listOrders()))
+      .post('/orders', requireAuth, authorize(WRITE_ORDERS), (c) =>
+        c.json(createOrder(c.get('auth')), 201),
+      )
+  );
 }

@@ -8,7 +8,7 @@ import {
   listOrders,
   profileOf,
 } from '@tokengate/example-shared';
-import { authenticate, authorize } from '@tokengate/koa';
+import { authenticate, authorize, resourceMetadata } from '@tokengate/koa';
 import Koa from 'koa';
 
 /** The example API on Koa: one `authenticate` built at startup, a guard per route. */
@@ -38,6 +38,8 @@ export function buildApp(gateOptions) {
     ctx.body = createOrder(ctx.state.auth);
   });
 
+  // RFC 9728: GET /.well-known/oauth-protected-resource, public, named in every 401 challenge.
+  app.use(resourceMetadata(requireAuth));
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

@@ -6,6 +6,10 @@
 //   AUDIENCE  comma-separated accepted audiences / app client ids (optional)
 //   TOKEN_USE `access` | `id`: Cognito-style `token_use` check; with `access`, `client_id` must be
 //             one of AUDIENCE (Cognito access tokens have no `aud`); otherwise `aud` must intersect AUDIENCE
+//   DPOP      `allowed` (default) | `required` | `disabled`: DPoP (RFC 9449) on every protected route
+//
+// Every example also serves GET /.well-known/oauth-protected-resource (RFC 9728; `resource` is the
+// server's own origin, `authorization_servers` the issuer) and names it in its 401 challenges.
 import { cognitoIssuer, oidcIssuer } from '@tokengate/core';
 import { createTestIssuer } from '@tokengate/testing';
 
@@ -20,6 +24,12 @@ export async function loadConfig(env = process.env) {
   const host = env.HOST || undefined;
   // While the IdP is slow or down, every request still finishes within about 3 s.
   const jwks = { timeoutMs: 2500 };
+  const dpop = env.DPOP || 'allowed';
+  if (dpop !== 'allowed' && dpop !== 'required' && dpop !== 'disabled') {
+    fail(`DPOP must be "allowed", "required" or "disabled", got ${env.DPOP}`);
+  }
+  // What every example's gate shares besides its issuer: DPoP per DPOP, RFC 9728 metadata.
+  const common = { jwks, dpop, resourceMetadata: true };
 
   if (!env.ISSUER) {
     const embedded = await createTestIssuer({ kind: 'cognito' });
@@ -28,7 +38,7 @@ export async function loadConfig(env = process.env) {
       issuerOverride: embedded.issuer,
       groupsClaim: GROUPS_CLAIMS,
     });
-    return { port, host, embedded, gateOptions: { issuers: [issuer], jwks } };
+    return { port, host, embedded, gateOptions: { issuers: [issuer], ...common } };
   }
 
   const audiences = env.AUDIENCE?.split(',')
@@ -63,7 +73,7 @@ export async function loadConfig(env = process.env) {
             allowInsecureHttp,
             ...jwksUri,
           });
-    return { port, host, embedded: undefined, gateOptions: { issuers: [issuer], jwks } };
+    return { port, host, embedded: undefined, gateOptions: { issuers: [issuer], ...common } };
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }

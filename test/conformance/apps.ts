@@ -100,7 +100,10 @@ function expressApp(options: GateOptions): express.Express {
     res.json({ ok: true });
   });
   app.use(express.urlencoded({ extended: false }));
-  app.use(tgExpress.authenticate(options));
+  const requireAuth = tgExpress.authenticate(options);
+  // RFC 9728: the metadata document is public, so it is served before the token is read.
+  if (metadataOn(options)) app.use(tgExpress.resourceMetadata(requireAuth));
+  app.use(requireAuth);
   for (const route of ROUTES) {
     const guards =
       route.rule === undefined
@@ -141,7 +144,9 @@ function koaApp(options: GateOptions): Koa {
   }
   app.use(router.routes());
   app.use(bodyParser());
-  app.use(tgKoa.authenticate(options));
+  const requireAuth = tgKoa.authenticate(options);
+  if (metadataOn(options)) app.use(tgKoa.resourceMetadata(requireAuth));
+  app.use(requireAuth);
   app.use(protectedRoutes.routes());
   return app;
 }
@@ -167,7 +172,9 @@ async function fastifyApp(options: GateOptions) {
 function honoApp(options: GateOptions): Hono {
   const app = new Hono();
   app.get('/health', (c) => c.json({ ok: true }));
-  app.use(tgHono.authenticate(options));
+  const requireAuth = tgHono.authenticate(options);
+  if (metadataOn(options)) app.use(tgHono.resourceMetadata(requireAuth));
+  app.use(requireAuth);
   for (const route of ROUTES) {
     const handler = (c: Context) => c.json(handlerBody(route.path, c.get('auth')));
     if (route.rule === undefined) app.on(route.method, route.path, handler);
@@ -177,6 +184,14 @@ function honoApp(options: GateOptions): Hono {
     }
   }
   return app;
+}
+
+/**
+ * Whether the options turn RFC 9728 metadata on: Express, Koa and Hono then mount the adapter's
+ * `resourceMetadata()` middleware; the Fastify plugin and the Nest module serve it themselves.
+ */
+function metadataOn(options: GateOptions): boolean {
+  return options.resourceMetadata !== undefined && options.resourceMetadata !== false;
 }
 
 function listen(handler: RequestListener): Promise<RunningApp> {

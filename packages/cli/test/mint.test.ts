@@ -91,7 +91,41 @@ it('without --serve, prints OIDC tokens and says the JWKS is gone', async () => 
 });
 
 it.each([
+  ['--dpop-jkt', { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' }, 'DPoP <access token>'],
+  ['--x5t-s256', { 'x5t#S256': 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' }, '--cert'],
+])('%s binds the access and m2m tokens, not the id token', async (flag, cnf, curl) => {
+  const thumbprint = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+  const result = await runCli(['mint', '--kind', 'cognito', flag, thumbprint]);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout).toContain(curl);
+  const claimsOf = async (label: string): Promise<Record<string, unknown>> => {
+    const decoded = await runCli(['decode', tokenAfter(result.stdout, label), '--json']);
+    return (JSON.parse(decoded.stdout) as { claims: Record<string, unknown> }).claims;
+  };
+  expect((await claimsOf('access token')).cnf).toStrictEqual(cnf);
+  expect((await claimsOf('m2m token')).cnf).toStrictEqual(cnf);
+  expect(await claimsOf('id token')).not.toHaveProperty('cnf');
+});
+
+it.each([
   [['mint'], '--kind must be'],
+  [['mint', '--kind', 'oidc', '--dpop-jkt', 'abc'], '--dpop-jkt must be a base64url SHA-256'],
+  [
+    ['mint', '--kind', 'oidc', '--x5t-s256', 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs='],
+    '--x5t-s256 must be a base64url SHA-256',
+  ],
+  [
+    [
+      'mint',
+      '--kind',
+      'oidc',
+      '--dpop-jkt',
+      'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+      '--x5t-s256',
+      'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+    ],
+    'bind a token two ways',
+  ],
   [['mint', '--kind', 'oidc', '--claims', '[1]'], '--claims must be a JSON object'],
   [['mint', '--kind', 'oidc', '--grups', 'a'], 'did you mean --groups?'],
 ])('usage error %j exits 2', async (args, message) => {

@@ -17,6 +17,17 @@ export interface FetchRequestSource {
   readonly route?: unknown;
   /** The framework's request id, reported in `rejected` events. */
   readonly id?: unknown;
+  /**
+   * The request target exactly as received, on a Node server underneath (`req.url`). With
+   * `rawHeaders`, the origin is then built from `Host` and the socket as on Node, never from
+   * the Fetch URL (which took the origin of an absolute-form target, RFC 9112 §3.2.2).
+   */
+  readonly target?: string | undefined;
+  /**
+   * The connection, on a Node server underneath (`c.env.incoming.socket`): its client
+   * certificate binds certificate-bound tokens (RFC 8705 §3).
+   */
+  readonly socket?: object | undefined;
 }
 
 /** Express's `express.urlencoded()` default: form bodies larger than this are not searched. */
@@ -38,12 +49,13 @@ export async function fromFetchRequest(
   allowBodyToken: boolean,
   realm: string | undefined,
   source: FetchRequestSource | undefined,
+  extraHeaders: readonly string[] = [],
 ): Promise<BearerRequest & RequestSource> {
   const method = request.method;
   const contentType = request.headers.get('content-type');
   const rawHeaders = Array.isArray(source?.rawHeaders)
     ? (source.rawHeaders as readonly string[])
-    : joinedHeaders(request.headers, contentType, realm);
+    : joinedHeaders(request.headers, contentType, realm, extraHeaders);
   const body =
     allowBodyToken &&
     method !== 'GET' &&
@@ -52,11 +64,20 @@ export async function fromFetchRequest(
     FORM_CONTENT.test(contentType)
       ? await formTokens(request, realm)
       : undefined;
+  const url = request.url;
+  const pathStart = pathStartOf(url);
+  const target = pathStart === -1 ? '/' : url.slice(pathStart);
+  // A Node server underneath: read as the Node adapters read it (see `FetchRequestSource`).
+  const node = Array.isArray(source?.rawHeaders);
   return {
     rawHeaders,
-    url: targetOf(request.url),
+    url: node ? (source?.target ?? target) : target,
     method,
     body,
+    // Elsewhere the URL the runtime saw: its origin is what a DPoP proof's `htu` names
+    // (RFC 9449 §4.3).
+    origin: node ? undefined : pathStart === -1 ? url : url.slice(0, pathStart),
+    socket: source?.socket,
     route: source?.route,
     id: source?.id,
   };
@@ -75,6 +96,7 @@ function joinedHeaders(
   headers: Headers,
   contentType: string | null,
   realm: string | undefined,
+  extraHeaders: readonly string[],
 ): readonly string[] {
   const authorization = headers.get('authorization');
   const alb = headers.get('x-amzn-oidc-data');
@@ -91,6 +113,14 @@ function joinedHeaders(
     raw.push('x-amzn-oidc-data', alb);
   }
   if (requestId !== null) raw.push('x-request-id', requestId);
+  for (const name of extraHeaders) {
+    const value = headers.get(name);
+    if (value === null) continue;
+    // A DPoP proof is one JWT and a forwarded origin one member: a comma there means two lines
+    // joined. Certificate headers keep their own commas (XFCC lists); their readers decide.
+    if (value.includes(',') && (name === 'dpop' || name === 'host')) throw duplicate(name, realm);
+    raw.push(name, value);
+  }
   return raw;
 }
 
@@ -110,11 +140,10 @@ function duplicate(name: string, realm: string | undefined): InvalidRequestError
   });
 }
 
-/** `Request.url` is absolute; the extraction and the events want the target (path and query). */
-function targetOf(url: string): string {
+/** `Request.url` is absolute; the extraction and the events want the target (path and query), DPoP its origin too. */
+function pathStartOf(url: string): number {
   const authority = url.indexOf('://');
-  const path = url.indexOf('/', authority === -1 ? 0 : authority + 3);
-  return path === -1 ? '/' : url.slice(path);
+  return url.indexOf('/', authority === -1 ? 0 : authority + 3);
 }
 
 /**

@@ -1,6 +1,24 @@
 import { authorize } from './rules/authorize.js';
-import { extractBearerToken, type BearerOptions, type BearerRequest } from './http/bearer.js';
+import {
+  extractCredentials,
+  type BearerOptions,
+  type BearerRequest,
+  type Credentials,
+} from './http/bearer.js';
+import { InvalidTokenError, type TokengateError } from './errors/errors.js';
+import type { ChallengeContext } from './errors/challenge.js';
+import { dpopPolicy, type DpopMode, type DpopOptions } from './dpop/dpop-options.js';
+import {
+  clientCertificatePolicy,
+  type ClientCertificateSource,
+} from './mtls/client-certificate.js';
+import { checkSenderBinding, type SenderBindingPolicy } from './binding/sender-binding.js';
+import { originPolicy } from './http/request-origin.js';
+import { createMetadataRoute, type ResourceMetadata } from './metadata/metadata-route.js';
+import type { ResourceMetadataOptions } from './metadata/resource-metadata-options.js';
+import type { BearerMethod } from './metadata/resource-metadata.js';
 import { isTokengateError, MissingTokenError } from './errors/errors.js';
+import type { TrustedIssuer } from './lib/types.js';
 import { fromFetchRequest, type FetchRequestSource } from './fetch-request.js';
 import type { AlbVerifier } from './alb/alb-verifier.js';
 import { extractAlbToken } from './alb/alb-header.js';
@@ -22,6 +40,32 @@ export type GateOptions = BearerOptions & {
    * presented is still verified, and a bad one still fails.
    */
   readonly optional?: boolean;
+  /**
+   * DPoP (RFC 9449): `'allowed'` (default) accepts `Authorization: DPoP` with a proof next to
+   * bearer tokens, `'required'` refuses bearer tokens, `'disabled'` refuses DPoP-bound tokens.
+   * A DPoP-bound token is never accepted without its proof, whatever the mode. See docs/dpop.md.
+   */
+  readonly dpop?: DpopMode | DpopOptions;
+  /**
+   * Where a certificate-bound token's client certificate comes from (RFC 8705): the TLS socket
+   * (default), or a header your proxy sets, named explicitly. See docs/mtls.md.
+   */
+  readonly clientCertificate?: ClientCertificateSource;
+  /**
+   * This server's public origin (`https://api.example.com`), for DPoP's `htu` and the RFC 9728
+   * metadata. Default: from `Host` and the connection, or the forwarded headers when trusted.
+   */
+  readonly publicOrigin?: string;
+  /**
+   * Read the origin from `X-Forwarded-Proto` / `X-Forwarded-Host` (first member): only behind a
+   * proxy that sets them, overwriting the client's. Default `false`.
+   */
+  readonly trustForwardedHeaders?: boolean;
+  /**
+   * RFC 9728 protected-resource metadata: `true` (or options) serves the document through the
+   * adapter and names it in every challenge's `resource_metadata`. See docs/resource-metadata.md.
+   */
+  readonly resourceMetadata?: boolean | ResourceMetadataOptions;
 } & (
     | { readonly verifier: Verifier }
     /**
@@ -50,6 +94,11 @@ const GATE_OPTION_KEYS = [
   'optional',
   'verifier',
   'albVerifier',
+  'dpop',
+  'clientCertificate',
+  'publicOrigin',
+  'trustForwardedHeaders',
+  'resourceMetadata',
 ] as const;
 
 /** The options left for `createVerifier()` once the gate's and the adapter's are taken out. */
@@ -78,10 +127,34 @@ export interface Gate {
   ): Promise<VerifiedToken | undefined>;
   /**
    * Throws a 401 when there is no `auth` or it is not a verifier's result (see
-   * `isVerifiedToken`), a 403 when `rule` refuses it.
+   * `isVerifiedToken`), a 403 when `rule` refuses it. With `request`, the error carries the
+   * gate's challenges (see `challenge()`).
    */
-  authorize(auth: VerifiedToken | undefined | null, rule?: Rule): void;
+  authorize(auth: VerifiedToken | undefined | null, rule?: Rule, request?: BearerRequest): void;
+  /**
+   * Sets the realm and the challenges this gate answers with (DPoP's, RFC 9728's
+   * `resource_metadata`) on an error raised outside it for `request`, e.g. by an adapter's own
+   * guard. An error that already has them is left alone. `auth`: the request's verified token,
+   * whose binding tells which scheme the client used.
+   */
+  challenge(error: TokengateError, request: BearerRequest, auth?: unknown): void;
   readonly realm: string | undefined;
+  /**
+   * The RFC 9728 document for a request to the metadata path (or a path-suffixed form of it),
+   * as `{ status: 200, headers, body }`; `undefined` when metadata is off or the path is
+   * another one. Adapters answer with it.
+   */
+  resourceMetadata(request: BearerRequest): ResourceMetadata | undefined;
+  /**
+   * The well-known path the metadata is served under (RFC 9728 §3), when metadata is on; its
+   * path-suffixed forms sit below it. For adapters that register routes.
+   */
+  readonly resourceMetadataPath: string | undefined;
+  /**
+   * The `DPoP-Nonce` to send with a response (RFC 9449 §8.2), when server nonces are on;
+   * adapters set it on every authenticated response.
+   */
+  dpopNonce(): string | undefined | Promise<string | undefined>;
   /**
    * Graceful shutdown: closes the verifier the gate built from options (its JWKS refresh
    * timers and fetches in flight). A `verifier` or `albVerifier` passed in is yours: it is left
@@ -125,10 +198,6 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
       'verifier must come from createVerifier() (or albVerifier from createAlbVerifier())',
     );
   }
-  const extract =
-    'albVerifier' in options
-      ? (request: BearerRequest) => extractAlbToken(request.rawHeaders, realm)
-      : (request: BearerRequest) => extractBearerToken(request, bearerOptions);
   const realm = options.realm;
   if (realm !== undefined && typeof realm !== 'string')
     throw new TypeError('realm must be a string');
@@ -143,21 +212,106 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     allowBodyToken: options.allowBodyToken === true,
     ...(realm === undefined ? {} : { realm }),
   };
+  const alb = 'albVerifier' in options;
+  if (alb && options.dpop !== undefined && options.dpop !== 'disabled') {
+    throw new TypeError("dpop: the ALB's header is no DPoP credential; leave dpop unset");
+  }
+  const dpop = alb ? undefined : dpopPolicy(options.dpop);
+  const dpopAccepted = dpop !== undefined && dpop.mode !== 'disabled';
+  const dpopRequired = dpop?.mode === 'required';
+  const origin = originPolicy(options.publicOrigin, options.trustForwardedHeaders);
+  const binding: SenderBindingPolicy = {
+    dpop: dpopAccepted ? dpop : undefined,
+    certificate: clientCertificatePolicy(options.clientCertificate),
+    origin,
+    realm,
+  };
+  const metadata = createMetadataRoute(options.resourceMetadata, {
+    origin,
+    issuers: issuersOf(options),
+    bearerMethods: bearerMethodsOf(bearerOptions, dpopRequired),
+    dpopAlgorithms: dpopAccepted ? dpop.algorithms : undefined,
+    dpopRequired,
+    certificateBound: options.clientCertificate !== undefined,
+  });
+  // The challenges every answer of this gate offers (RFC 9449 §7.1, RFC 9728 §5.1); without
+  // DPoP or metadata, exactly RFC 6750's single Bearer challenge.
+  const challenges = dpopAccepted || metadata !== undefined;
+  const dpopAlgs = dpopAccepted ? dpop.algorithms.join(' ') : undefined;
+  // What the Fetch-API path must copy from `Headers` besides the token's own.
+  const fetchHeaders = [
+    ...(dpopAccepted ? ['dpop'] : []),
+    ...(origin.trustForwardedHeaders ? ['x-forwarded-proto', 'x-forwarded-host'] : []),
+    ...binding.certificate.headerNames,
+  ];
+
+  const extract = alb
+    ? (request: BearerRequest): Credentials | undefined => {
+        const token = extractAlbToken(request.rawHeaders, realm);
+        return token === undefined ? undefined : { token, scheme: 'bearer' };
+      }
+    : (request: BearerRequest) => extractCredentials(request, bearerOptions, dpopAccepted);
+
+  /** Sets what the answer's challenge needs on an error, as the gate is configured. */
+  function decorate(
+    error: TokengateError,
+    request: BearerRequest,
+    scheme: Credentials['scheme'] | undefined,
+  ): void {
+    error.realm = realm;
+    if (!challenges) return;
+    let resourceMetadata: string | undefined;
+    try {
+      resourceMetadata = metadata?.url(request);
+    } catch {
+      // A request without a usable Host still gets its answer, without the metadata URL.
+    }
+    const context: ChallengeContext = {
+      bearer: !dpopRequired,
+      dpopAlgs,
+      scheme,
+      resourceMetadata,
+    };
+    error.challenge = context;
+  }
+
+  function challenge(error: TokengateError, request: BearerRequest, auth?: unknown): void {
+    if (error.challenge !== undefined) return;
+    const own = error.realm;
+    const bound = isVerifiedToken(auth) && auth.binding.type === 'dpop';
+    decorate(error, request, bound ? 'dpop' : 'bearer');
+    if (own !== undefined) error.realm = own;
+  }
 
   async function authenticate(
     request: BearerRequest & RequestSource,
   ): Promise<VerifiedToken | undefined> {
-    const token = extract(request);
-    if (token === undefined) {
-      if (optional) return undefined;
-      throw new MissingTokenError({ realm });
-    }
+    let credentials: Credentials | undefined;
     try {
-      // The request rides along only for the verifier's `rejected` event (method, path, route, id).
-      return await verifier.verify(token, request);
+      credentials = extract(request);
+      if (credentials === undefined) {
+        if (optional) return undefined;
+        throw new MissingTokenError({ realm });
+      }
+      if (dpopRequired && credentials.scheme === 'bearer') {
+        // RFC 9449 §7.2: where DPoP is required, a bearer token is refused before any work.
+        throw new InvalidTokenError('DPOP_SCHEME_REQUIRED', {
+          description: 'This resource requires DPoP: send a DPoP-bound token with a DPoP proof',
+          realm,
+        });
+      }
+      // The request rides along for the verifier's `rejected` event (method, path, route, id).
+      const result = await verifier.verify(credentials.token, request, ALLOW_BOUND_TOKENS);
+      // Bearer token, bearer scheme: nothing more to prove. Otherwise the proof (or the
+      // certificate) is checked on every request, a cached token's too.
+      if (result.binding.type !== 'bearer' || credentials.scheme !== 'bearer') {
+        const checked = checkSenderBinding(binding, request, credentials, result);
+        if (checked !== undefined) await checked;
+      }
+      return result;
     } catch (error) {
       // The brand, not `instanceof`: a `verifier` passed in may come from another copy of the core.
-      if (isTokengateError(error)) error.realm = realm;
+      if (isTokengateError(error)) decorate(error, request, credentials?.scheme);
       throw error;
     }
   }
@@ -166,18 +320,63 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     authenticate,
     async authenticateRequest(request, source) {
       return authenticate(
-        await fromFetchRequest(request, bearerOptions.allowBodyToken === true, realm, source),
+        await fromFetchRequest(
+          request,
+          bearerOptions.allowBodyToken === true,
+          realm,
+          source,
+          fetchHeaders,
+        ),
       );
     },
-    authorize(auth, rule) {
-      // Only a verifier's own result counts: another middleware's `req.auth` (a decoded but
-      // unverified payload, say) is no token at all. See verified-token.ts.
-      if (!isVerifiedToken(auth)) throw new MissingTokenError({ realm });
-      if (rule !== undefined) authorize(auth, rule, { realm });
+    authorize(auth, rule, request) {
+      try {
+        // Only a verifier's own result counts: another middleware's `req.auth` (a decoded but
+        // unverified payload, say) is no token at all. See verified-token.ts.
+        if (!isVerifiedToken(auth)) throw new MissingTokenError({ realm });
+        if (rule !== undefined) authorize(auth, rule, { realm });
+      } catch (error) {
+        if (request !== undefined && isTokengateError(error)) challenge(error, request, auth);
+        throw error;
+      }
     },
+    challenge,
     realm,
+    resourceMetadata(request) {
+      return metadata?.serve(request);
+    },
+    resourceMetadataPath: metadata?.path,
+    dpopNonce() {
+      return dpopAccepted ? dpop.nonce() : undefined;
+    },
     async close() {
-      await owned?.close();
+      await Promise.all([owned?.close(), dpop?.close()]);
     },
   };
+}
+
+const ALLOW_BOUND_TOKENS = Object.freeze({ allowBoundTokens: true });
+
+/** The issuers named in the metadata's `authorization_servers` by default. */
+function issuersOf(options: object): readonly string[] {
+  const issuers = (options as { issuers?: readonly TrustedIssuer[] }).issuers;
+  if (!Array.isArray(issuers)) return [];
+  // A secondary endpoint (Cognito's other issuer form, a replica region) may answer 403 for a
+  // pool that does not use it: a client must not be sent there.
+  return [
+    ...new Set(
+      issuers.flatMap((issuer: TrustedIssuer) =>
+        issuer.endpoints.filter((e) => e.secondary !== true).map((e) => e.issuer),
+      ),
+    ),
+  ];
+}
+
+/** RFC 9728 §2 `bearer_methods_supported`: RFC 6750 §2's ways this gate reads a token. */
+function bearerMethodsOf(options: BearerOptions, dpopRequired: boolean): BearerMethod[] {
+  if (dpopRequired) return ['header'];
+  const methods: BearerMethod[] = ['header'];
+  if (options.allowBodyToken === true) methods.push('body');
+  if (options.allowQueryToken === true) methods.push('query');
+  return methods;
 }

@@ -2,6 +2,12 @@ export { createVerifier } from './verify/verifier.js';
 export type { Verifier, VerifierOptions } from './verify/verifier-options.js';
 export { oidcIssuer } from './issuers/oidc-issuer.js';
 export type { OidcIssuerOptions } from './issuers/oidc-issuer.js';
+export { introspectionIssuer } from './introspection/introspection-issuer.js';
+export type {
+  IntrospectionClientAuth,
+  IntrospectionIssuerOptions,
+} from './introspection/introspection-options.js';
+export type { ClientAssertionKey, KeyObjectLike, PrivateJwk } from './lib/client-assertion.js';
 export { cognitoIssuer } from './issuers/cognito-issuer.js';
 export type { CognitoIssuerFormat, CognitoIssuerOptions } from './issuers/cognito-issuer.js';
 export type {
@@ -152,3 +158,31 @@ export {
   type ClientCredentialsEventListener,
   type TokenEndpointErrorCode,
 } from './client-credentials/index.js';
+export type { DpopReplayStore } from './dpop/dpop-replay-store.js';
+export { dpopPolicy } from './dpop/dpop-options.js';
+export type { DpopMode, DpopOptions, DpopNonceOptions, DpopPolicy } from './dpop/dpop-options.js';
+export { checkDpopProof } from './dpop/proof-check.js';
+export type { DpopPresentation } from './dpop/proof-check.js';
+export { jwkThumbprint } from './dpop/jwk-thumbprint.js';
+export { createMemoryDpopReplayStore } from './dpop/memory-replay-store.js';
+export type { MemoryDpopReplayStoreOptions } from './dpop/memory-replay-store.js';
+export type { PublicJwk } from './jws/public-jwk.js';
+export { InvalidDpopProofError, UseDpopNonceError } from './errors/dpop-errors.js';
+export type { ChallengeContext } from './errors/challenge.js';
+export { formatChallenges } from './errors/challenge.js';
+export type { TokenBinding } from './lib/types.js';
+export type { VerifyCallOptions } from './verify/verifier-options.js';
+export { extractCredentials } from './http/bearer.js';
+export type { Credentials, TlsSocketLike } from './http/bearer.js';
+export type { ResourceMetadata } from './metadata/metadata-route.js';
+export type { ResourceMetadataOptions } from './metadata/resource-metadata-options.js';
+export type { ResourceMetadataDocument, BearerMethod } from './metadata/resource-metadata.js';
+export { resourceMetadataUrl } from './metadata/resource-metadata.js';
+export { matchMetadataPath } from './metadata/metadata-path.js';
+export { certificateThumbprint, clientCertificatePolicy } from './mtls/client-certificate.js';
+export type {
+  CertificateRequest,
+  ClientCertificateHeaderFormat,
+  ClientCertificatePolicy,
+  ClientCertificateSource,
+} from './mtls/client-certificate.js';

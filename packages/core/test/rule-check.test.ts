@@ -23,6 +23,7 @@ const nobody: VerifiedToken = {
   header: { alg: 'RS256' },
   claims: {},
   issuer: 'https://idp.example.com',
+  binding: { type: 'bearer' },
   expiresAt: undefined,
   subject: 'user-1',
   clientId: 'client-1',

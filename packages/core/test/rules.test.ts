@@ -28,6 +28,7 @@ function tokenWith(overrides: Partial<VerifiedToken> = {}): VerifiedToken {
     header: { alg: 'RS256' },
     claims: {},
     issuer: 'https://idp.example.com',
+    binding: { type: 'bearer' },
     expiresAt: undefined,
     subject: 'user-1',
     clientId: 'client-1',

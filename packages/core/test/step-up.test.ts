@@ -28,6 +28,7 @@ function tokenWith(claims: Record<string, unknown>, overrides: Partial<VerifiedT
     header: { alg: 'RS256' },
     claims,
     issuer: 'https://idp.example.com',
+    binding: { type: 'bearer' },
     expiresAt: undefined,
     subject: 'user-1',
     clientId: 'client-1',

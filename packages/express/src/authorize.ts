@@ -3,10 +3,11 @@ import {
   isVerifiedToken,
   MissingTokenError,
   toRule,
+  type Gate,
   type Rule,
 } from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { REALM } from './realm.js';
+import { GATE, REALM } from './realm.js';
 
 /**
  * Express middleware that lets a request through only when `authenticate()` attached a token
@@ -23,14 +24,17 @@ export function authorize(rule?: Rule): RequestHandler {
   // Checked once, here; only the frozen result is used, so a later mutation changes nothing.
   const checked = toRule(rule, 'authorize()');
   return function tokengateAuthorize(req: Request, _res: Response, next: NextFunction) {
-    const realm = (req as unknown as Record<symbol, string | undefined>)[REALM];
-    // Only `authenticate()`'s result counts, not any `req.auth` (express-jwt sets one too).
-    if (!isVerifiedToken(req.auth)) {
-      next(new MissingTokenError({ realm }));
-      return;
-    }
+    const gate = (req as unknown as Record<symbol, Gate | undefined>)[GATE];
     try {
-      if (checked !== undefined) authorizeToken(req.auth, checked, { realm });
+      if (gate !== undefined) {
+        // The gate's own check, so the answer carries its challenges.
+        gate.authorize(req.auth, checked, req);
+      } else {
+        // No `authenticate()` ran on this request: nothing was verified.
+        const realm = (req as unknown as Record<symbol, string | undefined>)[REALM];
+        if (!isVerifiedToken(req.auth)) throw new MissingTokenError({ realm });
+        if (checked !== undefined) authorizeToken(req.auth, checked, { realm });
+      }
     } catch (error) {
       next(error);
       return;

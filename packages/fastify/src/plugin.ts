@@ -82,24 +82,40 @@ async function tokengatePlugin(
 
   const authenticate: AuthHook = async function authenticate(request, reply) {
     try {
-      await authenticateRequest(request);
+      await authenticateRequest(request, reply);
     } catch (error) {
       primeReply(reply, error);
       throw error;
     }
   };
 
-  async function authenticateRequest(request: FastifyRequest): Promise<void> {
-    const auth = await gate.authenticate({
+  /** What the core reads of a Fastify request; `raw.url` is the target as received. */
+  function gateRequest(request: FastifyRequest) {
+    return {
       rawHeaders: request.raw.rawHeaders,
       url: request.raw.url,
       method: request.method,
       body: request.body,
+      socket: request.raw.socket,
       // For the verifier's `rejected` event only.
       route: request.routeOptions.url,
       id: request.id,
-    });
+    };
+  }
+
+  async function authenticateRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const auth = await gate.authenticate(gateRequest(request));
     if (auth !== undefined) request.auth = auth;
+    // RFC 9449 §8.2: with server nonces on, every answer carries the nonce to use next.
+    const nonce = gate.dpopNonce();
+    const value = typeof nonce === 'string' || nonce === undefined ? nonce : await nonce;
+    if (value !== undefined) reply.header('DPoP-Nonce', value);
+  }
+
+  /** An error of a guard after `authenticate`: answered with the gate's challenges. */
+  function challenged(error: unknown, request: FastifyRequest): unknown {
+    if (isTokengateError(error)) gate.challenge(error, gateRequest(request), request.auth);
+    return error;
   }
 
   function authorize(rule?: Rule): AuthHook {
@@ -108,6 +124,7 @@ async function tokengatePlugin(
       try {
         gate.authorize(request.auth, rule);
       } catch (error) {
+        challenged(error, request);
         primeReply(reply, error);
         throw error;
       }
@@ -158,9 +175,10 @@ async function tokengatePlugin(
     rule: Rule | null,
   ) {
     try {
-      await authenticateRequest(request);
+      await authenticateRequest(request, reply);
       gate.authorize(request.auth, rule ?? undefined);
     } catch (error) {
+      challenged(error, request);
       primeReply(reply, error);
       throw error;
     }
@@ -202,6 +220,21 @@ async function tokengatePlugin(
     authenticateAndAuthorize(request, reply, checked.rule).then(done, done);
   }
   fastify.addHook(hookName, tokengateRouteGuard as onRequestHookHandler);
+
+  // RFC 9728 §3: the protected-resource metadata at the well-known path and below it (the
+  // path-suffixed forms of §3.1). Public: no `config.auth`, as a client reads it to learn where
+  // to get a token. Fastify answers HEAD from the GET route; the gate matches the raw target
+  // itself, and what it does not serve (`//`, dot segments, `%`) is a 404.
+  const metadataPath = gate.resourceMetadataPath;
+  if (metadataPath !== undefined) {
+    const serveResourceMetadata = (request: FastifyRequest, reply: FastifyReply): void => {
+      const answer = gate.resourceMetadata(gateRequest(request));
+      if (answer === undefined) reply.callNotFound();
+      else reply.code(answer.status).headers(answer.headers).send(answer.body);
+    };
+    fastify.get(metadataPath, serveResourceMetadata);
+    fastify.get(`${metadataPath}/*`, serveResourceMetadata);
+  }
 
   if (options.errorHandler !== false) {
     const previous = fastify.errorHandler;

@@ -6,7 +6,7 @@ import {
 } from '@tokengate/core';
 import type { MiddlewareHandler } from 'hono';
 import type { AuthEnv, OptionalAuthEnv } from './env.js';
-import { REALM_KEY } from './realm.js';
+import { GATE_KEY, REALM_KEY } from './realm.js';
 import { requestSource } from './request-source.js';
 
 export type HonoAuthenticateOptions = GateOptions;
@@ -52,6 +52,10 @@ export function authenticate(
   ) {
     try {
       c.set('auth', await gate.authenticateRequest(c.req.raw, requestSource(c)));
+      // RFC 9449 §8.2: with server nonces on, every answer carries the nonce to use next.
+      const nonce = gate.dpopNonce();
+      const value = typeof nonce === 'string' || nonce === undefined ? nonce : await nonce;
+      if (value !== undefined) c.header('DPoP-Nonce', value);
     } catch (error) {
       // The brand, not `instanceof`: the verifier may come from the other build of the core.
       if (!isTokengateError(error)) throw error;
@@ -59,7 +63,8 @@ export function authenticate(
       return tokengateErrorResponse(error);
     }
     (c.set as (key: string, value: unknown) => void)(REALM_KEY, realm);
+    (c.set as (key: string, value: unknown) => void)(GATE_KEY, gate);
     await next();
   };
-  return Object.assign(middleware, { close: gate.close });
+  return Object.assign(middleware, { close: gate.close, [GATE_KEY]: gate });
 }

@@ -5,11 +5,13 @@ import {
   isVerifiedToken,
   toRule,
   tokengateErrorResponse,
+  type Gate,
   type Rule,
 } from '@tokengate/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AuthEnv } from './env.js';
-import { REALM_KEY } from './realm.js';
+import { GATE_KEY, REALM_KEY } from './realm.js';
+import { challengeRequest } from './request-source.js';
 
 /**
  * Hono middleware that lets a request through only when `authenticate()` set `c.get('auth')`
@@ -35,6 +37,7 @@ export function authorize<C extends object = object>(rule?: Rule): MiddlewareHan
 
 function refuse(c: Context, rule: Rule | undefined): Response | undefined {
   const realm = (c.get as (key: string) => unknown)(REALM_KEY) as string | undefined;
+  const gate = (c.get as (key: string) => unknown)(GATE_KEY) as Gate | undefined;
   const auth: unknown = c.get('auth');
   try {
     // Only `authenticate()`'s result counts, not any `auth` another middleware set.
@@ -43,6 +46,8 @@ function refuse(c: Context, rule: Rule | undefined): Response | undefined {
     return undefined;
   } catch (error) {
     if (!isTokengateError(error)) throw error;
+    // The gate's challenges (DPoP's, `resource_metadata`) on this answer too.
+    gate?.challenge(error, challengeRequest(c), auth);
     return tokengateErrorResponse(error);
   }
 }

@@ -4,3 +4,6 @@
  * package (the dual-package hazard) must find each other's.
  */
 export const REALM_KEY = 'tokengate.realm';
+
+/** Where `authenticate()` leaves its gate, so `authorize()` answers with its challenges. */
+export const GATE_KEY = 'tokengate.gate';

@@ -1,5 +1,6 @@
 import { createGate, isTokengateError, type GateOptions } from '@tokengate/core';
 import type { Context, Middleware, Next } from 'koa';
+import { GATE } from './gate-key.js';
 import { respondWithError } from './respond.js';
 
 export type KoaAuthenticateOptions = GateOptions & {
@@ -29,23 +30,32 @@ export function authenticate(
 ): Middleware & { close(): Promise<void> } {
   const gate = createGate(options, { name: '@tokengate/koa authenticate()', keys: ['respond'] });
   const respond = options.respond !== false;
-  return Object.assign(tokengateAuthenticate, { close: gate.close });
+  return Object.assign(tokengateAuthenticate, { close: gate.close, [GATE]: gate });
   async function tokengateAuthenticate(ctx: Context, next: Next) {
+    const request = {
+      rawHeaders: ctx.req.rawHeaders,
+      url: ctx.req.url,
+      // Before a mount rewrote `ctx.url`: what a DPoP proof's `htu` names (RFC 9449 §4.3).
+      originalUrl: ctx.originalUrl,
+      method: ctx.method,
+      body: (ctx.request as { body?: unknown }).body,
+      socket: ctx.req.socket,
+      // For the verifier's `rejected` event only: @koa/router's matched route pattern.
+      route: (ctx as { _matchedRoute?: unknown })._matchedRoute,
+    };
     try {
-      const auth = await gate.authenticate({
-        rawHeaders: ctx.req.rawHeaders,
-        url: ctx.req.url,
-        method: ctx.method,
-        body: (ctx.request as { body?: unknown }).body,
-        // For the verifier's `rejected` event only: @koa/router's matched route pattern.
-        route: (ctx as { _matchedRoute?: unknown })._matchedRoute,
-      });
+      const auth = await gate.authenticate(request);
       if (auth !== undefined) ctx.state.auth = auth;
+      // RFC 9449 §8.2: with server nonces on, every answer carries the nonce to use next.
+      const nonce = gate.dpopNonce();
+      const value = typeof nonce === 'string' || nonce === undefined ? nonce : await nonce;
+      if (value !== undefined) ctx.set('DPoP-Nonce', value);
       await next();
     } catch (error) {
       // The brand, not `instanceof`: the verifier may come from the other build of the core.
       if (!isTokengateError(error)) throw error;
-      error.realm ??= gate.realm;
+      // `authorize()` below throws through here: its answer gets the gate's challenges too.
+      gate.challenge(error, request, ctx.state.auth);
       if (!respond || !respondWithError(ctx, error)) throw error;
     }
   }

@@ -18,8 +18,14 @@ export interface PlatformRequest {
   readonly method?: string;
   readonly body?: unknown;
   readonly route?: unknown;
+  readonly originalUrl?: string;
+  readonly socket?: object;
   // Fastify
-  readonly raw?: { readonly rawHeaders: readonly string[]; readonly url?: string | undefined };
+  readonly raw?: {
+    readonly rawHeaders: readonly string[];
+    readonly url?: string | undefined;
+    readonly socket?: object;
+  };
   readonly id?: unknown;
   readonly routeOptions?: { readonly url?: string | undefined };
 }
@@ -52,6 +58,7 @@ export function gateRequest(request: PlatformRequest): GateRequest {
   return {
     rawHeaders: raw.rawHeaders,
     url: raw.url,
+    socket: raw.socket,
     method: request.method,
     body: request.body,
     // For the verifier's `rejected` event only.
@@ -83,5 +90,19 @@ export function primeResponse(response: unknown, error: TokengateError): void {
     clearHeadersForError(res.getHeaderNames(), res);
     res.statusCode = error.status;
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+  }
+}
+
+/** Sets one header on either platform's response, unless the answer has started. */
+export function setHeader(response: unknown, name: string, value: string): void {
+  if (typeof response !== 'object' || response === null) return;
+  if ('raw' in response && 'code' in response) {
+    const reply = response as FastifyReplyLike;
+    if (!reply.raw.headersSent) reply.headers({ [name]: value });
+    return;
+  }
+  if ('setHeader' in response) {
+    const res = response as NodeResponseLike;
+    if (!res.headersSent) res.setHeader(name, value);
   }
 }

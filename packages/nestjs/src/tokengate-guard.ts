@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { isTokengateError, type Gate } from '@tokengate/core';
 import type { RoutePolicy } from './auth-decorators.js';
-import { gateRequest, primeResponse, type PlatformRequest } from './platform.js';
+import { gateRequest, primeResponse, setHeader, type PlatformRequest } from './platform.js';
 import { POLICY, REALM } from './tokens.js';
 import { TOKENGATE_GATE } from './tokengate-gate.js';
 import { TokengateHttpException } from './tokengate-exception.js';
@@ -57,9 +57,14 @@ export class TokengateGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<PlatformRequest>();
     const gate = this.#gate;
+    const mapped = gateRequest(request);
     try {
-      const auth = await gate.authenticate(gateRequest(request));
+      const auth = await gate.authenticate(mapped);
       if (auth !== undefined) request.auth = auth;
+      // RFC 9449 §8.2: with server nonces on, every answer carries the nonce to use next.
+      const nonce = gate.dpopNonce();
+      const value = typeof nonce === 'string' || nonce === undefined ? nonce : await nonce;
+      if (value !== undefined) setHeader(http.getResponse(), 'DPoP-Nonce', value);
       if (gate.realm !== undefined) request[REALM] = gate.realm;
       // `@Auth()` requires a token even in optional mode; each level's rule must accept it.
       if (owner?.public === false) gate.authorize(auth, owner.rule);
@@ -69,6 +74,8 @@ export class TokengateGuard implements CanActivate {
       // Only tokengate errors leave the gate; anything else goes to Nest's handler as is (500).
       if (!isTokengateError(error)) throw error;
       error.realm ??= gate.realm;
+      // A rule's refusal gets the gate's challenges (DPoP's, `resource_metadata`) too.
+      gate.challenge(error, mapped, request.auth);
       // An IdP outage is a server-side failure: log it as Nest logs unknown errors.
       if (error.status >= 500) TokengateGuard.#logger.error(error.message, error.stack);
       primeResponse(http.getResponse(), error);

@@ -3,12 +3,15 @@ import {
   Module,
   type DynamicModule,
   type FactoryProvider,
+  type MiddlewareConsumer,
   type ModuleMetadata,
+  type NestModule,
   type OnModuleDestroy,
   type Provider,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { assertKnownKeys, createGate, type Gate, type GateOptions } from '@tokengate/core';
+import { resourceMetadataMiddleware } from './resource-metadata-middleware.js';
 import { TOKENGATE_GATE } from './tokengate-gate.js';
 import { TokengateGuard } from './tokengate-guard.js';
 
@@ -54,7 +57,7 @@ const ASYNC_KEYS = new Set(['imports', 'inject', 'useFactory', 'global']);
  * class AppModule {}
  * ```
  */
-export class TokengateModule implements OnModuleDestroy {
+export class TokengateModule implements OnModuleDestroy, NestModule {
   readonly #gate: Gate;
 
   constructor(gate: Gate) {
@@ -64,6 +67,17 @@ export class TokengateModule implements OnModuleDestroy {
   /** Graceful shutdown: JWKS refresh timers and fetches in flight (see `Gate.close`). */
   onModuleDestroy(): Promise<void> {
     return this.#gate.close();
+  }
+
+  /**
+   * With `resourceMetadata` on, serves the RFC 9728 document through a middleware on every
+   * route: middleware runs before guards (so it never needs a token, `APP_GUARD` or not), on
+   * Express and Fastify alike, and the gate decides which targets it answers.
+   */
+  configure(consumer: MiddlewareConsumer): void {
+    const path = this.#gate.resourceMetadataPath;
+    if (path === undefined) return;
+    consumer.apply(resourceMetadataMiddleware(this.#gate, path)).forRoutes('{*path}');
   }
 
   /** Options known up front. */

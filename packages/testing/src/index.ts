@@ -1,4 +1,8 @@
 export { createTestIssuer } from './test-issuer.js';
+export { createDpopKey } from './dpop-key.js';
+export { x509Thumbprint } from './certificate-thumbprint.js';
+export type { TestCertificate } from './certificate-thumbprint.js';
+export type { DpopKey, DpopKeyOptions, DpopProofOptions, DpopSigner } from './dpop-types.js';
 export { TEST_ALGORITHMS } from './test-algorithm.js';
 export type { TestAlgorithm } from './test-algorithm.js';
 export type {

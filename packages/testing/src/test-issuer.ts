@@ -1,3 +1,4 @@
+import { TEST_ALGORITHMS } from './test-algorithm.js';
 import type { TestAlgorithm } from './test-algorithm.js';
 import type {
   AddKeyOptions,
@@ -18,6 +19,7 @@ import { resolveIssuerOptions } from './options.js';
 import { parseOutage } from './outage.js';
 import { signJws } from './sign-jws.js';
 import { createTokenEndpoint } from './token-endpoint.js';
+import { createTokenRequestProofCheck } from './token-request-proof.js';
 import { draftToken } from './token-claims.js';
 import type { TokenContext, TokenType } from './token-claims.js';
 
@@ -77,7 +79,10 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
       kind: resolved.kind,
       clients,
       lifetimeSeconds: resolved.tokenLifetimeSeconds,
-      mint: (clientId, scopes) => mint('m2m', { clientId, scopes }),
+      mint: (clientId, scopes, jkt) =>
+        mint('m2m', jkt === undefined ? { clientId, scopes } : { clientId, scopes, dpop: { jkt } }),
+      url: () => `${origin}${tokenPath}`,
+      checkProof: createTokenRequestProofCheck(),
     }),
     cacheControl: resolved.jwksCacheControl,
   });
@@ -228,5 +233,7 @@ function discoveryDocument(
     id_token_signing_alg_values_supported: [...new Set(jwks.keys.map((jwk) => jwk.alg))],
     scopes_supported: ['openid', 'email', 'phone', 'profile'],
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    // RFC 9449 §5.1: the token endpoint accepts DPoP proofs under these algorithms.
+    dpop_signing_alg_values_supported: [...TEST_ALGORITHMS],
   };
 }

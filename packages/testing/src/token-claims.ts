@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenOptions } from './types.js';
 import { mergeDeleting } from './merge.js';
+import { confirmationClaim } from './token-binding.js';
 
 export type TokenType = 'access' | 'id' | 'm2m';
 
@@ -68,6 +69,8 @@ export function draftToken(
   };
   const { claims, typ } =
     context.kind === 'cognito' ? cognitoToken(facts) : oidcToken(facts, context.audience);
+  const cnf = confirmationClaim(options);
+  if (cnf !== undefined) claims['cnf'] = cnf;
   return {
     claims: mergeDeleting(claims, options.claims),
     header: { ...(typ === undefined ? {} : { typ }), ...options.header },
@@ -202,6 +205,12 @@ function validateTokenOptions(type: TokenType, options: TokenOptions): void {
   // Refuse what the real IdP never puts in this token rather than silently dropping it.
   if (type === 'id' && options.scopes !== undefined) {
     throw new TypeError('ID tokens carry no scope; use claims to add one on purpose');
+  }
+  // RFC 9449 §6 and RFC 8705 §3 bind access tokens; an ID token is not presented to resources.
+  if (type === 'id' && (options.dpop !== undefined || options.certificate !== undefined)) {
+    throw new TypeError(
+      'ID tokens are not sender-constrained; use claims.cnf to add one on purpose',
+    );
   }
   if (type === 'm2m' && (options.username !== undefined || options.groups !== undefined)) {
     throw new TypeError('M2M tokens carry no username or groups; use claims to add them');

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ClientRegistry, RegisteredClient } from './client-registry.js';
+import { OAuthError } from './oauth-error.js';
+import type { TokenRequestProofCheck } from './token-request-proof.js';
 
 /** A complete HTTP answer, computed before anything is written so outages can wrap it. */
 export interface HttpAnswer {
@@ -12,8 +14,14 @@ export interface TokenEndpointConfig {
   readonly kind: 'cognito' | 'oidc';
   readonly clients: ClientRegistry;
   readonly lifetimeSeconds: number;
-  /** Mints the client-credentials access token of `clientId` carrying `scopes`. */
-  readonly mint: (clientId: string, scopes: string[]) => Promise<string>;
+  /**
+   * Mints the client-credentials access token of `clientId` carrying `scopes`, bound to the DPoP
+   * key whose thumbprint is `jkt` when one is given.
+   */
+  readonly mint: (clientId: string, scopes: string[], jkt: string | undefined) => Promise<string>;
+  /** The endpoint's own URL, the `htu` its DPoP proofs must name (known once listening). */
+  readonly url: () => string;
+  readonly checkProof: TokenRequestProofCheck;
 }
 
 // Real token requests are a few hundred bytes; anything this large is a test gone wrong.
@@ -25,20 +33,10 @@ const NO_STORE = {
   pragma: 'no-cache',
 };
 
-/** RFC 6749 §5.2 error responses. */
-class OAuthError extends Error {
-  constructor(
-    readonly error: string,
-    readonly status: number,
-    readonly description: string,
-  ) {
-    super(description);
-  }
-}
-
 /**
  * The RFC 6749 §3.2 token endpoint of the local issuer: the client_credentials grant (§4.4)
  * for registered confidential clients, authenticated by HTTP Basic or form parameters (§2.3.1).
+ * A request with a valid `DPoP` proof gets a DPoP-bound token (RFC 9449 §5).
  */
 export function createTokenEndpoint(
   config: TokenEndpointConfig,
@@ -53,12 +51,15 @@ export function createTokenEndpoint(
         throw new OAuthError('unsupported_grant_type', 400, 'only client_credentials is supported');
       }
       const scopes = grantedScopes(client, params.get('scope'));
-      const accessToken = await config.mint(client.clientId, scopes);
+      // Checked after the client and grant, as a server rejects an unknown client first.
+      const jkt = await config.checkProof(req, config.url());
+      const accessToken = await config.mint(client.clientId, scopes, jkt);
       // Cognito answers exactly these three members; other servers add `scope` (§5.1).
       const body: Record<string, unknown> = {
         access_token: accessToken,
         expires_in: config.lifetimeSeconds,
-        token_type: 'Bearer',
+        // RFC 9449 §5: a DPoP-bound token is of type DPoP, so the client presents it as such.
+        token_type: jkt === undefined ? 'Bearer' : 'DPoP',
       };
       if (config.kind === 'oidc' && scopes.length > 0) body['scope'] = scopes.join(' ');
       return { status: 200, headers: NO_STORE, body: JSON.stringify(body) };

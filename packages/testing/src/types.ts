@@ -1,4 +1,6 @@
 import type { KeyObject } from 'node:crypto';
+import type { TestCertificate } from './certificate-thumbprint.js';
+import type { DpopKey } from './dpop-types.js';
 import type { TestAlgorithm } from './test-algorithm.js';
 
 /**
@@ -57,6 +59,7 @@ export interface TestClient {
  * @example
  * ```ts
  * await issuer.accessToken({ groups: ['admin'], scopes: ['orders/read'], expiresIn: -60 });
+ * await issuer.accessToken({ dpop: await createDpopKey() }); // a DPoP-bound token
  * ```
  */
 export interface TokenOptions {
@@ -78,6 +81,16 @@ export interface TokenOptions {
   header?: Record<string, unknown>;
   /** Sign with this published key instead of the current one. */
   kid?: string;
+  /**
+   * Access and M2M tokens: binds the token to a DPoP key, `cnf: { jkt }` (RFC 9449 §6.1). A key
+   * from {@link createDpopKey}, or `{ jkt }` for a thumbprint computed elsewhere.
+   */
+  dpop?: DpopKey | { jkt: string };
+  /**
+   * Access and M2M tokens: binds the token to a client certificate, `cnf: { "x5t#S256" }`
+   * (RFC 8705 §3.1). The certificate (PEM, DER or `X509Certificate`), or `{ x5tS256 }`.
+   */
+  certificate?: TestCertificate | { x5tS256: string };
 }
 
 /**
@@ -251,7 +264,8 @@ export interface TestIssuer {
   readonly discoveryUri: string;
   /**
    * `${origin}/oauth2/token`, the RFC 6749 §3.2 token endpoint: at the root as on a Cognito
-   * domain, whatever the kind. It grants client_credentials to registered clients.
+   * domain, whatever the kind. It grants client_credentials to registered clients; a request
+   * carrying a valid `DPoP` proof gets a DPoP-bound token, `token_type: "DPoP"` (RFC 9449 §5).
    */
   readonly tokenEndpoint: string;
   readonly userPoolId: string | undefined;

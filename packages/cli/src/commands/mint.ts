@@ -21,6 +21,10 @@ These tokens are for local development only: the issuer's keys are generated on 
   --sub <subject>        the sub claim
   --expires-in <s>       lifetime in seconds; --expires-in=-60 mints an expired token
   --claims '<json>'      extra claims merged last, e.g. '{"tenant":"acme"}'
+  --dpop-jkt <jkt>       bind the access (and m2m) token to a DPoP key: cnf.jkt, the key's
+                         RFC 7638 SHA-256 thumbprint (RFC 9449 §6.1)
+  --x5t-s256 <x5t>       bind them to a client certificate: cnf["x5t#S256"], the SHA-256
+                         thumbprint of its DER (RFC 8705 §3.1)
   --serve                keep the issuer (and its JWKS) running until Ctrl-C / SIGTERM
 
 Without --serve the issuer stops when the command exits, so its JWKS is gone and the tokens
@@ -36,6 +40,8 @@ export async function mintCommand(args: readonly string[], io: CliIo): Promise<n
     sub: { type: 'string' },
     'expires-in': { type: 'string' },
     claims: { type: 'string' },
+    'dpop-jkt': { type: 'string' },
+    'x5t-s256': { type: 'string' },
     serve: { type: 'boolean' },
   });
   if (flag(parsed, 'help')) {
@@ -47,18 +53,22 @@ export async function mintCommand(args: readonly string[], io: CliIo): Promise<n
   if (kind !== 'cognito' && kind !== 'oidc') {
     throw new UsageError(`--kind must be "cognito" or "oidc", got ${JSON.stringify(kind ?? '')}`);
   }
-  const options = tokenOptions(parsed);
+  const options = { ...tokenOptions(parsed), ...bindingOptions(parsed) };
   const serve = flag(parsed, 'serve');
 
   const issuer = await createTestIssuer({ kind });
   try {
     const access = await issuer.accessToken(options);
-    // ID tokens carry no scope (OIDC Core §2); the test issuer refuses one given by mistake.
+    // ID tokens carry no scope (OIDC Core §2) and are never sender-constrained; the test issuer
+    // refuses either given by mistake.
     const idOptions = { ...options };
     delete idOptions.scopes;
+    delete idOptions.dpop;
+    delete idOptions.certificate;
     const id = await issuer.idToken(idOptions);
     const m2m = kind === 'cognito' ? await issuer.m2mToken(withoutUserClaims(options)) : undefined;
-    io.out(banner(issuer, { access, id, m2m }, serve));
+    const binding = options.dpop ? 'dpop' : options.certificate ? 'mtls' : 'bearer';
+    io.out(banner(issuer, { access, id, m2m }, serve, binding));
     if (serve) await io.untilStopped();
   } finally {
     await issuer.close();
@@ -100,6 +110,31 @@ function tokenOptions(parsed: Parsed): TokenOptions {
   return options;
 }
 
+// A SHA-256 digest in unpadded base64url is 43 characters (RFC 7638 §3, RFC 8705 §3.1).
+const SHA256_THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
+
+/** `cnf` of sender-constrained tokens (RFC 7800 §3.1): one confirmation method at most. */
+function bindingOptions(parsed: Parsed): Pick<TokenOptions, 'dpop' | 'certificate'> {
+  const jkt = stringOption(parsed, 'dpop-jkt');
+  const x5tS256 = stringOption(parsed, 'x5t-s256');
+  if (jkt !== undefined && x5tS256 !== undefined) {
+    throw new UsageError('--dpop-jkt and --x5t-s256 bind a token two ways; give one of them');
+  }
+  for (const [name, value] of [
+    ['--dpop-jkt', jkt],
+    ['--x5t-s256', x5tS256],
+  ] as const) {
+    if (value !== undefined && !SHA256_THUMBPRINT.test(value)) {
+      throw new UsageError(
+        `${name} must be a base64url SHA-256 thumbprint (43 characters), got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  if (jkt !== undefined) return { dpop: { jkt } };
+  if (x5tS256 !== undefined) return { certificate: { x5tS256 } };
+  return {};
+}
+
 /** An M2M token has no user: its subject is the client (Cognito's client_credentials shape). */
 function withoutUserClaims(options: TokenOptions): TokenOptions {
   const rest = { ...options };
@@ -114,7 +149,21 @@ interface Minted {
   readonly m2m: string | undefined;
 }
 
-function banner(issuer: TestIssuer, tokens: Minted, serve: boolean): string {
+type Binding = 'bearer' | 'dpop' | 'mtls';
+
+function curlLine(binding: Binding): string {
+  // RFC 9449 §7.1: a DPoP-bound token travels under the DPoP scheme with a fresh proof; RFC
+  // 8705 §3: a certificate-bound one as Bearer, over TLS with that client certificate.
+  if (binding === 'dpop') {
+    return '  curl -H "Authorization: DPoP <access token>" -H "DPoP: <proof by that key>" http://localhost:3000/me';
+  }
+  if (binding === 'mtls') {
+    return '  curl --cert client.pem --key client-key.pem -H "Authorization: Bearer <access token>" https://localhost:3000/me';
+  }
+  return '  curl -H "Authorization: Bearer <access token>" http://localhost:3000/me';
+}
+
+function banner(issuer: TestIssuer, tokens: Minted, serve: boolean, binding: Binding): string {
   const cognito = issuer.kind === 'cognito';
   const audience = cognito ? issuer.clientId : issuer.audience;
   const env = [
@@ -142,7 +191,7 @@ function banner(issuer: TestIssuer, tokens: Minted, serve: boolean): string {
     '',
     'Try:',
     `  tokengate verify <access token> ${verifyFlags}`,
-    `  curl -H "Authorization: Bearer <access token>" http://localhost:3000/me`,
+    curlLine(binding),
     '',
     serve
       ? 'Serving the JWKS until Ctrl-C (SIGINT) or SIGTERM.'

@@ -51,6 +51,8 @@ export const CHECK_OF_CODE: Readonly<Record<TokengateErrorCode, CheckName>> = {
   AUTHORIZATION_DUPLICATE: 'decode',
   MULTIPLE_TOKENS: 'decode',
   BODY_UNREADABLE: 'decode',
+  HOST_INVALID: 'decode',
+  CERTIFICATE_HEADER_MALFORMED: 'decode',
   CREDENTIALS_MISSING: 'decode',
   TOKEN_MALFORMED: 'decode',
   TOKEN_TOO_LARGE: 'decode',
@@ -78,6 +80,32 @@ export const CHECK_OF_CODE: Readonly<Record<TokengateErrorCode, CheckName>> = {
   ACCESS_DENIED: 'groups',
   // A step-up rule (RFC 9470) is a rule like a group rule; the CLI evaluates none of them.
   USER_AUTHENTICATION_INSUFFICIENT: 'groups',
+  // Sender-constrained tokens: `cnf` is a claim; the proof itself is a request-level check.
+  CONFIRMATION_UNSUPPORTED: 'claims',
+  TOKEN_BINDING_UNCHECKED: 'claims',
+  DPOP_SCHEME_REQUIRED: 'decode',
+  DPOP_SCHEME_UNBOUND: 'decode',
+  DPOP_DISABLED: 'decode',
+  CERTIFICATE_MISSING: 'decode',
+  CERTIFICATE_BINDING_MISMATCH: 'decode',
+  DPOP_PROOF_MISSING: 'decode',
+  DPOP_PROOF_DUPLICATE: 'decode',
+  DPOP_PROOF_INVALID: 'decode',
+  DPOP_PROOF_EXPIRED: 'decode',
+  DPOP_PROOF_REPLAYED: 'decode',
+  DPOP_METHOD_MISMATCH: 'decode',
+  DPOP_URL_MISMATCH: 'decode',
+  DPOP_ATH_MISMATCH: 'decode',
+  DPOP_PROOF_ISSUED_IN_FUTURE: 'decode',
+  DPOP_ALG_NOT_ALLOWED: 'decode',
+  DPOP_KEY_INVALID: 'decode',
+  DPOP_SIGNATURE_INVALID: 'decode',
+  DPOP_BINDING_MISMATCH: 'decode',
+  DPOP_NONCE_REQUIRED: 'decode',
+  DPOP_REPLAY_UNAVAILABLE: 'decode',
+  // Opaque tokens: the authorization server's answer stands for the signature and claims.
+  TOKEN_INACTIVE: 'signature',
+  INTROSPECTION_UNAVAILABLE: 'key',
 };
 
 export interface CheckInput {

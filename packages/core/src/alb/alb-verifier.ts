@@ -23,6 +23,7 @@ import type {
   VerifiedToken,
   VerifierEventListener,
 } from '../lib/types.js';
+import { BEARER } from '../claims/token-binding.js';
 import { markVerified } from '../claims/verified-token.js';
 
 export interface AlbVerifierOptions {
@@ -234,6 +235,8 @@ export function createAlbVerifier(options: AlbVerifierOptions): AlbVerifier {
       scopes: [],
       groups: stringArrayClaim(claims['cognito:groups']),
       expiresAt: claims.exp,
+      // The ALB's header is a bearer credential of the ALB's own: it carries no `cnf`.
+      binding: BEARER,
     });
   }
 

@@ -1,4 +1,5 @@
 import { createRedactor } from './credential-redaction.js';
+import { clientIdOption, clientSecretOption } from '../lib/client-secret.js';
 import {
   assertKnownKeys,
   describe,
@@ -92,9 +93,6 @@ export interface ResolvedClientCredentialsOptions {
 const MAX_RESPONSE_BYTES = 64 * 1024;
 // RFC 6749 §3.3 scope-token.
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-// RFC 6749 Appendix A.1, A.2: client_id and client_secret are VSCHARs. Catches the classic
-// trailing newline of a secret read from a file before the server turns it into invalid_client.
-const VSCHARS = /^[\x20-\x7E]+$/;
 
 /** Validates {@link ClientCredentialsOptions} once; mistakes throw `TypeError`, never echoing the secret. */
 export function resolveClientCredentialsOptions(
@@ -106,17 +104,9 @@ export function resolveClientCredentialsOptions(
   assertKnownKeys(options, CLIENT_CREDENTIALS_OPTION_KEYS, 'createClientCredentialsSource');
   const allowInsecureHttp = options.allowInsecureHttp === true;
   const tokenEndpoint = endpointUrl(options.tokenEndpoint, allowInsecureHttp);
-  const clientId = nonEmptyString(options.clientId, 'clientId');
-  if (!VSCHARS.test(clientId)) {
-    throw new TypeError('clientId must be printable ASCII (RFC 6749 Appendix A.1)');
-  }
-  // Checked here rather than with nonEmptyString, which would echo the value.
-  const clientSecret = options.clientSecret;
-  if (typeof clientSecret !== 'string' || !VSCHARS.test(clientSecret)) {
-    throw new TypeError(
-      'clientSecret must be a non-empty string of printable ASCII, without line breaks (RFC 6749 Appendix A.2)',
-    );
-  }
+  const clientId = clientIdOption(nonEmptyString(options.clientId, 'clientId'), 'clientId');
+  // Checked without nonEmptyString, which would echo the value.
+  const clientSecret = clientSecretOption(options.clientSecret, 'clientSecret');
   const scopes = options.scopes === undefined ? [] : stringList(options.scopes, 'scopes');
   if (!scopes.every((scope) => SCOPE_TOKEN.test(scope))) {
     throw new TypeError('scopes must be RFC 6749 §3.3 scope tokens (no spaces or quotes)');

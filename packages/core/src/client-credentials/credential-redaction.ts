@@ -2,6 +2,7 @@
 // the request (its Authorization header, its form body) would otherwise put a recoverable secret
 // into error messages and logs, so the secret is searched for in every encoding the request used.
 import { encodeBase64, encodeBase64Text, utf8Bytes } from '../lib/base64.js';
+import { formEncode } from '../lib/client-secret.js';
 
 /** Replaces every occurrence of a credential with `[redacted]`; built once per client. */
 export type Redactor = (text: string) => string;
@@ -81,11 +82,6 @@ function literalPattern(text: string): string {
 
 function hexDigit(digit: string): string {
   return /[0-9]/.test(digit) ? digit : `[${digit.toUpperCase()}${digit.toLowerCase()}]`;
-}
-
-/** application/x-www-form-urlencoded encoding of one value (RFC 6749 Appendix B). */
-export function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
 /** RFC 3986 percent-encoding, as `encodeURIComponent` and most HTTP clients apply it. */

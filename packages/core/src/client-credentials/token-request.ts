@@ -1,7 +1,6 @@
 import { backoffDelayMs, sleep } from '../lib/backoff.js';
-import { encodeBase64Text } from '../lib/base64.js';
+import { basicAuthorization } from '../lib/client-secret.js';
 import { postForm } from './bounded-post.js';
-import { formEncode } from './credential-redaction.js';
 import type { Redactor } from './credential-redaction.js';
 import { TokenEndpointError } from './token-endpoint-error.js';
 import { readTokenAnswer } from './token-response.js';
@@ -63,8 +62,7 @@ export function tokenRequestParts(options: {
     form.set('client_id', options.clientId);
     form.set('client_secret', options.clientSecret);
   } else {
-    const credentials = `${formEncode(options.clientId)}:${formEncode(options.clientSecret)}`;
-    headers['authorization'] = `Basic ${encodeBase64Text(credentials, false)}`;
+    headers['authorization'] = basicAuthorization(options.clientId, options.clientSecret);
   }
   return { form: form.toString(), headers };
 }

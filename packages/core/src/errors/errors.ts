@@ -1,4 +1,4 @@
-import { formatChallenge } from './challenge.js';
+import { formatChallenges, type ChallengeContext, type ChallengeParams } from './challenge.js';
 import type { ErrorDetail } from './error-detail.js';
 
 export type { DetailValue, ErrorDetail } from './error-detail.js';
@@ -14,7 +14,9 @@ export type BearerErrorCode =
   | 'insufficient_scope'
   | 'insufficient_user_authentication'
   | 'access_denied'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /** Stable, machine-readable reasons. Tests and logs match on these, never on messages. */
 export type TokengateErrorCode =
@@ -24,6 +26,10 @@ export type TokengateErrorCode =
   | 'MULTIPLE_TOKENS'
   // a form body the Fetch-API path could not search for a token (fetch-request.ts)
   | 'BODY_UNREADABLE'
+  // the request's origin is needed (DPoP `htu`, RFC 9728 metadata) but its Host is not one
+  | 'HOST_INVALID'
+  // a client-certificate header the proxy set is repeated or not a certificate (RFC 8705 §3)
+  | 'CERTIFICATE_HEADER_MALFORMED'
   // 401 without error code: no credentials at all (RFC 6750 §3.1)
   | 'CREDENTIALS_MISSING'
   // 401 invalid_token
@@ -46,6 +52,32 @@ export type TokengateErrorCode =
   | 'TOKEN_USE_MISMATCH'
   | 'TOKEN_REVOKED'
   | 'TOKEN_LIFETIME_EXCEEDED'
+  // 401 invalid_token: sender-constrained tokens (RFC 9449 §7, RFC 8705 §3, RFC 7800 §3.1)
+  | 'CONFIRMATION_UNSUPPORTED'
+  | 'TOKEN_BINDING_UNCHECKED'
+  | 'DPOP_SCHEME_REQUIRED'
+  | 'DPOP_SCHEME_UNBOUND'
+  | 'DPOP_DISABLED'
+  | 'CERTIFICATE_MISSING'
+  | 'CERTIFICATE_BINDING_MISMATCH'
+  // 401 invalid_token: an introspected token the authorization server says is not active (RFC 7662 §2.2)
+  | 'TOKEN_INACTIVE'
+  // 401 invalid_dpop_proof (RFC 9449 §7.1)
+  | 'DPOP_PROOF_MISSING'
+  | 'DPOP_PROOF_DUPLICATE'
+  | 'DPOP_PROOF_INVALID'
+  | 'DPOP_PROOF_EXPIRED'
+  | 'DPOP_PROOF_ISSUED_IN_FUTURE'
+  | 'DPOP_PROOF_REPLAYED'
+  | 'DPOP_ALG_NOT_ALLOWED'
+  | 'DPOP_KEY_INVALID'
+  | 'DPOP_SIGNATURE_INVALID'
+  | 'DPOP_METHOD_MISMATCH'
+  | 'DPOP_URL_MISMATCH'
+  | 'DPOP_ATH_MISMATCH'
+  | 'DPOP_BINDING_MISMATCH'
+  // 401 use_dpop_nonce (RFC 9449 §8)
+  | 'DPOP_NONCE_REQUIRED'
   // 401 insufficient_user_authentication (RFC 9470 §3): the token is valid, the sign-in too old or weak
   | 'USER_AUTHENTICATION_INSUFFICIENT'
   // 403
@@ -53,7 +85,9 @@ export type TokengateErrorCode =
   | 'ACCESS_DENIED'
   // 503
   | 'IDP_UNAVAILABLE'
-  | 'REVOCATION_UNAVAILABLE';
+  | 'REVOCATION_UNAVAILABLE'
+  | 'DPOP_REPLAY_UNAVAILABLE'
+  | 'INTROSPECTION_UNAVAILABLE';
 
 export interface TokengateErrorOptions {
   /** Shown to clients as `error_description`: must not contain the token. */
@@ -95,6 +129,11 @@ export abstract class TokengateError extends Error {
   /** `realm` used in the challenge; adapters set it from their options. */
   realm: string | undefined;
   /**
+   * Which schemes the challenge offers (`Bearer`, `DPoP algs="…"`, RFC 9449 §7.1) and the
+   * `resource_metadata` URL (RFC 9728 §5.1); set by the gate. Without it: one `Bearer` challenge.
+   */
+  challenge: ChallengeContext | undefined;
+  /**
    * Why, for logs and `onEvent` (never in the response): what was expected and what the token
    * held, e.g. `{ iss, trusted }` for `ISSUER_UNKNOWN` or `{ exp, now, leewaySeconds }` for
    * `TOKEN_EXPIRED`. Never the token or its signature; values read from the token are capped
@@ -108,6 +147,7 @@ export abstract class TokengateError extends Error {
     this.code = code;
     this.description = options.description;
     this.realm = options.realm;
+    this.challenge = undefined;
     this.detail = options.detail ?? NO_DETAIL;
     Object.defineProperty(this, TOKENGATE_ERROR, { value: true });
   }
@@ -125,12 +165,16 @@ export abstract class TokengateError extends Error {
   /** Response headers: the RFC 6750 §3 challenge on 401/403, `Retry-After` on 503. */
   get headers(): Record<string, string> {
     return {
-      'WWW-Authenticate': formatChallenge({
-        realm: this.realm,
+      'WWW-Authenticate': this.challengeWith({
         error: this.error,
         description: this.error === undefined ? undefined : this.description,
       }),
     };
+  }
+
+  /** The `WWW-Authenticate` value: `params` in the challenge of the scheme the client used. */
+  protected challengeWith(params: ChallengeParams): string {
+    return formatChallenges({ ...params, realm: this.realm }, this.challenge);
   }
 
   /** The RFC 6750 §3 JSON body: `{ error, error_description }`. Never `detail`. */
@@ -203,8 +247,7 @@ export class InsufficientScopeError extends TokengateError {
 
   override get headers(): Record<string, string> {
     return {
-      'WWW-Authenticate': formatChallenge({
-        realm: this.realm,
+      'WWW-Authenticate': this.challengeWith({
         error: this.error,
         description: this.description,
         scope: this.requiredScopes.join(' '),
@@ -251,8 +294,7 @@ export class InsufficientUserAuthenticationError extends TokengateError {
 
   override get headers(): Record<string, string> {
     return {
-      'WWW-Authenticate': formatChallenge({
-        realm: this.realm,
+      'WWW-Authenticate': this.challengeWith({
         error: this.error,
         description: this.description,
         acrValues: this.acrValues?.join(' '),
@@ -275,7 +317,11 @@ export class IdpUnavailableError extends TokengateError {
   constructor(
     options: TokengateErrorOptions & {
       retryAfterSeconds?: number;
-      code?: 'IDP_UNAVAILABLE' | 'REVOCATION_UNAVAILABLE';
+      code?:
+        | 'IDP_UNAVAILABLE'
+        | 'REVOCATION_UNAVAILABLE'
+        | 'DPOP_REPLAY_UNAVAILABLE'
+        | 'INTROSPECTION_UNAVAILABLE';
     },
   ) {
     super(options.code ?? 'IDP_UNAVAILABLE', options);

@@ -10,6 +10,38 @@ export interface BearerRequest {
   readonly method?: string | undefined;
   /** The parsed body, when a body parser ran before. */
   readonly body?: unknown;
+  /**
+   * The target before any router rewrote `url` (Express's and Koa's `originalUrl`): what a
+   * DPoP proof's `htu` names (RFC 9449 §4.3).
+   */
+  readonly originalUrl?: string | undefined;
+  /**
+   * The connection: whether it is TLS (the request's scheme) and, with mutual TLS, the client's
+   * certificate (RFC 8705 §3). Node's `req.socket`.
+   */
+  readonly socket?: object | undefined;
+  /**
+   * The request's absolute origin when the runtime knows it (a Fetch `Request`'s URL);
+   * otherwise it is built from `Host` and the socket.
+   */
+  readonly origin?: string | undefined;
+}
+
+/**
+ * What the core reads of a connection (`BearerRequest.socket`, typed `object` so any socket
+ * fits): Node's `tls.TLSSocket` has this shape. `getPeerCertificate()` is the TLS client
+ * certificate (RFC 8705 §3), `raw` its DER.
+ */
+export interface TlsSocketLike {
+  readonly encrypted?: boolean;
+  getPeerCertificate?(detailed?: boolean): unknown;
+}
+
+/** The credentials of a request: the token and the scheme it came with. */
+export interface Credentials {
+  readonly token: string;
+  /** `dpop`: `Authorization: DPoP …` (RFC 9449 §7.1); `bearer`: RFC 6750 (header, query or body). */
+  readonly scheme: 'bearer' | 'dpop';
 }
 
 export interface BearerOptions {
@@ -28,6 +60,9 @@ export interface BearerOptions {
 // (RFC 9110 §11.1). Trailing spaces are tolerated as optional whitespace.
 const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 const BEARER_SCHEME = /^Bearer(?:[ \t]|$)/i;
+// RFC 9449 §7.1: credentials = "DPoP" 1*SP token68 (RFC 9110 §11.2), the scheme case-insensitive.
+const DPOP_CREDENTIALS = /^DPoP +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const DPOP_SCHEME = /^DPoP(?:[ \t]|$)/i;
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 // RFC 6750 §2.2: exactly this media type, then only parameters (RFC 9110 §8.3.1); `\b` alone
 // let `application/x-www-form-urlencoded-evil` through as a form.
@@ -47,8 +82,22 @@ export function extractBearerToken(
   request: BearerRequest,
   options: BearerOptions = {},
 ): string | undefined {
+  return extractCredentials(request, options, false)?.token;
+}
+
+/**
+ * The request's credentials: a bearer token (RFC 6750 §2, as `extractBearerToken`) or, when
+ * `dpop` is accepted, an `Authorization: DPoP` token (RFC 9449 §7.1). A DPoP token travels in
+ * that header only; one next to a query or body token is refused as several tokens.
+ */
+export function extractCredentials(
+  request: BearerRequest,
+  options: BearerOptions,
+  dpop: boolean,
+): Credentials | undefined {
   const realm = options.realm;
-  const headerToken = fromAuthorizationHeader(request.rawHeaders, realm);
+  const header = fromAuthorizationHeader(request.rawHeaders, realm, dpop);
+  const headerToken = header?.token;
   const queryTokens = fromQuery(request.url);
   // RFC 6750 §2: clients must not use more than one method; a query token next to a header is
   // refused even when query tokens are disabled, so a proxy's view and ours cannot differ.
@@ -56,33 +105,47 @@ export function extractBearerToken(
   const bodyToken = fromBody(request, realm);
   if (bodyToken !== undefined && (headerToken !== undefined || queryTokens.length > 0))
     throw multiple(realm);
-  if (headerToken !== undefined) return headerToken;
+  if (header !== undefined) return header;
 
   if (options.allowQueryToken === true && queryTokens.length > 0) {
     if (queryTokens.length > 1) throw multiple(realm);
-    return checkedToken(queryTokens[0] as string, 'access_token query parameter', realm);
+    return bearer(checkedToken(queryTokens[0] as string, 'access_token query parameter', realm));
   }
   if (options.allowBodyToken === true && bodyToken !== undefined) {
-    return checkedToken(bodyToken, 'access_token body parameter', realm);
+    return bearer(checkedToken(bodyToken, 'access_token body parameter', realm));
   }
   return undefined;
+}
+
+function bearer(token: string): Credentials {
+  return { token, scheme: 'bearer' };
 }
 
 function fromAuthorizationHeader(
   rawHeaders: readonly string[],
   realm: string | undefined,
-): string | undefined {
+  dpop: boolean,
+): Credentials | undefined {
   const value = singleHeader(rawHeaders, 'authorization', 'Authorization', realm);
-  // Another scheme (Basic, DPoP, …) carries no bearer credentials: treated as absent.
-  if (value === undefined || !BEARER_SCHEME.test(value)) return undefined;
-  const match = BEARER_CREDENTIALS.exec(value);
-  if (match === null) {
-    throw new InvalidRequestError('AUTHORIZATION_MALFORMED', {
-      description: 'Authorization header is not a valid Bearer credential',
-      realm,
-    });
+  if (value === undefined) return undefined;
+  if (dpop && DPOP_SCHEME.test(value)) {
+    const match = DPOP_CREDENTIALS.exec(value);
+    if (match === null) throw malformed('DPoP', realm);
+    return { token: match[1] as string, scheme: 'dpop' };
   }
-  return match[1];
+  // Another scheme (Basic, or DPoP where it is not accepted) carries no credentials of ours:
+  // treated as absent.
+  if (!BEARER_SCHEME.test(value)) return undefined;
+  const match = BEARER_CREDENTIALS.exec(value);
+  if (match === null) throw malformed('Bearer', realm);
+  return bearer(match[1] as string);
+}
+
+function malformed(scheme: string, realm: string | undefined): InvalidRequestError {
+  return new InvalidRequestError('AUTHORIZATION_MALFORMED', {
+    description: `Authorization header is not a valid ${scheme} credential`,
+    realm,
+  });
 }
 
 function fromQuery(url: string | undefined): readonly string[] {

@@ -67,6 +67,8 @@ export function buildRoutes(
   }
   const routes = new Map<string, Route>();
   for (const trusted of issuers) {
+    // Routed by introspection/ (createIntrospection), which asks a server rather than keys.
+    if (isIntrospected(trusted)) continue;
     for (const route of routesOf(trusted, options, env)) {
       if (routes.has(route.issuer)) {
         throw new TypeError(`issuer ${describe(route.issuer)} is configured twice`);
@@ -79,6 +81,26 @@ export function buildRoutes(
 
 /** The routes of one trusted issuer, one per accepted `iss`. Throws TypeError on a bad issuer. */
 export function routesOf(
+  trusted: TrustedIssuer,
+  defaults: ClaimPolicy,
+  env: RouteEnvironment,
+): Route[] {
+  // A resolver's answer is routed by keys only: introspecting would need the verifier's
+  // introspection state, built once for the issuers listed up front. Fail closed rather than
+  // verify the tokens of an issuer the app said to introspect some other way.
+  if (isIntrospected(trusted)) {
+    throw new TypeError(
+      'an introspectionIssuer() must be listed in issuers; resolveIssuer cannot return one',
+    );
+  }
+  return endpointRoutes(trusted, defaults, env);
+}
+
+/**
+ * The routes of any trusted issuer, introspected ones included: their policy and, for signed
+ * introspection answers (RFC 9701), where their keys are.
+ */
+export function endpointRoutes(
   trusted: TrustedIssuer,
   defaults: ClaimPolicy,
   env: RouteEnvironment,
@@ -132,6 +154,15 @@ export function routesOf(
       keys,
     };
   });
+}
+
+/** Built by `introspectionIssuer()` (its `kind`, as any copy of the core spells it). */
+function isIntrospected(trusted: unknown): boolean {
+  return (
+    typeof trusted === 'object' &&
+    trusted !== null &&
+    (trusted as { kind?: unknown }).kind === 'introspection'
+  );
 }
 
 function resolvePolicy(trusted: TrustedIssuer, defaults: ClaimPolicy): ResolvedPolicy {

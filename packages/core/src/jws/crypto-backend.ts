@@ -50,4 +50,10 @@ export interface CryptoBackend {
    * is the token.
    */
   cacheKey(token: string): string;
+  /**
+   * SHA-256 of `data` (a string is hashed as its UTF-8 bytes): DPoP's `ath` and JWK thumbprints
+   * (RFC 9449 §4.2, RFC 7638 §3), and the HMAC of its server nonces. Synchronous on Node (one
+   * native call); Web Crypto's `digest` only answers with a promise.
+   */
+  sha256(data: string | Uint8Array): Uint8Array | Promise<Uint8Array>;
 }

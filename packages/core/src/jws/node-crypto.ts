@@ -119,4 +119,8 @@ export const backend: CryptoBackend = {
     oneShotHash === undefined
       ? crypto.createHash('sha256').update(token).digest('base64')
       : oneShotHash('sha256', token, 'base64'),
+  sha256: (data) =>
+    oneShotHash === undefined
+      ? crypto.createHash('sha256').update(data).digest()
+      : oneShotHash('sha256', data, 'buffer'),
 };

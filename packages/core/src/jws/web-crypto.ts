@@ -142,4 +142,8 @@ export const backend: CryptoBackend = {
   asciiBytes: (text) => ENCODER.encode(text),
   // Web Crypto hashes only asynchronously; the ASCII token is its own exact key.
   cacheKey: (token) => token,
+  sha256: async (data) =>
+    new Uint8Array(
+      await crypto.subtle.digest('SHA-256', typeof data === 'string' ? ENCODER.encode(data) : data),
+    ),
 };

@@ -78,7 +78,32 @@ export interface VerifiedToken<
   readonly issuer: string;
   /** Seconds since the epoch (`exp`), when the token has one. */
   readonly expiresAt: number | undefined;
+  /**
+   * How the token is bound to its sender (its `cnf` claim): `bearer`, a DPoP key (RFC 9449) or a
+   * client certificate (RFC 8705). The gate has checked the proof or certificate of this request.
+   */
+  readonly binding: TokenBinding;
 }
+
+/**
+ * How a verified token is bound to its sender, read from its `cnf` claim (RFC 7800 §3.1): not at
+ * all (`bearer`), to a DPoP key (`cnf.jkt`, RFC 9449 §6.1) or to a client certificate
+ * (`cnf["x5t#S256"]`, RFC 8705 §3.1). A bound token is worth nothing without proof of the key:
+ * the gate checks the request's DPoP proof or TLS certificate on every request, cache hits
+ * included.
+ */
+export type TokenBinding =
+  | { readonly type: 'bearer' }
+  | {
+      readonly type: 'dpop';
+      /** The RFC 7638 SHA-256 thumbprint of the key the proofs must be signed with. */
+      readonly jkt: string;
+    }
+  | {
+      readonly type: 'mtls';
+      /** The SHA-256 thumbprint (base64url) of the client certificate's DER. */
+      readonly x5tS256: string;
+    };
 
 /** Verification rules that can be set per issuer or as verifier-wide defaults. */
 export interface ClaimPolicy {

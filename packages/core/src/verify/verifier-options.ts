@@ -75,15 +75,27 @@ export interface VerifierOptions extends ClaimPolicy {
   readonly threadPool?: boolean;
 }
 
+/** How one `verify()` call treats sender-constrained tokens. */
+export interface VerifyCallOptions {
+  /**
+   * Accept a token bound to a DPoP key or a client certificate (its `cnf` claim), because the
+   * caller checks the request's proof against `result.binding` itself, as the gate does on
+   * every request. Default `false`: such a token answers 401 `TOKEN_BINDING_UNCHECKED`.
+   */
+  readonly allowBoundTokens?: boolean;
+}
+
 export interface Verifier {
   /**
-   * Verifies a compact JWS access or ID token. Resolves to the normalized result or rejects
-   * with a `TokengateError` (`InvalidTokenError` 401, `IdpUnavailableError` 503).
+   * Verifies a compact JWS access or ID token, or asks an `introspectionIssuer()` about an
+   * opaque one (RFC 7662). Resolves to the normalized result or rejects with a
+   * `TokengateError` (`InvalidTokenError` 401, `IdpUnavailableError` 503).
    */
   verify<C extends JwtClaims = JwtClaims & TokengateClaims>(
     token: string,
     /** The request the token came with: only read to describe a rejection in `onEvent`. */
     source?: RequestSource,
+    options?: VerifyCallOptions,
   ): Promise<VerifiedToken<C>>;
   /**
    * Fetches every configured endpoint's discovery document and JWKS now, reporting each as a

@@ -6,7 +6,9 @@ import { assertKnownKeys, positiveInteger, optionalFunction } from '../lib/optio
 import { detailList, seen } from '../errors/error-detail.js';
 import { createDynamicRoutes } from '../issuers/dynamic-routes.js';
 import { markVerified } from '../claims/verified-token.js';
+import { tokenBinding } from '../claims/token-binding.js';
 import { buildRoutes } from '../issuers/routes.js';
+import { createIntrospection } from '../introspection/introspection-routes.js';
 import { observed } from '../lib/observe.js';
 import { createPrewarm } from './prewarm.js';
 import { createHydrate } from './hydrate.js';
@@ -28,11 +30,13 @@ import {
   isJwksCache,
   type Verifier,
   type VerifierOptions,
+  type VerifyCallOptions,
 } from './verifier-options.js';
+import { refuseBoundToken } from './bound-token.js';
 import { createJwksCache } from '../jwks/jwks-cache.js';
 import { fetchDeadlines } from '../jwks/jwks-cache-options.js';
 import type { JwksKey } from '../jws/jwk-import.js';
-import type { VerifiedToken } from '../lib/types.js';
+import type { RequestSource, VerifiedToken } from '../lib/types.js';
 
 /**
  * Creates a verifier for one or many issuers. Build it once at startup: it owns the JWKS
@@ -90,6 +94,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
     onEvent,
   };
   const routes = buildRoutes(options, routeEnvironment);
+  // RFC 7662 issuers: opaque tokens, and JWSs whose `iss` names one, are asked about, not decoded.
+  const introspection = createIntrospection(options.issuers, options, {
+    env: routeEnvironment,
+    jwks,
+    revocation,
+    routes,
+  });
   const resolveIssuer = optionalFunction(options.resolveIssuer, 'resolveIssuer');
   const dynamicRoutes =
     resolveIssuer === undefined
@@ -142,8 +153,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
       }
     }
     // Before decoding: a non-ASCII look-alike must never reach the base64 or latin1 decoders.
+    const opaque = introspection?.opaque(token);
+    if (opaque !== undefined) return opaque.verify(token);
     assertTokenCharset(token, false);
     const { header, claims, signingInput, signature } = decodeCompactJws(token);
+    // The issuer of an introspected token is its authority, whatever the token's format.
+    const introspected = introspection?.forIssuer(claims.iss);
+    if (introspected !== undefined) return introspected.verify(token);
     const alg = header.alg;
     // RFC 8725 §3.1–3.2: never `none`, never HMAC; only the asymmetric algorithms we implement.
     if (!isSupportedAlgorithm(alg)) {
@@ -212,6 +228,8 @@ export function createVerifier(options: VerifierOptions): Verifier {
     route.trusted.validate?.(claims, header);
     if (revocation !== undefined) checkRevocable(revocation, claims, policy);
     const identity = route.trusted.normalize(claims, header);
+    // Before caching: a `cnf` this library cannot check is refused on every path.
+    const binding = tokenBinding(claims);
     // Marked once here: guards accept only marked results (see verified-token.ts).
     const result = markVerified<VerifiedToken>({
       token,
@@ -224,6 +242,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       scopes: identity.scopes,
       groups: identity.groups,
       expiresAt: claims.exp,
+      binding,
     });
     if (cache !== undefined && digest !== undefined) {
       cache.admit(digest, { result, route, jwksUri, key, ...validityWindow(claims, policy) });
@@ -240,7 +259,22 @@ export function createVerifier(options: VerifierOptions): Verifier {
     });
   }
 
-  const verify = observed(verifyToken, onEvent);
+  const verifyAny = observed(verifyToken, onEvent);
+
+  // Fail closed for callers of `verify()` itself: a sender-constrained token is only as good as
+  // the proof of possession checked with it, which only the gate (or a caller that says so) does.
+  // The gate says it checks the binding: its path gains no extra turn of the event loop.
+  function verify(
+    token: string,
+    source?: RequestSource,
+    callOptions?: VerifyCallOptions,
+  ): Promise<VerifiedToken> {
+    const pending = (verifyAny as (t: string, s?: RequestSource) => Promise<VerifiedToken>)(
+      token,
+      source,
+    );
+    return callOptions?.allowBoundTokens === true ? pending : pending.then(refuseBoundToken);
+  }
 
   const prewarm = createPrewarm(routes, jwks, onEvent);
 

@@ -1,0 +1,219 @@
+import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS } from '../jws/algorithms.js';
+import { utf8Bytes } from '../lib/base64.js';
+import {
+  assertKnownKeys,
+  describe,
+  nonNegativeNumber,
+  optionKeys,
+  positiveInteger,
+} from '../lib/options.js';
+import type { Algorithm } from '../lib/types.js';
+import type { DpopReplayStore } from './dpop-replay-store.js';
+import { createMemoryDpopReplayStore } from './memory-replay-store.js';
+import { createDpopNonces, type DpopNonces } from './nonce.js';
+import { createProofKeyCache, type ProofKeyCache } from './proof-keys.js';
+
+/**
+ * Whether a route accepts DPoP-bound tokens (RFC 9449): `allowed` takes both schemes, `required`
+ * takes only `DPoP` (a bearer token is refused, RFC 9449 §7.2), `disabled` takes only `Bearer`.
+ */
+export type DpopMode = 'allowed' | 'required' | 'disabled';
+
+export interface DpopOptions {
+  /** Default `allowed`. */
+  readonly mode?: DpopMode;
+  /** Proof algorithms accepted. Default: every asymmetric one (RS*, PS*, ES*, EdDSA); never HMAC or `none`. */
+  readonly algorithms?: readonly Algorithm[];
+  /** How old a proof's `iat` may be, in whole seconds (at most 3600). Default 60. */
+  readonly proofMaxAgeSeconds?: number;
+  /** How far ahead a proof's `iat` may be (clock skew), in seconds (at most 300). Default 5. */
+  readonly clockToleranceSeconds?: number;
+  /**
+   * Where proof ids are remembered (RFC 9449 §11.1). Default: a memory store for this process
+   * (`createMemoryDpopReplayStore()`); behind a load balancer, a shared one.
+   */
+  readonly replayStore?: DpopReplayStore;
+  /** How long a request waits for the replay store before answering 503. Default 1000 ms. */
+  readonly replayTimeoutMs?: number;
+  /** Server nonces (RFC 9449 §8). Default `false`. */
+  readonly nonce?: false | DpopNonceOptions;
+}
+
+export interface DpopNonceOptions {
+  /**
+   * The secret nonces are derived from (at least 32 bytes; a string counts its UTF-8 bytes):
+   * give every server of a fleet the same one so they agree. Default: random, per process.
+   */
+  readonly secret?: string | Uint8Array;
+  /** How often the nonce changes, in whole seconds (at most 3600). Default 60; the previous one stays accepted. */
+  readonly rotateSeconds?: number;
+}
+
+/** DPoP options validated once (dpopPolicy), read by checkDpopProof on every request. */
+export interface DpopPolicy {
+  readonly mode: DpopMode;
+  /** The accepted proof algorithms, for the `DPoP algs="…"` challenge (RFC 9449 §7.1). */
+  readonly algorithms: readonly Algorithm[];
+  readonly proofMaxAgeSeconds: number;
+  readonly clockToleranceSeconds: number;
+  readonly replayStore: DpopReplayStore;
+  readonly replayTimeoutMs: number;
+  /** `algorithms` as a set, for the check. */
+  readonly algorithmSet: ReadonlySet<string>;
+  /** The nonce source when nonces are on. */
+  readonly nonces: DpopNonces | undefined;
+  /** Proof keys already imported. */
+  readonly keys: ProofKeyCache;
+  /** The nonce to send in `DPoP-Nonce` now, when nonces are on (RFC 9449 §8.1). */
+  nonce(): string | undefined | Promise<string | undefined>;
+  /** Closes the replay store when the policy made it (the default memory store); idempotent. */
+  close(): Promise<void>;
+}
+
+const MODES: ReadonlySet<string> = new Set(['allowed', 'required', 'disabled']);
+const MAX_PROOF_AGE_SECONDS = 3600;
+const MAX_TOLERANCE_SECONDS = 300;
+const MAX_ROTATE_SECONDS = 3600;
+const MIN_SECRET_BYTES = 32;
+
+/** Proof keys kept imported: one a client, most clients sign every proof with the same key. */
+const PROOF_KEY_ENTRIES = 10_000;
+const PROOF_KEY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Validates the `dpop` option once, at creation: every mistake is a `TypeError` naming
+ * `dpop.<option>`. A mode alone (`'required'`) stands for `{ mode }`.
+ */
+export function dpopPolicy(options: DpopMode | DpopOptions | undefined): DpopPolicy {
+  const given: DpopOptions =
+    options === undefined ? {} : typeof options === 'string' ? { mode: options } : options;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new TypeError(
+      `dpop must be 'allowed', 'required', 'disabled' or an object, got ${describe(options)}`,
+    );
+  }
+  assertKnownKeys(given, OPTION_KEYS, 'dpop');
+  const mode = given.mode ?? 'allowed';
+  if (!MODES.has(mode)) {
+    throw new TypeError(
+      `dpop.mode must be 'allowed', 'required' or 'disabled', got ${describe(mode)}`,
+    );
+  }
+  const algorithms = algorithmsOption(given.algorithms);
+  const proofMaxAgeSeconds = positiveInteger(
+    given.proofMaxAgeSeconds,
+    'dpop.proofMaxAgeSeconds',
+    60,
+  );
+  // RFC 9449 §11.1: proofs are accepted for "a relatively brief period"; every id must be
+  // remembered that long, so the window also sizes the replay store.
+  if (proofMaxAgeSeconds > MAX_PROOF_AGE_SECONDS) {
+    throw new TypeError(
+      `dpop.proofMaxAgeSeconds must be at most ${MAX_PROOF_AGE_SECONDS}, got ${proofMaxAgeSeconds}`,
+    );
+  }
+  const clockToleranceSeconds = nonNegativeNumber(
+    given.clockToleranceSeconds,
+    'dpop.clockToleranceSeconds',
+    5,
+  );
+  if (clockToleranceSeconds > MAX_TOLERANCE_SECONDS) {
+    throw new TypeError(
+      `dpop.clockToleranceSeconds must be at most ${MAX_TOLERANCE_SECONDS}, got ${clockToleranceSeconds}`,
+    );
+  }
+  const replayTimeoutMs = positiveInteger(given.replayTimeoutMs, 'dpop.replayTimeoutMs', 1000);
+  const ownsStore = given.replayStore === undefined;
+  if (
+    !ownsStore &&
+    typeof (given.replayStore as Partial<DpopReplayStore> | null)?.remember !== 'function'
+  ) {
+    throw new TypeError(
+      `dpop.replayStore must be a DpopReplayStore (an object with remember()), got ${describe(given.replayStore)}`,
+    );
+  }
+  const replayStore = given.replayStore ?? createMemoryDpopReplayStore();
+  const nonces = noncesOption(given.nonce);
+  let closed: Promise<void> | undefined;
+  return {
+    mode,
+    algorithms,
+    proofMaxAgeSeconds,
+    clockToleranceSeconds,
+    replayStore,
+    replayTimeoutMs,
+    algorithmSet: new Set(algorithms),
+    nonces,
+    keys: createProofKeyCache(PROOF_KEY_ENTRIES, PROOF_KEY_BYTES),
+    nonce: () => nonces?.current(Date.now()),
+    close() {
+      // A store the app passed in is the app's to close: it may serve other policies too.
+      closed ??= ownsStore ? Promise.resolve(replayStore.close?.()) : Promise.resolve();
+      return closed;
+    },
+  };
+}
+
+function algorithmsOption(value: unknown): readonly Algorithm[] {
+  if (value === undefined) return SUPPORTED_ALGORITHMS;
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new TypeError(`dpop.algorithms must be a non-empty list, got ${describe(value)}`);
+  }
+  for (const alg of value as unknown[]) {
+    // RFC 9449 §4.2: a proof's `alg` is asymmetric, never `none` nor a MAC (RFC 8725 §3.1–3.2).
+    if (!isSupportedAlgorithm(alg)) {
+      throw new TypeError(
+        `dpop.algorithms: ${describe(alg)} is not allowed; use ${SUPPORTED_ALGORITHMS.join(', ')} (never HMAC or none, RFC 9449 §4.2)`,
+      );
+    }
+  }
+  return Object.freeze([...new Set(value as Algorithm[])]);
+}
+
+function noncesOption(value: unknown): DpopNonces | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`dpop.nonce must be false or an object, got ${describe(value)}`);
+  }
+  assertKnownKeys(value, NONCE_OPTION_KEYS, 'dpop.nonce');
+  const { secret, rotateSeconds } = value as DpopNonceOptions;
+  const rotate = positiveInteger(rotateSeconds, 'dpop.nonce.rotateSeconds', 60);
+  if (rotate > MAX_ROTATE_SECONDS) {
+    throw new TypeError(
+      `dpop.nonce.rotateSeconds must be at most ${MAX_ROTATE_SECONDS}, got ${rotate}`,
+    );
+  }
+  return createDpopNonces(secretOption(secret), rotate);
+}
+
+function secretOption(secret: unknown): Uint8Array {
+  if (secret === undefined) return crypto.getRandomValues(new Uint8Array(MIN_SECRET_BYTES));
+  const bytes =
+    typeof secret === 'string'
+      ? utf8Bytes(secret)
+      : secret instanceof Uint8Array
+        ? Uint8Array.from(secret) // a copy: the caller may reuse or wipe its buffer
+        : undefined;
+  // Never echoes the secret in the message.
+  if (bytes === undefined) {
+    throw new TypeError('dpop.nonce.secret must be a string or a Uint8Array');
+  }
+  if (bytes.length < MIN_SECRET_BYTES) {
+    throw new TypeError(
+      `dpop.nonce.secret must be at least ${MIN_SECRET_BYTES} bytes, got ${bytes.length}`,
+    );
+  }
+  return bytes;
+}
+
+const OPTION_KEYS = optionKeys<DpopOptions>({
+  mode: true,
+  algorithms: true,
+  proofMaxAgeSeconds: true,
+  clockToleranceSeconds: true,
+  replayStore: true,
+  replayTimeoutMs: true,
+  nonce: true,
+});
+
+const NONCE_OPTION_KEYS = optionKeys<DpopNonceOptions>({ secret: true, rotateSeconds: true });

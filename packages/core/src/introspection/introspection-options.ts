@@ -1,0 +1,265 @@
+import { clientAssertionSigner } from '../lib/client-assertion.js';
+import type { ClientAssertionKey, ClientAssertionSigner } from '../lib/client-assertion.js';
+import { basicAuthorization, clientIdOption, clientSecretOption } from '../lib/client-secret.js';
+import {
+  assertKnownKeys,
+  describe,
+  nonEmptyString,
+  optionKeys,
+  optionalFunction,
+  positiveInteger,
+  secureUrl,
+  stringList,
+} from '../lib/options.js';
+import type { Algorithm, ClaimPolicy, JsonWebKeySet } from '../lib/types.js';
+
+/**
+ * How this service authenticates to the introspection endpoint (RFC 7662 §2.1, which requires
+ * some authentication; RFC 6749 §2.3.1; OpenID Connect Core §9).
+ */
+export type IntrospectionClientAuth =
+  | {
+      /** HTTP Basic over the form-urlencoded id and secret, or both in the form body. */
+      readonly method: 'client_secret_basic' | 'client_secret_post';
+      readonly clientSecret: string;
+    }
+  | {
+      /** A JWT signed with the client's private key (RFC 7523 §2.2), fresh for every request. */
+      readonly method: 'private_key_jwt';
+      /** A private JWK, a Web Crypto `CryptoKey` (private, `sign`) or a Node `KeyObject`. */
+      readonly privateKey: ClientAssertionKey;
+      /** Default: the JWK's `alg`, else RS256 for RSA, ES256/384/512 by curve, EdDSA for Ed25519. */
+      readonly alg?: Algorithm;
+      /** Default: the JWK's `kid`. */
+      readonly kid?: string;
+      /**
+       * The assertion's `aud`. Default: `issuer`, which RFC 7523 §3 and oidc-provider, Keycloak
+       * and PingFederate accept; Okta wants the endpoint's own URL (`introspectionEndpoint`).
+       */
+      readonly assertionAudience?: string;
+    };
+
+export interface IntrospectionIssuerOptions extends Omit<ClaimPolicy, 'typ'> {
+  /** The authorization server's issuer identifier: the `iss` an introspection answer may carry. */
+  readonly issuer: string;
+  /** The RFC 7662 endpoint, e.g. `https://idp.example.com/oauth2/introspect`. */
+  readonly introspectionEndpoint: string;
+  /** This resource server's client id at the authorization server. */
+  readonly clientId: string;
+  readonly clientAuth: IntrospectionClientAuth;
+  /**
+   * Send tokens that are not a compact JWS here (default `true`). Only one introspection issuer
+   * of a verifier may take them: which server issued an opaque token cannot be told from it,
+   * and sending it to the wrong one would hand a credential to a third party.
+   */
+  readonly opaqueTokens?: boolean;
+  /**
+   * Ask for a signed answer (RFC 9701, `Accept: application/token-introspection+jwt`) and
+   * verify it with the issuer's keys (`jwksUri`, `jwks` or discovery). A plain JSON answer is
+   * then refused (503): an attacker on the path must not downgrade it.
+   */
+  readonly jwtResponse?: boolean;
+  /** Where the keys signing JWT answers live; default: discovery of `issuer`. */
+  readonly jwksUri?: string;
+  /** The keys signing JWT answers, given up front. Exclusive with `jwksUri`. */
+  readonly jwks?: JsonWebKeySet;
+  /**
+   * Remember answers by the SHA-256 digest of the token. An active answer is kept until the
+   * token's `exp` or `maxTtlMs` (default 60 s), whichever is first: the trade-off between
+   * load on the server and how long a token revoked there keeps working here. A refusal
+   * (inactive, wrong audience…) is kept `inactiveTtlMs` (default 5 s; 0 keeps none). `false`:
+   * ask the server every time. Defaults: 10000 entries, 8 MiB.
+   */
+  readonly cache?:
+    | false
+    | {
+        readonly maxTtlMs?: number;
+        readonly inactiveTtlMs?: number;
+        readonly maxEntries?: number;
+        readonly maxBytes?: number;
+      };
+  /** Deadline of one introspection, request and answer. Default 3000 ms; past it, 503. */
+  readonly timeoutMs?: number;
+  /** Claim(s) holding scopes, the first present wins. Default `scope` (RFC 7662 §2.2). */
+  readonly scopeClaim?: string | readonly string[];
+  /** Claim(s) holding groups or roles as an array of strings. Default `groups`. */
+  readonly groupsClaim?: string | readonly string[];
+  /** Allow `http:` URLs off loopback (never in production: the token crosses in clear). */
+  readonly allowInsecureHttp?: boolean;
+  /** Replaces the global `fetch` for the introspection endpoint (a proxy, an mTLS agent). */
+  readonly fetch?: typeof globalThis.fetch;
+}
+
+/** Everything an introspection request needs, validated once at creation. */
+export interface IntrospectionSettings {
+  readonly issuer: string;
+  readonly endpoint: string;
+  readonly clientId: string;
+  /** Headers of every request (`content-type`, `accept`, Basic credentials). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Form members of every request besides the token (`client_secret_post`'s credentials). */
+  readonly form: readonly (readonly [string, string])[];
+  /** For `private_key_jwt`: signs a fresh assertion for each request. */
+  readonly assertion:
+    { readonly signer: ClientAssertionSigner; readonly audience: string } | undefined;
+  readonly opaqueTokens: boolean;
+  readonly jwtResponse: boolean;
+  readonly cache:
+    | {
+        readonly maxTtlMs: number;
+        readonly inactiveTtlMs: number;
+        readonly maxEntries: number;
+        readonly maxBytes: number;
+      }
+    | undefined;
+  readonly timeoutMs: number;
+  readonly scopeClaims: readonly string[];
+  readonly groupsClaims: readonly string[];
+  readonly fetch: typeof globalThis.fetch | undefined;
+}
+
+export const INTROSPECTION_JWT = 'application/token-introspection+jwt';
+
+/** Validates {@link IntrospectionIssuerOptions}; every mistake is a `TypeError` naming the option. */
+export function resolveIntrospectionOptions(
+  options: IntrospectionIssuerOptions,
+): IntrospectionSettings {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('introspectionIssuer options must be an object');
+  }
+  assertKnownKeys(options, INTROSPECTION_OPTION_KEYS, 'introspectionIssuer');
+  if ((options as ClaimPolicy).typ !== undefined) {
+    // RFC 7662 answers are JSON documents, not JWTs: there is no token header to compare.
+    throw new TypeError('introspectionIssuer: typ does not apply to introspected tokens');
+  }
+  const allowInsecureHttp = options.allowInsecureHttp === true;
+  const issuer = nonEmptyString(options.issuer, 'issuer');
+  secureUrl(issuer, 'issuer', allowInsecureHttp);
+  const endpoint = secureUrl(
+    options.introspectionEndpoint,
+    'introspectionEndpoint',
+    allowInsecureHttp,
+  );
+  if (new URL(endpoint).hash !== '') {
+    throw new TypeError('introspectionEndpoint must not have a fragment');
+  }
+  const clientId = clientIdOption(nonEmptyString(options.clientId, 'clientId'), 'clientId');
+  const jwtResponse = booleanOption(options.jwtResponse, 'jwtResponse', false);
+  if (!jwtResponse && (options.jwksUri !== undefined || options.jwks !== undefined)) {
+    throw new TypeError('jwksUri and jwks verify JWT answers: set jwtResponse: true, or drop them');
+  }
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    // RFC 9701 §4: the client asks for a JWT answer with this media type.
+    accept: jwtResponse ? INTROSPECTION_JWT : 'application/json',
+  };
+  const form: [string, string][] = [];
+  const auth = options.clientAuth as Record<string, unknown> | undefined;
+  if (typeof auth !== 'object' || auth === null) {
+    throw new TypeError('clientAuth must be an object with a method (RFC 7662 §2.1)');
+  }
+  let assertion: IntrospectionSettings['assertion'];
+  if (auth.method === 'client_secret_basic' || auth.method === 'client_secret_post') {
+    assertKnownKeys(auth, SECRET_KEYS, 'clientAuth');
+    const secret = clientSecretOption(auth.clientSecret, 'clientAuth.clientSecret');
+    if (auth.method === 'client_secret_basic') {
+      headers['authorization'] = basicAuthorization(clientId, secret);
+    } else {
+      form.push(['client_id', clientId], ['client_secret', secret]);
+    }
+  } else if (auth.method === 'private_key_jwt') {
+    assertKnownKeys(auth, ASSERTION_KEYS, 'clientAuth');
+    const audience =
+      auth.assertionAudience === undefined
+        ? issuer
+        : nonEmptyString(auth.assertionAudience, 'clientAuth.assertionAudience');
+    assertion = {
+      signer: clientAssertionSigner(
+        { privateKey: auth.privateKey, alg: auth.alg, kid: auth.kid },
+        'clientAuth',
+      ),
+      audience,
+    };
+  } else {
+    throw new TypeError(
+      `clientAuth.method must be 'client_secret_basic', 'client_secret_post' or 'private_key_jwt', got ${describe(auth.method)}`,
+    );
+  }
+  return {
+    issuer,
+    endpoint,
+    clientId,
+    headers,
+    form,
+    assertion,
+    opaqueTokens: booleanOption(options.opaqueTokens, 'opaqueTokens', true),
+    jwtResponse,
+    cache: cacheOption(options.cache),
+    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', 3000),
+    scopeClaims: stringList(options.scopeClaim ?? 'scope', 'scopeClaim'),
+    groupsClaims: stringList(options.groupsClaim ?? 'groups', 'groupsClaim'),
+    fetch: optionalFunction(options.fetch, 'fetch'),
+  };
+}
+
+function cacheOption(value: IntrospectionIssuerOptions['cache']): IntrospectionSettings['cache'] {
+  if (value === false) return undefined;
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new TypeError(`cache must be false or an object, got ${describe(value)}`);
+  }
+  const cache = value ?? {};
+  assertKnownKeys(cache, CACHE_KEYS, 'cache');
+  const inactiveTtlMs = cache.inactiveTtlMs ?? 5000;
+  if (
+    typeof inactiveTtlMs !== 'number' ||
+    !Number.isSafeInteger(inactiveTtlMs) ||
+    inactiveTtlMs < 0
+  ) {
+    throw new TypeError(
+      `cache.inactiveTtlMs must be a non-negative integer, got ${describe(inactiveTtlMs)}`,
+    );
+  }
+  return {
+    maxTtlMs: positiveInteger(cache.maxTtlMs, 'cache.maxTtlMs', 60_000),
+    inactiveTtlMs,
+    maxEntries: positiveInteger(cache.maxEntries, 'cache.maxEntries', 10_000),
+    maxBytes: positiveInteger(cache.maxBytes, 'cache.maxBytes', 8 * 1024 * 1024),
+  };
+}
+
+function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+  }
+  return value;
+}
+
+const INTROSPECTION_OPTION_KEYS = optionKeys<IntrospectionIssuerOptions>({
+  issuer: true,
+  introspectionEndpoint: true,
+  clientId: true,
+  clientAuth: true,
+  opaqueTokens: true,
+  jwtResponse: true,
+  jwksUri: true,
+  jwks: true,
+  cache: true,
+  timeoutMs: true,
+  scopeClaim: true,
+  groupsClaim: true,
+  allowInsecureHttp: true,
+  fetch: true,
+  audience: true,
+  algorithms: true,
+  clockToleranceSeconds: true,
+  maxTokenAgeSeconds: true,
+  requiredClaims: true,
+});
+
+// `typ` is refused with its own message rather than as an unknown option.
+INTROSPECTION_OPTION_KEYS.add('typ');
+
+const SECRET_KEYS = new Set(['method', 'clientSecret']);
+const ASSERTION_KEYS = new Set(['method', 'privateKey', 'alg', 'kid', 'assertionAudience']);
+const CACHE_KEYS = new Set(['maxTtlMs', 'inactiveTtlMs', 'maxEntries', 'maxBytes']);

@@ -1,0 +1,110 @@
+import { assertKnownKeys, describe, optionKeys } from '../lib/options.js';
+
+/**
+ * How a TLS-terminating proxy writes the client certificate into its header:
+ * - `aws-alb`: the ALB's `X-Amzn-Mtls-Clientcert` (mutual TLS passthrough: the whole chain,
+ *   leaf first) or `X-Amzn-Mtls-Clientcert-Leaf` (verify mode): URL-encoded PEM, `+`, `=` and
+ *   `/` left as they are;
+ * - `envoy-xfcc`: Envoy's `x-forwarded-client-cert`, its `Cert=` value (URL-encoded PEM), and
+ *   exactly one element (one proxy);
+ * - `url-encoded-pem`: one URL-encoded PEM certificate, e.g. nginx's `$ssl_client_escaped_cert`.
+ */
+export type ClientCertificateHeaderFormat = 'aws-alb' | 'envoy-xfcc' | 'url-encoded-pem';
+
+/**
+ * Where the client certificate of a request comes from (RFC 8705 §3): `'socket'` (the default),
+ * the TLS connection Node terminated itself; or a header a TLS-terminating proxy sets, which is
+ * read only when named here, since any client can send any header the proxy does not strip.
+ *
+ * @example
+ * ```ts
+ * import type { ClientCertificateSource } from '@tokengate/core';
+ *
+ * const behindAlb: ClientCertificateSource = { header: 'x-amzn-mtls-clientcert', format: 'aws-alb' };
+ * ```
+ */
+export type ClientCertificateSource =
+  | 'socket'
+  | {
+      readonly header:
+        | 'x-amzn-mtls-clientcert'
+        | 'x-amzn-mtls-clientcert-leaf'
+        | 'x-forwarded-client-cert'
+        // Any other name (nginx has none of its own); `string & {}` keeps the hints above.
+        | (string & {});
+      readonly format: ClientCertificateHeaderFormat;
+    };
+
+/** A validated `ClientCertificateSource`, built once by `clientCertificatePolicy()`. */
+export interface ClientCertificatePolicy {
+  readonly source: 'socket' | 'header';
+  /** The header's name in lower case; `undefined` for the socket. */
+  readonly header: string | undefined;
+  readonly format: ClientCertificateHeaderFormat | undefined;
+  /** The headers a request must carry to the core (the Fetch-API path copies them). */
+  readonly headerNames: readonly string[];
+}
+
+const SOCKET: ClientCertificatePolicy = Object.freeze({
+  source: 'socket',
+  header: undefined,
+  format: undefined,
+  headerNames: Object.freeze([]),
+});
+
+const FORMATS: ReadonlySet<string> = new Set<ClientCertificateHeaderFormat>([
+  'aws-alb',
+  'envoy-xfcc',
+  'url-encoded-pem',
+]);
+
+type HeaderSource = Exclude<ClientCertificateSource, 'socket'>;
+const HEADER_SOURCE_KEYS = optionKeys<HeaderSource>({ header: true, format: true });
+
+// RFC 9110 §5.1: field-name = token; §5.6.2: tchar.
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Validates where client certificates come from, once, at creation: a `TypeError` naming
+ * `path` for anything but `'socket'`, `undefined` (the socket) or `{ header, format }` with an
+ * HTTP field name and a known format.
+ *
+ * @example
+ * ```ts
+ * import { clientCertificatePolicy } from '@tokengate/core';
+ *
+ * const policy = clientCertificatePolicy({ header: 'X-Forwarded-Client-Cert', format: 'envoy-xfcc' });
+ * policy.header; // 'x-forwarded-client-cert'
+ * ```
+ */
+export function clientCertificatePolicy(
+  source: ClientCertificateSource | undefined,
+  path = 'clientCertificate',
+): ClientCertificatePolicy {
+  if (source === undefined || source === 'socket') return SOCKET;
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+    throw new TypeError(
+      `${path} must be 'socket' or { header, format }, got ${describe(source as unknown)}`,
+    );
+  }
+  assertKnownKeys(source, HEADER_SOURCE_KEYS, path);
+  const header: unknown = source.header;
+  if (typeof header !== 'string' || !FIELD_NAME.test(header)) {
+    throw new TypeError(
+      `${path}.header must be an HTTP header name (RFC 9110 §5.1), got ${describe(header)}`,
+    );
+  }
+  const format: unknown = source.format;
+  if (typeof format !== 'string' || !FORMATS.has(format)) {
+    throw new TypeError(
+      `${path}.format must be 'aws-alb', 'envoy-xfcc' or 'url-encoded-pem', got ${describe(format)}`,
+    );
+  }
+  const name = header.toLowerCase();
+  return Object.freeze({
+    source: 'header',
+    header: name,
+    format: format as ClientCertificateHeaderFormat,
+    headerNames: Object.freeze([name]),
+  });
+}

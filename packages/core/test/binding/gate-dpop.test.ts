@@ -1,0 +1,172 @@
+// The gate's DPoP path end to end (RFC 9449 §7): scheme, proof and binding checked on every
+// request, cache hits included, with the challenges a client can act on.
+import { createGate, isTokengateError, oidcIssuer, type Gate } from '@tokengate/core';
+import { createDpopKey, createTestIssuer, type DpopKey, type TestIssuer } from '@tokengate/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let idp: TestIssuer;
+let key: DpopKey;
+let other: DpopKey;
+const gates: Gate[] = [];
+
+beforeAll(async () => {
+  idp = await createTestIssuer();
+  key = await createDpopKey();
+  other = await createDpopKey();
+});
+afterAll(async () => {
+  await Promise.all(gates.map((gate) => gate.close()));
+  await idp.close();
+});
+
+function gate(options: Record<string, unknown> = {}): Gate {
+  const built = createGate({
+    issuers: [oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience })],
+    ...options,
+  });
+  gates.push(built);
+  return built;
+}
+
+const URL_ = 'http://api.example.test/orders?page=2';
+
+function request(authorization: string, proof?: string | string[], method = 'GET') {
+  const rawHeaders = ['Host', 'api.example.test', 'Authorization', authorization];
+  for (const value of proof === undefined ? [] : [proof].flat()) rawHeaders.push('DPoP', value);
+  return { rawHeaders, url: '/orders?page=2', method };
+}
+
+async function refusal(pending: Promise<unknown>) {
+  try {
+    await pending;
+  } catch (error) {
+    if (isTokengateError(error)) {
+      return {
+        status: error.status,
+        code: error.code,
+        challenge: error.headers['WWW-Authenticate'],
+      };
+    }
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+describe('DPoP through the gate', () => {
+  it('accepts a DPoP-bound token with a fresh proof, on every request (cache hits too)', async () => {
+    const g = gate();
+    const token = await idp.accessToken({ dpop: key });
+    for (let i = 0; i < 3; i += 1) {
+      const proof = await key.proof({ method: 'GET', url: URL_, accessToken: token });
+      const auth = await g.authenticate(request(`DPoP ${token}`, proof));
+      expect(auth?.binding).toEqual({ type: 'dpop', jkt: key.thumbprint });
+    }
+    // The token is cached now; the proof is still required and checked.
+    expect(await refusal(g.authenticate(request(`DPoP ${token}`)))).toMatchObject({
+      status: 401,
+      code: 'DPOP_PROOF_MISSING',
+    });
+    const replayed = await key.proof({ method: 'GET', url: URL_, accessToken: token });
+    await g.authenticate(request(`DPoP ${token}`, replayed));
+    expect(await refusal(g.authenticate(request(`DPoP ${token}`, replayed)))).toMatchObject({
+      code: 'DPOP_PROOF_REPLAYED',
+    });
+  });
+
+  it('refuses a DPoP-bound token sent as Bearer, and an unbound token sent as DPoP', async () => {
+    const g = gate();
+    const bound = await idp.accessToken({ dpop: key });
+    const proof = await key.proof({ method: 'GET', url: URL_, accessToken: bound });
+    const downgrade = await refusal(g.authenticate(request(`Bearer ${bound}`, proof)));
+    expect(downgrade).toMatchObject({ status: 401, code: 'DPOP_SCHEME_REQUIRED' });
+    expect(downgrade.challenge).toMatch(/^Bearer error="invalid_token", .*, DPoP algs="[^"]+"$/);
+    const plain = await idp.accessToken();
+    const plainProof = await key.proof({ method: 'GET', url: URL_, accessToken: plain });
+    expect(await refusal(g.authenticate(request(`DPoP ${plain}`, plainProof)))).toMatchObject({
+      code: 'DPOP_SCHEME_UNBOUND',
+    });
+  });
+
+  it('refuses a proof of another key, method, URL or token', async () => {
+    const g = gate();
+    const token = await idp.accessToken({ dpop: key });
+    const cases = [
+      [
+        await other.proof({ method: 'GET', url: URL_, accessToken: token }),
+        'DPOP_BINDING_MISMATCH',
+      ],
+      [await key.proof({ method: 'POST', url: URL_, accessToken: token }), 'DPOP_METHOD_MISMATCH'],
+      [
+        await key.proof({ method: 'GET', url: 'http://evil.test/orders', accessToken: token }),
+        'DPOP_URL_MISMATCH',
+      ],
+      [await key.proof({ method: 'GET', url: URL_, accessToken: 'other' }), 'DPOP_ATH_MISMATCH'],
+    ] as const;
+    for (const [proof, code] of cases) {
+      const answer = await refusal(g.authenticate(request(`DPoP ${token}`, proof)));
+      expect(answer, code).toMatchObject({ status: 401, code });
+      expect(answer.challenge).toContain('DPoP error="invalid_dpop_proof"');
+    }
+    const one = await key.proof({ method: 'GET', url: URL_, accessToken: token });
+    const two = await key.proof({ method: 'GET', url: URL_, accessToken: token });
+    expect(await refusal(g.authenticate(request(`DPoP ${token}`, [one, two])))).toMatchObject({
+      code: 'DPOP_PROOF_DUPLICATE',
+    });
+  });
+
+  it("mode 'required' refuses bearer tokens before any work; 'disabled' refuses DPoP-bound ones", async () => {
+    const required = gate({ dpop: 'required' });
+    const answer = await refusal(
+      required.authenticate(request(`Bearer ${await idp.accessToken()}`)),
+    );
+    expect(answer).toMatchObject({ status: 401, code: 'DPOP_SCHEME_REQUIRED' });
+    expect(answer.challenge).toMatch(/^DPoP error="invalid_token", .*algs="/);
+    const disabled = gate({ dpop: 'disabled' });
+    const bound = await idp.accessToken({ dpop: key });
+    expect(await refusal(disabled.authenticate(request(`Bearer ${bound}`)))).toMatchObject({
+      code: 'DPOP_DISABLED',
+    });
+    // With DPoP disabled the DPoP scheme is no credential of ours, and the challenge is RFC 6750's alone.
+    const none = await refusal(disabled.authenticate(request(`DPoP ${bound}`)));
+    expect(none).toMatchObject({ status: 401, code: 'CREDENTIALS_MISSING', challenge: 'Bearer' });
+  });
+
+  it('the verifier alone refuses bound tokens unless its caller checks the proof', async () => {
+    const g = gate();
+    const bound = await idp.accessToken({ dpop: key });
+    const { createVerifier } = await import('@tokengate/core');
+    const verifier = createVerifier({
+      issuers: [oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience })],
+    });
+    try {
+      expect(await refusal(verifier.verify(bound))).toMatchObject({
+        code: 'TOKEN_BINDING_UNCHECKED',
+      });
+      const result = await verifier.verify(bound, undefined, { allowBoundTokens: true });
+      expect(result.binding.type).toBe('dpop');
+    } finally {
+      await verifier.close();
+    }
+    expect(g).toBeDefined();
+  });
+
+  it('with server nonces, a proof without the nonce gets use_dpop_nonce and the nonce', async () => {
+    const g = gate({ dpop: { nonce: {} } });
+    const token = await idp.accessToken({ dpop: key });
+    const first = await key.proof({ method: 'GET', url: URL_, accessToken: token });
+    let nonce: string | undefined;
+    try {
+      await g.authenticate(request(`DPoP ${token}`, first));
+      throw new Error('accepted');
+    } catch (error) {
+      if (!isTokengateError(error)) throw error;
+      expect(error.code).toBe('DPOP_NONCE_REQUIRED');
+      expect(error.headers['WWW-Authenticate']).toContain('DPoP error="use_dpop_nonce"');
+      nonce = error.headers['DPoP-Nonce'];
+    }
+    expect(nonce).toEqual(expect.any(String));
+    const second = await key.proof({ method: 'GET', url: URL_, accessToken: token, nonce: nonce! });
+    expect((await g.authenticate(request(`DPoP ${token}`, second)))?.binding.type).toBe('dpop');
+    expect(await g.dpopNonce()).toEqual(expect.any(String));
+  });
+});

@@ -1,0 +1,252 @@
+// Client certificates a TLS-terminating proxy forwards in a header (RFC 8705 §3), as the AWS
+// ALB and nginx write them (Envoy's XFCC: xfcc.test.ts), and what a hostile or broken header
+// gets: a typed 400.
+import { generateKeyPairSync } from 'node:crypto';
+import { isTokengateError, type InvalidRequestError } from '@tokengate/core';
+import { describe, expect, it } from 'vitest';
+import {
+  certificateThumbprint,
+  clientCertificatePolicy,
+  type ClientCertificateSource,
+} from '../../src/mtls/client-certificate.js';
+import { MAX_CERTIFICATE_HEADER_LENGTH } from '../../src/mtls/certificate-header.js';
+import { certificatePem, certificateThumbprintOf } from '../../../../test/support/x509.js';
+import {
+  albEncode,
+  chainPem,
+  envoyEncode,
+  expected,
+  expectMalformed,
+  intermediate,
+  leaf,
+  leafPem,
+  nginxEncode,
+  root,
+  thumbprint,
+} from './header-fixtures.js';
+
+const ALB = clientCertificatePolicy({ header: 'X-Amzn-Mtls-Clientcert', format: 'aws-alb' });
+const NGINX = clientCertificatePolicy({ header: 'X-SSL-Client-Cert', format: 'url-encoded-pem' });
+
+it('has fixtures that exercise the escapes: base64 holding `+`, `/` and padding', () => {
+  expect(chainPem).toMatch(/\+/);
+  expect(chainPem).toMatch(/\//);
+});
+
+describe('the AWS ALB header (mutual TLS passthrough and verify)', () => {
+  it('reads the leaf, the first of the chain', async () => {
+    const value = albEncode(chainPem);
+    expect(value).toMatch(/^-----BEGIN%20CERTIFICATE-----%0AM/);
+    expect(await thumbprint(ALB, ['Host', 'api', 'X-Amzn-Mtls-Clientcert', value])).toBe(expected);
+  });
+
+  it('reads the verify mode leaf header, any header name in any case', async () => {
+    const leafOnly = clientCertificatePolicy({
+      header: 'x-amzn-mtls-clientcert-leaf',
+      format: 'aws-alb',
+    });
+    expect(await thumbprint(leafOnly, ['X-AMZN-MTLS-CLIENTCERT-LEAF', albEncode(leafPem)])).toBe(
+      expected,
+    );
+  });
+
+  it('gives undefined without the header or with an empty one', () => {
+    expect(thumbprint(ALB, ['Authorization', 'Bearer x'])).toBeUndefined();
+    expect(thumbprint(ALB, ['X-Amzn-Mtls-Clientcert', ''])).toBeUndefined();
+    expect(thumbprint(ALB, ['X-Amzn-Mtls-Clientcert', '  '])).toBeUndefined();
+  });
+
+  it('reads only the header it names, never the socket', async () => {
+    const socket = { encrypted: true, getPeerCertificate: () => ({ raw: root }) };
+    expect(certificateThumbprint(ALB, { rawHeaders: [], socket })).toBeUndefined();
+    expect(
+      await certificateThumbprint(ALB, {
+        rawHeaders: ['x-amzn-mtls-clientcert', albEncode(leafPem)],
+        socket,
+      }),
+    ).toBe(expected);
+  });
+
+  it('refuses a chain with a broken certificate after the leaf', () => {
+    const broken = leafPem + certificatePem(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01]));
+    expectMalformed(ALB, ['x-amzn-mtls-clientcert', albEncode(broken)], 'not a certificate');
+  });
+
+  it('reads a chain of ten certificates, and refuses eleven', async () => {
+    const ten = leafPem + certificatePem(intermediate).repeat(9);
+    expect(await thumbprint(ALB, ['x-amzn-mtls-clientcert', albEncode(ten)])).toBe(expected);
+    const eleven = leafPem + certificatePem(intermediate).repeat(10);
+    expectMalformed(ALB, ['x-amzn-mtls-clientcert', albEncode(eleven)], 'PEM');
+  });
+});
+
+describe("nginx's $ssl_client_escaped_cert, in a header the user names", () => {
+  it('reads one URL-encoded PEM certificate', async () => {
+    expect(await thumbprint(NGINX, ['X-SSL-Client-Cert', nginxEncode(leafPem)])).toBe(expected);
+  });
+
+  it('reads CRLF line ends and unwrapped base64', async () => {
+    const crlf = leafPem.replace(/\n/g, '\r\n');
+    const oneLine = `-----BEGIN CERTIFICATE-----${leaf.toString('base64')}-----END CERTIFICATE-----`;
+    expect(await thumbprint(NGINX, ['x-ssl-client-cert', nginxEncode(crlf)])).toBe(expected);
+    expect(await thumbprint(NGINX, ['x-ssl-client-cert', nginxEncode(oneLine)])).toBe(expected);
+  });
+
+  it('refuses a chain: one certificate only', () => {
+    expectMalformed(NGINX, ['x-ssl-client-cert', nginxEncode(chainPem)], 'PEM');
+  });
+});
+
+describe('hostile headers', () => {
+  const asIs = (encoded: string) => encoded;
+  const sources: readonly (readonly [
+    string,
+    ClientCertificateSource,
+    (pem: string) => string,
+    (encoded: string) => string,
+  ])[] = [
+    ['aws-alb', { header: 'x-amzn-mtls-clientcert', format: 'aws-alb' }, albEncode, asIs],
+    [
+      'envoy-xfcc',
+      { header: 'x-forwarded-client-cert', format: 'envoy-xfcc' },
+      envoyEncode,
+      (encoded) => `By=spiffe://edge;Cert="${encoded}"`,
+    ],
+    [
+      'url-encoded-pem',
+      { header: 'x-ssl-client-cert', format: 'url-encoded-pem' },
+      nginxEncode,
+      asIs,
+    ],
+  ];
+  const body = () => leaf.toString('base64');
+  /** Base64 ending in `==`: a prefix of the certificate one byte past a multiple of three. */
+  const padded = () => leaf.subarray(0, leaf.length - (leaf.length % 3) - 2).toString('base64');
+  const pem = (base64: string) =>
+    `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`;
+
+  describe.each(sources)('%s', (_format, source, escape, wrap) => {
+    const policy = clientCertificatePolicy(source);
+    const encode = (text: string) => wrap(escape(text));
+    const name = policy.header!;
+
+    it('refuses two header lines, whichever the proxy wrote', () => {
+      const value = encode(leafPem);
+      expectMalformed(
+        policy,
+        [name, value, 'Accept', '*/*', name.toUpperCase(), value],
+        'repeated header',
+      );
+      expectMalformed(policy, [name, value, name, ''], 'repeated header');
+    });
+
+    it('refuses a header over 32 KiB before decoding it', () => {
+      const huge = encode(leafPem) + ' '.repeat(MAX_CERTIFICATE_HEADER_LENGTH);
+      expectMalformed(policy, [name, huge], 'too large');
+    });
+
+    it.each([
+      ['junk base64', () => pem(`${body().slice(0, 40)}*!${body().slice(42)}`), 'PEM'],
+      ['base64url instead of base64', () => pem(leaf.toString('base64url')), 'PEM'],
+      ['missing padding', () => pem(padded().replace(/=+$/, '')), 'PEM'],
+      // RFC 4648 §3.5: the bits after the last byte are zero; `B` in `…B==` sets one of them.
+      [
+        'non-canonical bits before the padding',
+        () =>
+          pem(
+            padded()
+              .replace(/A==$/, 'B==')
+              .replace(/Q==$/, 'R==')
+              .replace(/g==$/, 'h==')
+              .replace(/w==$/, 'x=='),
+          ),
+        'PEM',
+      ],
+      ['padding in the middle', () => pem(`${body().slice(0, 8)}=${body().slice(9)}`), 'PEM'],
+      ['trailing garbage after the PEM', () => `${leafPem}garbage`, 'PEM'],
+      ['text before the PEM', () => `subject=CN=x\n${leafPem}`, 'PEM'],
+      ['another label', () => leafPem.replace(/CERTIFICATE/g, 'PUBLIC KEY'), 'PEM'],
+      ['no END line', () => leafPem.replace('-----END CERTIFICATE-----', ''), 'PEM'],
+      ['an empty block', () => pem(''), 'PEM'],
+      [
+        'DER with a trailing byte',
+        () => pem(Buffer.concat([leaf, Buffer.from([0])]).toString('base64')),
+        'not a certificate',
+      ],
+      [
+        'a truncated certificate',
+        () => pem(leaf.subarray(0, leaf.length - 1).toString('base64')),
+        'not a certificate',
+      ],
+      [
+        'a public key, not a certificate',
+        () =>
+          pem(
+            generateKeyPairSync('ec', { namedCurve: 'P-256' })
+              .publicKey.export({ type: 'spki', format: 'der' })
+              .toString('base64'),
+          ),
+        'not a certificate',
+      ],
+      ['a DER INTEGER', () => pem('AgEB'), 'not a certificate'],
+    ])('refuses %s', (_name, text, reason) => {
+      expectMalformed(policy, [name, encode(text())], reason);
+    });
+
+    it('refuses bad percent-encoding and anything outside ASCII', () => {
+      const value = escape(leafPem);
+      for (const bad of [
+        `${value}%`,
+        `${value}%4`,
+        `%G0${value}`,
+        `${value}%C3%A9`,
+        `${value}\u00e9`,
+        `${value}%00`,
+      ]) {
+        expectMalformed(policy, [name, wrap(bad)], 'encoding');
+      }
+    });
+
+    it('answers every mutation with a thumbprint, undefined, or a TokengateError', async () => {
+      const valid = encode(leafPem);
+      let seed = 0x2545f491;
+      const random = (limit: number) => {
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        return (seed >>> 0) % limit;
+      };
+      const outcomes = new Map<string, number>();
+      for (let round = 0; round < 1500; round += 1) {
+        const chars = [...valid];
+        for (let edits = 1 + random(3); edits > 0; edits -= 1) {
+          const at = random(chars.length);
+          const choice = random(3);
+          if (choice === 0) chars[at] = String.fromCharCode(32 + random(95));
+          else if (choice === 1) chars.splice(at, 1);
+          else chars.splice(at, 0, '%,;="\\'[random(6)]!);
+        }
+        let outcome: string;
+        try {
+          const result = await thumbprint(policy, [name, chars.join('')]);
+          outcome =
+            result === undefined
+              ? 'none'
+              : result === certificateThumbprintOf(leaf)
+                ? 'same'
+                : 'other';
+        } catch (error) {
+          expect(isTokengateError(error), String(error)).toBe(true);
+          outcome = (error as InvalidRequestError).code;
+        }
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      }
+      expect(outcomes.get('CERTIFICATE_HEADER_MALFORMED')).toBeGreaterThan(1000);
+      expect(
+        [...outcomes.keys()].every((key) =>
+          ['CERTIFICATE_HEADER_MALFORMED', 'same', 'other'].includes(key),
+        ),
+      ).toBe(true);
+    });
+  });
+});
