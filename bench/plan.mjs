@@ -38,7 +38,8 @@ export function estimateBench(options) {
   if (options.flood) total += FLOOD_SECONDS;
   if (options.micro) {
     const scale = (options.microIterations + options.microWarmup) / 2300;
-    total += 3 * options.rounds * MICRO_SECONDS_PER_ALG_ROUND * scale;
+    // Three algorithms, then the DPoP suite (about one algorithm's time, proofs minted first).
+    total += 4 * options.rounds * MICRO_SECONDS_PER_ALG_ROUND * scale;
   }
   return { httpRuns, servers, seconds: total };
 }

@@ -1,6 +1,6 @@
 // `pnpm bench`: builds the packages, then measures what users install (`dist`):
 // - the micro suite: one token verification, `@tokengate/core` cold and warm against raw
-//   `crypto.verify`, aws-jwt-verify and jose;
+//   `crypto.verify`, aws-jwt-verify and jose; then a DPoP request next to a Bearer one;
 // - the HTTP suite: Express, Fastify, Koa, Hono and NestJS servers with tokengate, with peers,
 //   bare and a minimal verifier, each in its own process, under autocannon;
 // - the forged-token flood: heap growth and JWKS requests under hostile tokens.
@@ -48,6 +48,7 @@ const { formatTable } = await import('./format-table.mjs');
 const { formatHttpTables } = await import('./http/format-http-tables.mjs');
 const { runHttpSuite } = await import('./http/suite.mjs');
 const { runVerifySuite } = await import('./verify-suite.mjs');
+const { formatDpopTable, runDpopSuite } = await import('./dpop-suite.mjs');
 
 const plan = estimateBench(options);
 process.stderr.write(
@@ -75,6 +76,17 @@ if (options.micro) {
     console.log(formatTable(suite));
     console.log();
   }
+  process.stderr.write('  micro DPoP…\n');
+  const dpop = await runDpopSuite({
+    rounds: options.rounds,
+    iterations: options.microIterations,
+    warmup: options.microWarmup,
+  });
+  console.log(
+    `### Micro — DPoP (RFC 9449) — one gate, ES256 token and proofs (${options.rounds} round(s) of ${options.microWarmup} warm-up + ${options.microIterations} timed calls per task)\n`,
+  );
+  console.log(formatDpopTable(dpop));
+  console.log();
 }
 
 if (options.http) {

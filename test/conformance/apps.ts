@@ -2,6 +2,7 @@
 // rules and handlers are identical; only the framework glue differs.
 import type { AddressInfo } from 'node:net';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as TlsOptions } from 'node:https';
 import formBody from '@fastify/formbody';
 import {
   allScopes,
@@ -71,30 +72,43 @@ export interface RunningApp {
 
 export type AdapterName = 'express' | 'koa' | 'fastify' | 'hono' | 'nestjs' | 'nestjs-fastify';
 
-export async function startApp(adapter: AdapterName, options: GateOptions): Promise<RunningApp> {
+/** How a test may vary the app: its own routes, or https (RFC 8705 needs the TLS connection). */
+export interface AppSetup {
+  /** Served instead of `ROUTES`, with the same handlers. */
+  readonly routes?: readonly ProtectedRoute[];
+  /** Listen with `https.createServer(tls, …)` (each framework's own https option) instead of http. */
+  readonly tls?: TlsOptions;
+}
+
+export async function startApp(
+  adapter: AdapterName,
+  options: GateOptions,
+  setup: AppSetup = {},
+): Promise<RunningApp> {
   const gateOptions = { ...options, optional: true, allowBodyToken: true } as GateOptions;
+  const { routes = ROUTES, tls } = setup;
   switch (adapter) {
     case 'express':
-      return listen(expressApp(gateOptions));
+      return listen(expressApp(gateOptions, routes), tls);
     case 'koa':
-      return listen(koaApp(gateOptions).callback());
+      return listen(koaApp(gateOptions, routes).callback(), tls);
     case 'fastify': {
-      const app = await fastifyApp(gateOptions);
+      const app = await fastifyApp(gateOptions, routes, tls);
       await app.listen({ port: 0, host: '127.0.0.1' });
       return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
     }
     case 'hono': {
-      const app = honoApp(gateOptions);
-      return listen(getRequestListener(app.fetch));
+      const app = honoApp(gateOptions, routes);
+      return listen(getRequestListener(app.fetch), tls);
     }
     case 'nestjs':
-      return startNestApp('express', gateOptions, ROUTES, handlerBody);
+      return startNestApp('express', gateOptions, routes, handlerBody, tls);
     case 'nestjs-fastify':
-      return startNestApp('fastify', gateOptions, ROUTES, handlerBody);
+      return startNestApp('fastify', gateOptions, routes, handlerBody, tls);
   }
 }
 
-function expressApp(options: GateOptions): express.Express {
+function expressApp(options: GateOptions, routes: readonly ProtectedRoute[]): express.Express {
   const app = express();
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
@@ -104,7 +118,7 @@ function expressApp(options: GateOptions): express.Express {
   // RFC 9728: the metadata document is public, so it is served before the token is read.
   if (metadataOn(options)) app.use(tgExpress.resourceMetadata(requireAuth));
   app.use(requireAuth);
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const guards =
       route.rule === undefined
         ? []
@@ -118,7 +132,7 @@ function expressApp(options: GateOptions): express.Express {
   return app;
 }
 
-function koaApp(options: GateOptions): Koa {
+function koaApp(options: GateOptions, routes: readonly ProtectedRoute[]): Koa {
   const app = new Koa();
   app.silent = true;
   const router = new Router();
@@ -126,7 +140,7 @@ function koaApp(options: GateOptions): Koa {
     ctx.body = { ok: true };
   });
   const protectedRoutes = new Router();
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const guards =
       route.rule === undefined
         ? []
@@ -151,12 +165,25 @@ function koaApp(options: GateOptions): Koa {
   return app;
 }
 
-async function fastifyApp(options: GateOptions) {
-  const app = Fastify({ logger: false });
+async function fastifyApp(
+  options: GateOptions,
+  routes: readonly ProtectedRoute[],
+  tls: TlsOptions | undefined,
+) {
+  // Fastify's own server, made https by its factory: the handler and hooks are unchanged.
+  const app = Fastify({
+    logger: false,
+    ...(tls === undefined
+      ? {}
+      : {
+          serverFactory: (handler: RequestListener) =>
+            createHttpsServer(tls, handler) as unknown as Server,
+        }),
+  });
   await app.register(formBody);
   await app.register(tgFastify.tokengate, options);
   app.get('/health', async () => ({ ok: true }));
-  for (const route of ROUTES) {
+  for (const route of routes) {
     app.route({
       method: route.method,
       url: route.path,
@@ -169,13 +196,13 @@ async function fastifyApp(options: GateOptions) {
   return app;
 }
 
-function honoApp(options: GateOptions): Hono {
+function honoApp(options: GateOptions, routes: readonly ProtectedRoute[]): Hono {
   const app = new Hono();
   app.get('/health', (c) => c.json({ ok: true }));
   const requireAuth = tgHono.authenticate(options);
   if (metadataOn(options)) app.use(tgHono.resourceMetadata(requireAuth));
   app.use(requireAuth);
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const handler = (c: Context) => c.json(handlerBody(route.path, c.get('auth')));
     if (route.rule === undefined) app.on(route.method, route.path, handler);
     else {
@@ -194,9 +221,10 @@ function metadataOn(options: GateOptions): boolean {
   return options.resourceMetadata !== undefined && options.resourceMetadata !== false;
 }
 
-function listen(handler: RequestListener): Promise<RunningApp> {
+function listen(handler: RequestListener, tls: TlsOptions | undefined): Promise<RunningApp> {
   return new Promise((resolve) => {
-    const server: Server = createServer(handler);
+    const server: Server =
+      tls === undefined ? createServer(handler) : createHttpsServer(tls, handler);
     server.listen(0, '127.0.0.1', () => {
       resolve({
         port: (server.address() as AddressInfo).port,

@@ -1,8 +1,16 @@
 // The conformance API on NestJS (@tokengate/nestjs), on Nest's Express or Fastify platform. The
 // controller is built from the route table, so Nest's decorators are applied as functions, as
 // an app without decorator syntax (plain JS) would.
+import type { ServerOptions as TlsOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Module,
+  Post,
+  type NestApplicationOptions,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { GateOptions, VerifiedToken } from '@tokengate/core';
@@ -16,6 +24,7 @@ export async function startNestApp(
   options: GateOptions,
   routes: readonly ProtectedRoute[],
   handlerBody: HandlerBody,
+  tls?: TlsOptions,
 ): Promise<RunningApp> {
   class ApiController {}
   const methods = ApiController.prototype as unknown as Record<string, unknown>;
@@ -42,10 +51,20 @@ export async function startNestApp(
   const tokengate = TokengateModule.forRoot({ ...options, global: true });
   Module({ imports: [tokengate], controllers: [ApiController] })(AppModule);
 
+  // `tls`: each platform's own https option (RFC 8705 tests need the TLS connection).
   const app =
     platform === 'fastify'
-      ? await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false })
-      : await NestFactory.create(AppModule, { logger: false });
+      ? await NestFactory.create(
+          AppModule,
+          new FastifyAdapter(tls === undefined ? undefined : { https: tls }),
+          { logger: false },
+        )
+      : await NestFactory.create(AppModule, {
+          logger: false,
+          ...(tls === undefined
+            ? {}
+            : { httpsOptions: tls as NonNullable<NestApplicationOptions['httpsOptions']> }),
+        });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { port, close: () => app.close() };

@@ -17,6 +17,8 @@ export const KNOWN_CODES: Readonly<
   MULTIPLE_TOKENS: [400, 'invalid_request'],
   BODY_UNREADABLE: [400, 'invalid_request'],
   HOST_INVALID: [400, 'invalid_request'],
+  TOKEN_SOURCE_FAILED: [400, 'invalid_request'],
+  CSRF_HEADER_MISSING: [400, 'invalid_request'],
   CERTIFICATE_HEADER_MALFORMED: [400, 'invalid_request'],
   CREDENTIALS_MISSING: [401, undefined],
   TOKEN_MALFORMED: [401, 'invalid_token'],

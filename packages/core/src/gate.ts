@@ -5,20 +5,19 @@ import {
   type BearerRequest,
   type Credentials,
 } from './http/bearer.js';
-import { InvalidTokenError, type TokengateError } from './errors/errors.js';
-import type { ChallengeContext } from './errors/challenge.js';
-import { dpopPolicy, type DpopMode, type DpopOptions } from './dpop/dpop-options.js';
 import {
-  clientCertificatePolicy,
-  type ClientCertificateSource,
-} from './mtls/client-certificate.js';
+  InvalidTokenError,
+  isTokengateError,
+  MissingTokenError,
+  type TokengateError,
+} from './errors/errors.js';
+import type { ChallengeContext } from './errors/challenge.js';
+import { dpopPolicy } from './dpop/dpop-options.js';
+import { clientCertificatePolicy } from './mtls/client-certificate.js';
 import { checkSenderBinding, type SenderBindingPolicy } from './binding/sender-binding.js';
 import { originPolicy } from './http/request-origin.js';
+import { tokenSources, withTokenSources } from './http/token-sources.js';
 import { createMetadataRoute, type ResourceMetadata } from './metadata/metadata-route.js';
-import type { ResourceMetadataOptions } from './metadata/resource-metadata-options.js';
-import type { BearerMethod } from './metadata/resource-metadata.js';
-import { isTokengateError, MissingTokenError } from './errors/errors.js';
-import type { TrustedIssuer } from './lib/types.js';
 import { fromFetchRequest, type FetchRequestSource } from './fetch-request.js';
 import type { AlbVerifier } from './alb/alb-verifier.js';
 import { extractAlbToken } from './alb/alb-header.js';
@@ -27,86 +26,17 @@ import type { RequestSource, VerifiedToken } from './lib/types.js';
 import { isVerifiedToken } from './claims/verified-token.js';
 import { assertKnownKeys } from './lib/options.js';
 import { createVerifier } from './verify/verifier.js';
+import { VERIFIER_OPTION_KEYS } from './verify/verifier-options.js';
 import {
-  VERIFIER_OPTION_KEYS,
-  type Verifier,
-  type VerifierOptions,
-} from './verify/verifier-options.js';
+  GATE_OPTION_KEYS,
+  bearerMethodsOf,
+  issuersOf,
+  verifierOptions,
+  type GateAdapter,
+  type GateOptions,
+} from './gate-options.js';
 
-/** Options every framework adapter takes: a verifier (or its options) plus transport rules. */
-export type GateOptions = BearerOptions & {
-  /**
-   * Let requests without credentials through with no `auth` attached. A token that is
-   * presented is still verified, and a bad one still fails.
-   */
-  readonly optional?: boolean;
-  /**
-   * DPoP (RFC 9449): `'allowed'` (default) accepts `Authorization: DPoP` with a proof next to
-   * bearer tokens, `'required'` refuses bearer tokens, `'disabled'` refuses DPoP-bound tokens.
-   * A DPoP-bound token is never accepted without its proof, whatever the mode. See docs/dpop.md.
-   */
-  readonly dpop?: DpopMode | DpopOptions;
-  /**
-   * Where a certificate-bound token's client certificate comes from (RFC 8705): the TLS socket
-   * (default), or a header your proxy sets, named explicitly. See docs/mtls.md.
-   */
-  readonly clientCertificate?: ClientCertificateSource;
-  /**
-   * This server's public origin (`https://api.example.com`), for DPoP's `htu` and the RFC 9728
-   * metadata. Default: from `Host` and the connection, or the forwarded headers when trusted.
-   */
-  readonly publicOrigin?: string;
-  /**
-   * Read the origin from `X-Forwarded-Proto` / `X-Forwarded-Host` (first member): only behind a
-   * proxy that sets them, overwriting the client's. Default `false`.
-   */
-  readonly trustForwardedHeaders?: boolean;
-  /**
-   * RFC 9728 protected-resource metadata: `true` (or options) serves the document through the
-   * adapter and names it in every challenge's `resource_metadata`. See docs/resource-metadata.md.
-   */
-  readonly resourceMetadata?: boolean | ResourceMetadataOptions;
-} & (
-    | { readonly verifier: Verifier }
-    /**
-     * Behind an Application Load Balancer with authentication: read the ALB's signed
-     * `x-amzn-oidc-data` header instead of `Authorization`.
-     */
-    | { readonly albVerifier: AlbVerifier }
-    | VerifierOptions
-  );
-
-/** Who builds the gate, for option errors: an adapter names itself and its own option names. */
-export interface GateAdapter {
-  /** Named in option errors, e.g. `@tokengate/koa authenticate()`. */
-  readonly name: string;
-  /** The adapter's own option names (Koa's `respond`, Fastify's `errorHandler`). */
-  readonly keys?: readonly string[];
-}
-
-const DIRECT: GateAdapter = { name: 'createGate' };
-
-/** The transport and gate names of `GateOptions`; the verifier's come from `createVerifier`. */
-const GATE_OPTION_KEYS = [
-  'allowQueryToken',
-  'allowBodyToken',
-  'realm',
-  'optional',
-  'verifier',
-  'albVerifier',
-  'dpop',
-  'clientCertificate',
-  'publicOrigin',
-  'trustForwardedHeaders',
-  'resourceMetadata',
-] as const;
-
-/** The options left for `createVerifier()` once the gate's and the adapter's are taken out. */
-function verifierOptions(options: object, adapterKeys: readonly string[]): VerifierOptions {
-  const rest: Record<string, unknown> = { ...options };
-  for (const key of [...GATE_OPTION_KEYS, ...adapterKeys]) delete rest[key];
-  return rest as VerifierOptions;
-}
+export type { GateAdapter, GateOptions } from './gate-options.js';
 
 /** The request path shared by every adapter: extract, verify, authorize. */
 export interface Gate {
@@ -238,19 +168,32 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
   // DPoP or metadata, exactly RFC 6750's single Bearer challenge.
   const challenges = dpopAccepted || metadata !== undefined;
   const dpopAlgs = dpopAccepted ? dpop.algorithms.join(' ') : undefined;
+  const sources = tokenSources(options);
   // What the Fetch-API path must copy from `Headers` besides the token's own.
   const fetchHeaders = [
     ...(dpopAccepted ? ['dpop'] : []),
     ...(origin.trustForwardedHeaders ? ['x-forwarded-proto', 'x-forwarded-host'] : []),
     ...binding.certificate.headerNames,
+    ...(sources?.headerNames ?? []),
   ];
 
+  if (alb && sources !== undefined) {
+    throw new TypeError("tokenCookie and getToken: the ALB's header is the only credential there");
+  }
   const extract = alb
     ? (request: BearerRequest): Credentials | undefined => {
         const token = extractAlbToken(request.rawHeaders, realm);
         return token === undefined ? undefined : { token, scheme: 'bearer' };
       }
-    : (request: BearerRequest) => extractCredentials(request, bearerOptions, dpopAccepted);
+    : sources === undefined
+      ? (request: BearerRequest) => extractCredentials(request, bearerOptions, dpopAccepted)
+      : (request: BearerRequest) =>
+          withTokenSources(
+            extractCredentials(request, bearerOptions, dpopAccepted),
+            request,
+            sources,
+            realm,
+          );
 
   /** Sets what the answer's challenge needs on an error, as the gate is configured. */
   function decorate(
@@ -355,28 +298,6 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
   };
 }
 
+const DIRECT: GateAdapter = { name: 'createGate' };
+
 const ALLOW_BOUND_TOKENS = Object.freeze({ allowBoundTokens: true });
-
-/** The issuers named in the metadata's `authorization_servers` by default. */
-function issuersOf(options: object): readonly string[] {
-  const issuers = (options as { issuers?: readonly TrustedIssuer[] }).issuers;
-  if (!Array.isArray(issuers)) return [];
-  // A secondary endpoint (Cognito's other issuer form, a replica region) may answer 403 for a
-  // pool that does not use it: a client must not be sent there.
-  return [
-    ...new Set(
-      issuers.flatMap((issuer: TrustedIssuer) =>
-        issuer.endpoints.filter((e) => e.secondary !== true).map((e) => e.issuer),
-      ),
-    ),
-  ];
-}
-
-/** RFC 9728 §2 `bearer_methods_supported`: RFC 6750 §2's ways this gate reads a token. */
-function bearerMethodsOf(options: BearerOptions, dpopRequired: boolean): BearerMethod[] {
-  if (dpopRequired) return ['header'];
-  const methods: BearerMethod[] = ['header'];
-  if (options.allowBodyToken === true) methods.push('body');
-  if (options.allowQueryToken === true) methods.push('query');
-  return methods;
-}

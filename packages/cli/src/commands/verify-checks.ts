@@ -52,6 +52,8 @@ export const CHECK_OF_CODE: Readonly<Record<TokengateErrorCode, CheckName>> = {
   MULTIPLE_TOKENS: 'decode',
   BODY_UNREADABLE: 'decode',
   HOST_INVALID: 'decode',
+  TOKEN_SOURCE_FAILED: 'decode',
+  CSRF_HEADER_MISSING: 'decode',
   CERTIFICATE_HEADER_MALFORMED: 'decode',
   CREDENTIALS_MISSING: 'decode',
   TOKEN_MALFORMED: 'decode',

@@ -28,6 +28,10 @@ export type TokengateErrorCode =
   | 'BODY_UNREADABLE'
   // the request's origin is needed (DPoP `htu`, RFC 9728 metadata) but its Host is not one
   | 'HOST_INVALID'
+  // the application's `getToken` threw; a cookie token on an unsafe method without the
+  // anti-CSRF header
+  | 'TOKEN_SOURCE_FAILED'
+  | 'CSRF_HEADER_MISSING'
   // a client-certificate header the proxy set is repeated or not a certificate (RFC 8705 §3)
   | 'CERTIFICATE_HEADER_MALFORMED'
   // 401 without error code: no credentials at all (RFC 6750 §3.1)

@@ -1,0 +1,109 @@
+import type { BearerOptions } from './http/bearer.js';
+import type { TokenSourceOptions } from './http/token-sources.js';
+import type { DpopMode, DpopOptions } from './dpop/dpop-options.js';
+import type { ClientCertificateSource } from './mtls/client-certificate.js';
+import type { ResourceMetadataOptions } from './metadata/resource-metadata-options.js';
+import type { BearerMethod } from './metadata/resource-metadata.js';
+import type { AlbVerifier } from './alb/alb-verifier.js';
+import type { TrustedIssuer } from './lib/types.js';
+import type { Verifier, VerifierOptions } from './verify/verifier-options.js';
+
+/** Options every framework adapter takes: a verifier (or its options) plus transport rules. */
+export type GateOptions = BearerOptions &
+  TokenSourceOptions & {
+    /**
+     * Let requests without credentials through with no `auth` attached. A token that is
+     * presented is still verified, and a bad one still fails.
+     */
+    readonly optional?: boolean;
+    /**
+     * DPoP (RFC 9449): `'allowed'` (default) accepts `Authorization: DPoP` with a proof next to
+     * bearer tokens, `'required'` refuses bearer tokens, `'disabled'` refuses DPoP-bound tokens.
+     * A DPoP-bound token is never accepted without its proof, whatever the mode. See docs/dpop.md.
+     */
+    readonly dpop?: DpopMode | DpopOptions;
+    /**
+     * Where a certificate-bound token's client certificate comes from (RFC 8705): the TLS socket
+     * (default), or a header your proxy sets, named explicitly. See docs/mtls.md.
+     */
+    readonly clientCertificate?: ClientCertificateSource;
+    /**
+     * This server's public origin (`https://api.example.com`), for DPoP's `htu` and the RFC 9728
+     * metadata. Default: from `Host` and the connection, or the forwarded headers when trusted.
+     */
+    readonly publicOrigin?: string;
+    /**
+     * Read the origin from `X-Forwarded-Proto` / `X-Forwarded-Host` (first member): only behind a
+     * proxy that sets them, overwriting the client's. Default `false`.
+     */
+    readonly trustForwardedHeaders?: boolean;
+    /**
+     * RFC 9728 protected-resource metadata: `true` (or options) serves the document through the
+     * adapter and names it in every challenge's `resource_metadata`. See docs/resource-metadata.md.
+     */
+    readonly resourceMetadata?: boolean | ResourceMetadataOptions;
+  } & (
+    | { readonly verifier: Verifier }
+    /**
+     * Behind an Application Load Balancer with authentication: read the ALB's signed
+     * `x-amzn-oidc-data` header instead of `Authorization`.
+     */
+    | { readonly albVerifier: AlbVerifier }
+    | VerifierOptions
+  );
+
+/** Who builds the gate, for option errors: an adapter names itself and its own option names. */
+export interface GateAdapter {
+  /** Named in option errors, e.g. `@tokengate/koa authenticate()`. */
+  readonly name: string;
+  /** The adapter's own option names (Koa's `respond`, Fastify's `errorHandler`). */
+  readonly keys?: readonly string[];
+}
+
+/** The transport and gate names of `GateOptions`; the verifier's come from `createVerifier`. */
+export const GATE_OPTION_KEYS = [
+  'allowQueryToken',
+  'allowBodyToken',
+  'realm',
+  'optional',
+  'verifier',
+  'albVerifier',
+  'dpop',
+  'clientCertificate',
+  'publicOrigin',
+  'trustForwardedHeaders',
+  'resourceMetadata',
+  'tokenCookie',
+  'getToken',
+] as const;
+
+/** The options left for `createVerifier()` once the gate's and the adapter's are taken out. */
+export function verifierOptions(options: object, adapterKeys: readonly string[]): VerifierOptions {
+  const rest: Record<string, unknown> = { ...options };
+  for (const key of [...GATE_OPTION_KEYS, ...adapterKeys]) delete rest[key];
+  return rest as VerifierOptions;
+}
+
+/** The issuers named in the metadata's `authorization_servers` by default. */
+export function issuersOf(options: object): readonly string[] {
+  const issuers = (options as { issuers?: readonly TrustedIssuer[] }).issuers;
+  if (!Array.isArray(issuers)) return [];
+  // A secondary endpoint (Cognito's other issuer form, a replica region) may answer 403 for a
+  // pool that does not use it: a client must not be sent there.
+  return [
+    ...new Set(
+      issuers.flatMap((issuer: TrustedIssuer) =>
+        issuer.endpoints.filter((e) => e.secondary !== true).map((e) => e.issuer),
+      ),
+    ),
+  ];
+}
+
+/** RFC 9728 §2 `bearer_methods_supported`: RFC 6750 §2's ways this gate reads a token. */
+export function bearerMethodsOf(options: BearerOptions, dpopRequired: boolean): BearerMethod[] {
+  if (dpopRequired) return ['header'];
+  const methods: BearerMethod[] = ['header'];
+  if (options.allowBodyToken === true) methods.push('body');
+  if (options.allowQueryToken === true) methods.push('query');
+  return methods;
+}
