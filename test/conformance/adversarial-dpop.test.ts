@@ -9,8 +9,10 @@ import { PROOF_REQUEST, SCHEME, STORE } from './adversarial-dpop-request.js';
 import {
   ADAPTERS,
   createDpopWorld,
+  dpopRequest,
   expectAnswer,
   gateCode,
+  proofRefused,
   startDpopApps,
   type DpopAttack,
   type DpopWorld,
@@ -55,6 +57,19 @@ describe.each(ADAPTERS)('%s', (adapter) => {
     // RFC 9449 §8: a use_dpop_nonce answer names the nonce to use.
     if (expected.status === 401 && response.body.includes('use_dpop_nonce')) {
       expect(response.headers['dpop-nonce']).toMatch(/^[\w-]{16,}$/);
+    }
+  });
+
+  it('the same proof sent ten times at once: accepted once (RFC 9449 §11.1)', async () => {
+    const running = apps.get(`allowed:${adapter}`)!;
+    const request = await dpopRequest(world, `http://127.0.0.1:${running.port}`);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => sendRaw(running.port, request)),
+    );
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([200, ...Array<number>(9).fill(401)]);
+    for (const answer of answers.filter((each) => each.status === 401)) {
+      expectAnswer(answer, proofRefused('DPoP proof has already been used'));
     }
   });
 });

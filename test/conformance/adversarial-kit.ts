@@ -4,6 +4,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import { M2M_CLIENT } from './apps.js';
 import { compact, ecdsaSigner, rsaSigner, type JsonPart, type Signer } from './attack-tokens.js';
+import { inDpopChallenge, withDpop } from '../support/challenges.js';
 import type { RawRequest } from '../support/raw-http-client.js';
 import { REALM, USER_SUB, type Expected } from './scenarios.js';
 
@@ -96,6 +97,7 @@ export const D = {
   headerDuplicate: 'Request has more than one Authorization header',
   multipleMethods: 'Request carries a token by more than one method',
   bodyTokenMalformed: 'The access_token body parameter is not a valid token',
+  notDpopBound: 'Token is not DPoP-bound: send it with the Bearer scheme',
 } as const;
 
 export const notNumericDate = (claim: 'exp' | 'nbf' | 'iat'): string =>
@@ -109,13 +111,26 @@ export const ok = (route: string, sub: string | null = USER_SUB): Expected => ({
 
 export const invalidToken = (description: string): Expected => ({
   status: 401,
-  challenge: `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
+  challenge: withDpop(
+    `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
+    REALM,
+  ),
+  body: { error: 'invalid_token', error_description: description },
+});
+
+/** 401 `invalid_token` for a request made with the `DPoP` scheme: the error in its challenge. */
+export const invalidTokenInDpop = (description: string): Expected => ({
+  status: 401,
+  challenge: inDpopChallenge(`error="invalid_token", error_description="${description}"`, REALM),
   body: { error: 'invalid_token', error_description: description },
 });
 
 export const invalidRequest = (description: string): Expected => ({
   status: 400,
-  challenge: `Bearer realm="${REALM}", error="invalid_request", error_description="${description}"`,
+  challenge: withDpop(
+    `Bearer realm="${REALM}", error="invalid_request", error_description="${description}"`,
+    REALM,
+  ),
   body: { error: 'invalid_request', error_description: description },
 });
 
@@ -133,13 +148,16 @@ export const unavailable: Expected = {
 /** RFC 6750 §3.1: no credentials, so a bare challenge without an error code. */
 export const missing: Expected = {
   status: 401,
-  challenge: `Bearer realm="${REALM}"`,
+  challenge: withDpop(`Bearer realm="${REALM}"`, REALM),
   body: { error: 'unauthorized', error_description: 'Authentication required' },
 };
 
 export const insufficientScope = (scope: string): Expected => ({
   status: 403,
-  challenge: `Bearer realm="${REALM}", error="insufficient_scope", error_description="Token lacks the scope this resource requires", scope="${scope}"`,
+  challenge: withDpop(
+    `Bearer realm="${REALM}", error="insufficient_scope", error_description="Token lacks the scope this resource requires", scope="${scope}"`,
+    REALM,
+  ),
   body: {
     error: 'insufficient_scope',
     error_description: 'Token lacks the scope this resource requires',
@@ -148,7 +166,10 @@ export const insufficientScope = (scope: string): Expected => ({
 
 export const denied: Expected = {
   status: 403,
-  challenge: `Bearer realm="${REALM}", error="access_denied", error_description="Token does not grant access to this resource"`,
+  challenge: withDpop(
+    `Bearer realm="${REALM}", error="access_denied", error_description="Token does not grant access to this resource"`,
+    REALM,
+  ),
   body: {
     error: 'access_denied',
     error_description: 'Token does not grant access to this resource',

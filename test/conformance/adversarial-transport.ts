@@ -1,12 +1,14 @@
 // Transport: how the token reaches the server (RFC 6750 §2). One Authorization line, one
 // method, the `Bearer` scheme (case-insensitive) with a b64token; anything ambiguous is a
-// malformed request (400), another scheme is no credentials at all (401, bare challenge).
+// malformed request (400), another scheme is no credentials at all (401, bare challenge), but for
+// `DPoP` (RFC 9449), which a gate accepts next to `Bearer` by default.
 import {
   bearer,
   D,
   get,
   invalidRequest,
   invalidToken,
+  invalidTokenInDpop,
   missing,
   ok,
   postForm,
@@ -173,13 +175,20 @@ const schemeScenarios: AdversarialScenario[] = [
     request: () => get('/me', ['Authorization', value]),
     expected: missing,
   })),
-  ...(['Token', 'JWT', 'DPoP', 'Bearer:', 'BearerX', 'Bearer-'] as const).map(
+  ...(['Token', 'JWT', 'Bearer:', 'BearerX', 'Bearer-'] as const).map(
     (scheme): AdversarialScenario => ({
       name: `scheme "${scheme}" carrying a valid token`,
       request: (c) => get('/me', ['Authorization', `${scheme} ${userToken(c)}`]),
       expected: missing,
     }),
   ),
+  // A gate accepts the DPoP scheme by default: a bearer token sent with it is a downgrade
+  // attempt and refused in the DPoP challenge, proof or not (RFC 9449 §7.2).
+  {
+    name: 'scheme "DPoP" carrying a valid bearer token, no proof',
+    request: (c) => get('/me', ['Authorization', `DPoP ${userToken(c)}`]),
+    expected: invalidTokenInDpop(D.notDpopBound),
+  },
   {
     name: '"Bearer" glued to the token without a space',
     request: (c) => get('/me', ['Authorization', `Bearer${userToken(c)}`]),

@@ -14,6 +14,7 @@ import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDpop } from '../support/challenges.js';
 import {
   listenFastify,
   listenOnLoopback,
@@ -43,12 +44,15 @@ async function call(app: LoopbackServer, path: string, token?: string, method = 
   return { status: response.status, body, challenge: response.headers.get('www-authenticate') };
 }
 
-// Status and RFC 6750 §3 challenge. The JSON body comes from the error handler the route had
-// when it was declared: Fastify's own for a route declared before the plugin.
-const NO_TOKEN = { status: 401, challenge: 'Bearer' };
+// Status and challenge: RFC 6750 §3's Bearer, then the DPoP one (RFC 9449 §7.1) the gate offers
+// by default. The JSON body comes from the error handler the route had when it was declared:
+// Fastify's own for a route declared before the plugin.
+const NO_TOKEN = { status: 401, challenge: withDpop('Bearer') };
 const DENIED = {
   status: 403,
-  challenge: expect.stringMatching(/^Bearer error="access_denied"/) as unknown,
+  challenge: withDpop(
+    'Bearer error="access_denied", error_description="Token does not grant access to this resource"',
+  ),
 };
 
 // ---------------------------------------------------------------- Fastify
@@ -294,6 +298,7 @@ describe.each(Object.entries(FAIL_CLOSED))('%s', (_name, build) => {
     for (const token of [undefined, userToken, adminToken]) {
       const { status, challenge } = await call(running, '/admin', token);
       expect(status).toBe(401);
+      // No gate ran for the route, so none offers DPoP: RFC 6750's bare challenge alone.
       if (challenge !== null) expect(challenge).toBe('Bearer');
     }
     await running.close();

@@ -13,6 +13,7 @@ import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import Koa from 'koa';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { withDpop } from '../support/challenges.js';
 import {
   listenFastify,
   listenOnLoopback,
@@ -118,8 +119,11 @@ describe('fastify: an error handler installed after the plugin keeps the challen
         headers: { authorization: `Bearer ${await idp.accessToken({ expiresIn: -600 })}` },
       });
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toMatch(
-        /^Bearer realm="api", error="invalid_token"/,
+      expect(response.headers.get('www-authenticate')).toBe(
+        withDpop(
+          'Bearer realm="api", error="invalid_token", error_description="Token has expired"',
+          'api',
+        ),
       );
     } finally {
       await running.close();
@@ -141,7 +145,7 @@ describe('express: errorHandler() answers 401s without logging a stack', () => {
     try {
       const response = await fetch(`${running.url}/me`);
       expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      expect(response.headers.get('www-authenticate')).toBe(withDpop('Bearer'));
       // finalhandler logs on a later turn (`setImmediate`), after answering.
       await new Promise((resolve) => setImmediate(resolve));
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,6 +1,7 @@
 // The single table of behaviours every adapter must share. Each scenario is a request (built
 // from the tokens minted for the run) and the exact status, challenge and JSON body expected.
 import { M2M_CLIENT } from './apps.js';
+import { withDpop } from '../support/challenges.js';
 import type { RawRequest } from '../support/raw-http-client.js';
 
 export interface Tokens {
@@ -53,22 +54,31 @@ const ok = (route: string, sub: string | null): Expected => ({
 });
 const invalidToken = (description: string): Expected => ({
   status: 401,
-  challenge: `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
+  challenge: withDpop(
+    `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
+    REALM,
+  ),
   body: { error: 'invalid_token', error_description: description },
 });
 const invalidRequest = (description: string): Expected => ({
   status: 400,
-  challenge: `Bearer realm="${REALM}", error="invalid_request", error_description="${description}"`,
+  challenge: withDpop(
+    `Bearer realm="${REALM}", error="invalid_request", error_description="${description}"`,
+    REALM,
+  ),
   body: { error: 'invalid_request', error_description: description },
 });
 const missing: Expected = {
   status: 401,
-  challenge: `Bearer realm="${REALM}"`,
+  challenge: withDpop(`Bearer realm="${REALM}"`, REALM),
   body: { error: 'unauthorized', error_description: 'Authentication required' },
 };
 const insufficientScope = (scope: string): Expected => ({
   status: 403,
-  challenge: `Bearer realm="${REALM}", error="insufficient_scope", error_description="Token lacks the scope this resource requires", scope="${scope}"`,
+  challenge: withDpop(
+    `Bearer realm="${REALM}", error="insufficient_scope", error_description="Token lacks the scope this resource requires", scope="${scope}"`,
+    REALM,
+  ),
   body: {
     error: 'insufficient_scope',
     error_description: 'Token lacks the scope this resource requires',
@@ -76,7 +86,10 @@ const insufficientScope = (scope: string): Expected => ({
 });
 const denied: Expected = {
   status: 403,
-  challenge: `Bearer realm="${REALM}", error="access_denied", error_description="Token does not grant access to this resource"`,
+  challenge: withDpop(
+    `Bearer realm="${REALM}", error="access_denied", error_description="Token does not grant access to this resource"`,
+    REALM,
+  ),
   body: {
     error: 'access_denied',
     error_description: 'Token does not grant access to this resource',
@@ -86,7 +99,10 @@ const denied: Expected = {
 // RFC 9470 §3: a valid token whose sign-in is too old for `/account` (authenticatedWithin(300)).
 const stepUp: Expected = {
   status: 401,
-  challenge: `Bearer realm="${REALM}", error="insufficient_user_authentication", error_description="A more recent or stronger user authentication is required", max_age="300"`,
+  challenge: withDpop(
+    `Bearer realm="${REALM}", error="insufficient_user_authentication", error_description="A more recent or stronger user authentication is required", max_age="300"`,
+    REALM,
+  ),
   body: {
     error: 'insufficient_user_authentication',
     error_description: 'A more recent or stronger user authentication is required',

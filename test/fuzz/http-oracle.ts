@@ -110,15 +110,18 @@ async function answer(
   if (route.rule === 'none')
     return { status: 200, body: { ok: true }, challenge: undefined, outcome: 'unprotected' };
   let auth: VerifiedToken | undefined;
+  const request = {
+    rawHeaders,
+    url,
+    method: route.method,
+    body: parsedBody(route.method, headers, body),
+  };
   try {
-    auth = await gate.authenticate({
-      rawHeaders,
-      url,
-      method: route.method,
-      body: parsedBody(route.method, headers, body),
-    });
+    auth = await gate.authenticate(request);
+    // With the request, as every adapter calls it: the refusal then carries the gate's
+    // challenges (Bearer and DPoP, RFC 9449 §7.1), not RFC 6750's Bearer one alone.
     if (route.rule !== undefined)
-      gate.authorize(auth, route.rule === true ? undefined : route.rule);
+      gate.authorize(auth, route.rule === true ? undefined : route.rule, request);
   } catch (error) {
     if (!(error instanceof TokengateError)) throw error;
     return {

@@ -2,8 +2,6 @@
 // introspection, RFC 9701 JWT answers, RFC 8707 resource indicators, RFC 9449 DPoP, RFC 7009
 // revocation), verified through createVerifier and createGate with each client authentication.
 import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   allScopes,
   createClientCredentialsSource,
@@ -16,8 +14,8 @@ import {
   type Verifier,
 } from '@tokengate/core';
 import { createDpopKey } from '@tokengate/testing';
-import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startOidcProvider, type RunningOidcProvider } from '../support/oidc-provider.js';
 
 const API = 'https://api.tokengate.test/';
 const SECRET = 'introspection p@ss:word+%';
@@ -29,120 +27,83 @@ const rsPublicJwk = { ...rsKey.publicKey.export({ format: 'jwk' }), kid: 'rs-jwt
 let issuer = '';
 let endpoints: { token: string; introspection: string; revocation: string; jwks: string };
 let introspections = 0;
-let close: () => Promise<void>;
+let op: RunningOidcProvider;
 const verifiers: Verifier[] = [];
 
 beforeAll(async () => {
-  const storage = new Map<string, AdapterPayload>();
-  // oidc-provider's adapter contract; the in-memory default logs a warning on every start.
-  class MemoryAdapter implements Adapter {
-    constructor(private readonly model: string) {}
-    private key(id: string): string {
-      return `${this.model}:${id}`;
-    }
-    async upsert(id: string, payload: AdapterPayload): Promise<void> {
-      storage.set(this.key(id), payload);
-    }
-    async find(id: string): Promise<AdapterPayload | undefined> {
-      return storage.get(this.key(id));
-    }
-    async findByUserCode(): Promise<undefined> {}
-    async findByUid(): Promise<undefined> {}
-    async consume(): Promise<void> {}
-    async destroy(id: string): Promise<void> {
-      storage.delete(this.key(id));
-    }
-    async revokeByGrantId(): Promise<void> {}
-  }
-
-  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-  const server = createServer((req, res) => {
-    if (req.url?.startsWith('/token/introspection')) introspections += 1;
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const resourceServer = { redirect_uris: [], response_types: [], grant_types: [] };
-  const provider = new Provider(issuer, {
-    adapter: MemoryAdapter,
-    clients: [
-      {
-        client_id: 'worker',
-        client_secret: WORKER_SECRET,
-        grant_types: ['client_credentials'],
-        redirect_uris: [],
-        response_types: [],
-        scope: 'api:read api:write',
-      },
-      { ...resourceServer, client_id: 'rs-basic', client_secret: SECRET },
-      {
-        ...resourceServer,
-        client_id: 'rs-post',
-        client_secret: SECRET,
-        token_endpoint_auth_method: 'client_secret_post',
-      },
-      {
-        ...resourceServer,
-        client_id: 'rs-jwt',
-        token_endpoint_auth_method: 'private_key_jwt',
-        jwks: { keys: [rsPublicJwk] },
-      },
-      {
-        ...resourceServer,
-        client_id: 'rs-signed',
-        client_secret: SECRET,
-        introspection_signed_response_alg: 'RS256',
-      },
-    ],
-    scopes: ['api:read', 'api:write'],
-    ttl: { ClientCredentials: 600 },
-    jwks: {
-      keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'op-1', alg: 'RS256', use: 'sig' }],
+  op = await startOidcProvider({
+    onRequest: (req) => {
+      if (req.url?.startsWith('/token/introspection') === true) introspections += 1;
     },
-    cookies: { keys: ['tokengate-test-cookie-key'] },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      // Only the resource servers may introspect (the default lets any authenticated client).
-      introspection: {
-        enabled: true,
-        allowedPolicy: async (_ctx, client) => client.clientId.startsWith('rs-'),
-      },
-      jwtIntrospection: { enabled: true },
-      revocation: { enabled: true },
-      dPoP: { enabled: true },
-      // With a resource indicator, the resource server's settings choose the token format:
-      // opaque here, so only introspection can tell what the token is.
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => API,
-        getResourceServerInfo: () => ({
+    configuration: () => ({
+      clients: [
+        {
+          client_id: 'worker',
+          client_secret: WORKER_SECRET,
+          grant_types: ['client_credentials'],
+          redirect_uris: [],
+          response_types: [],
           scope: 'api:read api:write',
-          audience: API,
-          accessTokenFormat: 'opaque',
-          accessTokenTTL: 600,
-        }),
+        },
+        { ...resourceServer, client_id: 'rs-basic', client_secret: SECRET },
+        {
+          ...resourceServer,
+          client_id: 'rs-post',
+          client_secret: SECRET,
+          token_endpoint_auth_method: 'client_secret_post',
+        },
+        {
+          ...resourceServer,
+          client_id: 'rs-jwt',
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [rsPublicJwk] },
+        },
+        {
+          ...resourceServer,
+          client_id: 'rs-signed',
+          client_secret: SECRET,
+          introspection_signed_response_alg: 'RS256',
+        },
+      ],
+      scopes: ['api:read', 'api:write'],
+      ttl: { ClientCredentials: 600 },
+      features: {
+        devInteractions: { enabled: false },
+        clientCredentials: { enabled: true },
+        // Only the resource servers may introspect (the default lets any authenticated client).
+        introspection: {
+          enabled: true,
+          allowedPolicy: async (_ctx, client) => client.clientId.startsWith('rs-'),
+        },
+        jwtIntrospection: { enabled: true },
+        revocation: { enabled: true },
+        dPoP: { enabled: true },
+        // With a resource indicator, the resource server's settings choose the token format:
+        // opaque here, so only introspection can tell what the token is.
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => API,
+          getResourceServerInfo: () => ({
+            scope: 'api:read api:write',
+            audience: API,
+            accessTokenFormat: 'opaque',
+            accessTokenTTL: 600,
+          }),
+        },
       },
-    },
+    }),
   });
-  handler = provider.callback();
-  const discovery = (await (
-    await fetch(`${issuer}/.well-known/openid-configuration`)
-  ).json()) as Record<string, string>;
+  issuer = op.issuer;
+  const { discovery } = op;
   endpoints = {
-    token: discovery.token_endpoint!,
-    introspection: discovery.introspection_endpoint!,
-    revocation: discovery.revocation_endpoint!,
-    jwks: discovery.jwks_uri!,
+    token: discovery.token_endpoint as string,
+    introspection: discovery.introspection_endpoint as string,
+    revocation: discovery.revocation_endpoint as string,
+    jwks: discovery.jwks_uri as string,
   };
-  close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
 });
-afterAll(() => close());
+afterAll(() => op?.close());
 afterEach(async () => {
   await Promise.all(verifiers.splice(0).map((verifier) => verifier.close()));
 });

@@ -1,8 +1,8 @@
 // DPoP-bound *opaque* tokens from oidc-provider 8.8.1 (RFC 9449 §6.2): the token says nothing
 // by itself, introspection (RFC 7662) answers `token_type: "DPoP"` and `cnf.jkt`, and tokengate
 // then checks the request's proof against that key, on every request, cached answers included.
-// The same provider issues JWT access tokens for a second resource, so one gate can trust both
-// kinds of token from one authorization server.
+// The same provider issues JWT access tokens for a second resource, which shows how far one
+// gate can go with both formats from one authorization server (the last describe).
 import { oidcIssuer, introspectionIssuer } from '@tokengate/express';
 import { createDpopKey, type DpopKey } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,8 +5,6 @@
 // a self-signed certificate (§2.2) or a secret, and get JWT access tokens carrying
 // `cnf["x5t#S256"]` (§3.1). A `node:https` resource server checks the binding against its own
 // TLS connection; a plain-HTTP one behind a (simulated) Envoy reads it from XFCC.
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { oidcIssuer } from '@tokengate/express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenOnLoopback, type LoopbackServer } from '../support/loopback-server.js';
@@ -17,7 +15,13 @@ import {
 } from '../support/oidc-provider.js';
 import { certificateThumbprintOf } from '../support/x509.js';
 import { jwtPart, protectedApi, type ProtectedApi, type Verified } from './protected-api.js';
-import { identity, tlsRequest, type Identity } from './tls-identity.js';
+import {
+  identity,
+  listenOnTls,
+  tlsRequest,
+  type Identity,
+  type TlsServer,
+} from './tls-identity.js';
 
 const API = 'https://payments.tokengate.test/';
 const BATCH = { id: 'batch', secret: 'batch-secret-0123456789' };
@@ -31,7 +35,7 @@ const mallory = identity('someone else');
 let op: RunningOidcProvider;
 let tokenPath: string;
 let api: ProtectedApi;
-let rs: { origin: string; close(): Promise<void> };
+let rs: TlsServer;
 let proxied: LoopbackServer;
 
 beforeAll(async () => {
@@ -102,20 +106,7 @@ beforeAll(async () => {
       clientCertificate: { header: 'x-forwarded-client-cert', format: 'envoy-xfcc' },
     },
   });
-  // RFC 8705 §3: ask for the client's certificate; self-signed ones (§2.2) must get through.
-  const server = createServer(
-    { key: tls.key, cert: tls.cert, requestCert: true, rejectUnauthorized: false },
-    api.app,
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  rs = {
-    origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  rs = await listenOnTls(api.app, tls);
   proxied = await listenOnLoopback(api.app);
 });
 

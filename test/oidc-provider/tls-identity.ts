@@ -1,7 +1,9 @@
 // Keys and certificates for the mutual-TLS tests, made fresh for each run (test/support/x509.ts),
 // and a client that presents one on its own TLS connection.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { request, type RequestOptions } from 'node:https';
+import type { RequestListener } from 'node:http';
+import { createServer, request, type RequestOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { certificatePem, createCertificate } from '../support/x509.js';
 
 export interface Identity {
@@ -74,4 +76,30 @@ export function tlsRequest(
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+export interface TlsServer {
+  /** `https://127.0.0.1:<port>` */
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A `node:https` server on 127.0.0.1 that asks for a client certificate (RFC 8705 §3) and
+ * lets self-signed ones (§2.2) and connections without one reach the app.
+ */
+export async function listenOnTls(app: RequestListener, server: Identity): Promise<TlsServer> {
+  const https = createServer(
+    { key: server.key, cert: server.cert, requestCert: true, rejectUnauthorized: false },
+    app,
+  );
+  await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+  return {
+    origin: `https://127.0.0.1:${(https.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise((resolve) => {
+        https.closeAllConnections();
+        https.close(() => resolve());
+      }),
+  };
 }

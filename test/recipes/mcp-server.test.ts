@@ -4,18 +4,17 @@
 // `scope` an MCP client's authorization-code flow gets). The test plays the MCP client: 401,
 // `resource_metadata`, the document, the authorization server's discovery, the token, the calls.
 // `server.mjs` runs as a child process, configured by its environment, as in production.
-import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClientCredentialsSource } from '@tokengate/core/client-credentials';
 import { oidcIssuer } from '@tokengate/express';
-import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectOutput } from '../support/child-output.js';
 import { createChildGroup } from '../support/child-processes.js';
 import { freePort } from '../support/free-port.js';
+import { startOidcProvider } from '../support/oidc-provider.js';
 import { writeRecipeFiles, type RecipeDir } from '../support/recipe-files.js';
 
 const SCOPE = 'mcp/tools';
@@ -39,69 +38,40 @@ let resource = '';
 
 /** oidc-provider on 127.0.0.1, issuing RFC 9068 JWT access tokens for any `resource` asked. */
 async function startAuthorizationServer(): Promise<void> {
-  const storage = new Map<string, AdapterPayload>();
-  class MemoryAdapter implements Adapter {
-    constructor(private readonly model: string) {}
-    async upsert(id: string, payload: AdapterPayload): Promise<void> {
-      storage.set(`${this.model}:${id}`, payload);
-    }
-    async find(id: string): Promise<AdapterPayload | undefined> {
-      return storage.get(`${this.model}:${id}`);
-    }
-    async findByUserCode(): Promise<undefined> {}
-    async findByUid(): Promise<undefined> {}
-    async consume(): Promise<void> {}
-    async destroy(id: string): Promise<void> {
-      storage.delete(`${this.model}:${id}`);
-    }
-    async revokeByGrantId(): Promise<void> {}
-  }
-  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-  const server = createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const provider = new Provider(issuer, {
-    adapter: MemoryAdapter,
-    clients: [
-      {
-        client_id: CLIENT.clientId,
-        client_secret: CLIENT.clientSecret,
-        grant_types: ['client_credentials'],
-        redirect_uris: [],
-        response_types: [],
-        scope: `${SCOPE} mcp/other`,
-      },
-    ],
-    scopes: [SCOPE, 'mcp/other'],
-    ttl: { ClientCredentials: 600 },
-    jwks: {
-      keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'as-1', alg: 'RS256', use: 'sig' }],
-    },
-    cookies: { keys: ['tokengate-mcp-recipe-cookie-key'] },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      // RFC 8707: the token's `aud` is the `resource` the client asked for.
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => undefined as unknown as string,
-        getResourceServerInfo: (_ctx, indicator) => ({
+  const op = await startOidcProvider({
+    configuration: () => ({
+      clients: [
+        {
+          client_id: CLIENT.clientId,
+          client_secret: CLIENT.clientSecret,
+          grant_types: ['client_credentials'],
+          redirect_uris: [],
+          response_types: [],
           scope: `${SCOPE} mcp/other`,
-          audience: indicator,
-          accessTokenFormat: 'jwt',
-          accessTokenTTL: 600,
-          jwt: { sign: { alg: 'RS256' } },
-        }),
+        },
+      ],
+      scopes: [SCOPE, 'mcp/other'],
+      ttl: { ClientCredentials: 600 },
+      features: {
+        devInteractions: { enabled: false },
+        clientCredentials: { enabled: true },
+        // RFC 8707: the token's `aud` is the `resource` the client asked for.
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => undefined as unknown as string,
+          getResourceServerInfo: (_ctx, indicator) => ({
+            scope: `${SCOPE} mcp/other`,
+            audience: indicator,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: 600,
+            jwt: { sign: { alg: 'RS256' } },
+          }),
+        },
       },
-    },
+    }),
   });
-  handler = provider.callback();
-  closeIssuer = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  issuer = op.issuer;
+  closeIssuer = op.close;
 }
 
 beforeAll(async () => {

@@ -13,9 +13,9 @@ export const DEFAULT_DPOP_ALGS = 'RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES38
 
 export interface DpopChallengeOptions {
   /** The accepted proof algorithms, space-separated; default `DEFAULT_DPOP_ALGS`. */
-  readonly algs?: string;
-  /** RFC 9728 §5.1 `resource_metadata`, when the gate serves metadata. */
-  readonly resourceMetadata?: string;
+  readonly algs?: string | undefined;
+  /** RFC 9728 §5.1 `resource_metadata`, in both challenges when the gate serves metadata. */
+  readonly resourceMetadata?: string | undefined;
 }
 
 /**
@@ -36,12 +36,43 @@ export function withDpop(
   realm?: string,
   options: DpopChallengeOptions = {},
 ): string {
+  return `${bearerChallenge}, ${challenge('DPoP', realm, [], options)}`;
+}
+
+/**
+ * The answer to a request made with the `DPoP` scheme (RFC 9449 §7.1): `Bearer` offered with
+ * its realm (and `resource_metadata`) only, then the DPoP challenge with `errorAttributes`
+ * (`error="…", error_description="…"`, as written) between its realm and its `algs`.
+ *
+ * @example
+ * ```ts
+ * inDpopChallenge('error="invalid_token", error_description="Token has expired"', 'api');
+ * // 'Bearer realm="api", DPoP realm="api", error="invalid_token", …, algs="RS256 … EdDSA"'
+ * ```
+ */
+export function inDpopChallenge(
+  errorAttributes: string,
+  realm?: string,
+  options: DpopChallengeOptions = {},
+): string {
+  const bearer = challenge('Bearer', realm, [], { resourceMetadata: options.resourceMetadata });
+  return `${bearer}, ${challenge('DPoP', realm, [errorAttributes], options)}`;
+}
+
+/** One challenge in formatChallenge's attribute order: realm, error attributes, algs, metadata. */
+function challenge(
+  scheme: 'Bearer' | 'DPoP',
+  realm: string | undefined,
+  errorAttributes: readonly string[],
+  options: DpopChallengeOptions,
+): string {
   const params = [
     ...(realm === undefined ? [] : [`realm="${realm}"`]),
-    `algs="${options.algs ?? DEFAULT_DPOP_ALGS}"`,
+    ...errorAttributes,
+    ...(scheme === 'DPoP' ? [`algs="${options.algs ?? DEFAULT_DPOP_ALGS}"`] : []),
     ...(options.resourceMetadata === undefined
       ? []
       : [`resource_metadata="${options.resourceMetadata}"`]),
   ];
-  return `${bearerChallenge}, DPoP ${params.join(', ')}`;
+  return params.length === 0 ? scheme : `${scheme} ${params.join(', ')}`;
 }

@@ -1,36 +1,24 @@
 import { authorize } from './rules/authorize.js';
-import {
-  extractCredentials,
-  type BearerOptions,
-  type BearerRequest,
-  type Credentials,
-} from './http/bearer.js';
+import type { BearerRequest, Credentials } from './http/bearer.js';
 import {
   InvalidTokenError,
   isTokengateError,
   MissingTokenError,
   type TokengateError,
 } from './errors/errors.js';
-import type { ChallengeContext } from './errors/challenge.js';
-import { dpopPolicy } from './dpop/dpop-options.js';
-import { clientCertificatePolicy } from './mtls/client-certificate.js';
-import { checkSenderBinding, type SenderBindingPolicy } from './binding/sender-binding.js';
-import { originPolicy } from './http/request-origin.js';
-import { tokenSources, withTokenSources } from './http/token-sources.js';
-import { createMetadataRoute, type ResourceMetadata } from './metadata/metadata-route.js';
+import { checkSenderBinding } from './binding/sender-binding.js';
+import type { ResourceMetadata } from './metadata/metadata-route.js';
 import { fromFetchRequest, type FetchRequestSource } from './fetch-request.js';
 import type { AlbVerifier } from './alb/alb-verifier.js';
-import { extractAlbToken } from './alb/alb-header.js';
 import type { Rule } from './rules/rule.js';
 import type { RequestSource, VerifiedToken } from './lib/types.js';
 import { isVerifiedToken } from './claims/verified-token.js';
 import { assertKnownKeys } from './lib/options.js';
 import { createVerifier } from './verify/verifier.js';
-import { VERIFIER_OPTION_KEYS } from './verify/verifier-options.js';
+import { createTransport } from './gate-transport.js';
+import { VERIFIER_OPTION_KEYS, VERIFY_NOW, type VerifyNow } from './verify/verifier-options.js';
 import {
   GATE_OPTION_KEYS,
-  bearerMethodsOf,
-  issuersOf,
   verifierOptions,
   type GateAdapter,
   type GateOptions,
@@ -45,6 +33,15 @@ export interface Gate {
    * anonymous request in optional mode; otherwise rejects with a `TokengateError`.
    */
   authenticate(request: BearerRequest & RequestSource): Promise<VerifiedToken | undefined>;
+  /**
+   * `authenticate()` for adapters on the hot path: the result itself when nothing needs to wait
+   * (a cached bearer token, an in-memory revocation store), otherwise a promise; a refusal is
+   * thrown synchronously or rejected, always as a `TokengateError`. One call, no promise on a
+   * cache hit: a reused token costs about what no authentication costs.
+   */
+  authenticateFast(
+    request: BearerRequest & RequestSource,
+  ): VerifiedToken | undefined | Promise<VerifiedToken | undefined>;
   /**
    * `authenticate()` for a Fetch-API `Request` (Hono, Workers, Bun, Deno): the same answers,
    * read from `Headers`, the URL, the method and, with `allowBodyToken`, a clone of a
@@ -137,86 +134,9 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     }
   }
   const optional = options.optional === true;
-  const bearerOptions: BearerOptions = {
-    allowQueryToken: options.allowQueryToken === true,
-    allowBodyToken: options.allowBodyToken === true,
-    ...(realm === undefined ? {} : { realm }),
-  };
-  const alb = 'albVerifier' in options;
-  if (alb && options.dpop !== undefined && options.dpop !== 'disabled') {
-    throw new TypeError("dpop: the ALB's header is no DPoP credential; leave dpop unset");
-  }
-  const dpop = alb ? undefined : dpopPolicy(options.dpop);
-  const dpopAccepted = dpop !== undefined && dpop.mode !== 'disabled';
-  const dpopRequired = dpop?.mode === 'required';
-  const origin = originPolicy(options.publicOrigin, options.trustForwardedHeaders);
-  const binding: SenderBindingPolicy = {
-    dpop: dpopAccepted ? dpop : undefined,
-    certificate: clientCertificatePolicy(options.clientCertificate),
-    origin,
-    realm,
-  };
-  const metadata = createMetadataRoute(options.resourceMetadata, {
-    origin,
-    issuers: issuersOf(options),
-    bearerMethods: bearerMethodsOf(bearerOptions, dpopRequired),
-    dpopAlgorithms: dpopAccepted ? dpop.algorithms : undefined,
-    dpopRequired,
-    certificateBound: options.clientCertificate !== undefined,
-  });
-  // The challenges every answer of this gate offers (RFC 9449 §7.1, RFC 9728 §5.1); without
-  // DPoP or metadata, exactly RFC 6750's single Bearer challenge.
-  const challenges = dpopAccepted || metadata !== undefined;
-  const dpopAlgs = dpopAccepted ? dpop.algorithms.join(' ') : undefined;
-  const sources = tokenSources(options);
-  // What the Fetch-API path must copy from `Headers` besides the token's own.
-  const fetchHeaders = [
-    ...(dpopAccepted ? ['dpop'] : []),
-    ...(origin.trustForwardedHeaders ? ['x-forwarded-proto', 'x-forwarded-host'] : []),
-    ...binding.certificate.headerNames,
-    ...(sources?.headerNames ?? []),
-  ];
-
-  if (alb && sources !== undefined) {
-    throw new TypeError("tokenCookie and getToken: the ALB's header is the only credential there");
-  }
-  const extract = alb
-    ? (request: BearerRequest): Credentials | undefined => {
-        const token = extractAlbToken(request.rawHeaders, realm);
-        return token === undefined ? undefined : { token, scheme: 'bearer' };
-      }
-    : sources === undefined
-      ? (request: BearerRequest) => extractCredentials(request, bearerOptions, dpopAccepted)
-      : (request: BearerRequest) =>
-          withTokenSources(
-            extractCredentials(request, bearerOptions, dpopAccepted),
-            request,
-            sources,
-            realm,
-          );
-
-  /** Sets what the answer's challenge needs on an error, as the gate is configured. */
-  function decorate(
-    error: TokengateError,
-    request: BearerRequest,
-    scheme: Credentials['scheme'] | undefined,
-  ): void {
-    error.realm = realm;
-    if (!challenges) return;
-    let resourceMetadata: string | undefined;
-    try {
-      resourceMetadata = metadata?.url(request);
-    } catch {
-      // A request without a usable Host still gets its answer, without the metadata URL.
-    }
-    const context: ChallengeContext = {
-      bearer: !dpopRequired,
-      dpopAlgs,
-      scheme,
-      resourceMetadata,
-    };
-    error.challenge = context;
-  }
+  const transport = createTransport(options, realm);
+  const { bearerOptions, binding, dpopRequired, extract, fetchHeaders, metadata, decorate, dpop } =
+    transport;
 
   function challenge(error: TokengateError, request: BearerRequest, auth?: unknown): void {
     if (error.challenge !== undefined) return;
@@ -226,9 +146,19 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     if (own !== undefined) error.realm = own;
   }
 
-  async function authenticate(
+  // A verifier of this copy of the core answers a cache hit without a promise; another's (a
+  // `verifier` passed in from the other build) through `verify()`.
+  const verifyNow: VerifyNow =
+    (verifier as { [VERIFY_NOW]?: VerifyNow })[VERIFY_NOW] ??
+    ((token, source, callOptions) => verifier.verify(token, source, callOptions));
+
+  /**
+   * The request path, synchronous when nothing needs to wait (a cache hit of a bearer token):
+   * then the result, else a promise. Only `TokengateError`s are thrown or rejected with.
+   */
+  function authenticateFast(
     request: BearerRequest & RequestSource,
-  ): Promise<VerifiedToken | undefined> {
+  ): VerifiedToken | undefined | Promise<VerifiedToken | undefined> {
     let credentials: Credentials | undefined;
     try {
       credentials = extract(request);
@@ -244,23 +174,64 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
         });
       }
       // The request rides along for the verifier's `rejected` event (method, path, route, id).
-      const result = await verifier.verify(credentials.token, request, ALLOW_BOUND_TOKENS);
-      // Bearer token, bearer scheme: nothing more to prove. Otherwise the proof (or the
-      // certificate) is checked on every request, a cached token's too.
-      if (result.binding.type !== 'bearer' || credentials.scheme !== 'bearer') {
-        const checked = checkSenderBinding(binding, request, credentials, result);
-        if (checked !== undefined) await checked;
-      }
-      return result;
+      const verdict = verifyNow(credentials.token, request, ALLOW_BOUND_TOKENS);
+      if (verdict instanceof Promise) return finishLater(verdict, request, credentials);
+      return bound(verdict, request, credentials);
     } catch (error) {
-      // The brand, not `instanceof`: a `verifier` passed in may come from another copy of the core.
-      if (isTokengateError(error)) decorate(error, request, credentials?.scheme);
-      throw error;
+      throw decorated(error, request, credentials?.scheme);
     }
+  }
+
+  // Bearer token, bearer scheme: nothing more to prove. Otherwise the proof (or the
+  // certificate) is checked on every request, a cached token's too.
+  function bound(
+    result: VerifiedToken,
+    request: BearerRequest,
+    credentials: Credentials,
+  ): VerifiedToken | Promise<VerifiedToken> {
+    if (result.binding.type === 'bearer' && credentials.scheme === 'bearer') return result;
+    const checked = checkSenderBinding(binding, request, credentials, result);
+    return checked === undefined
+      ? result
+      : checked.then(
+          () => result,
+          (error: unknown) => {
+            throw decorated(error, request, credentials.scheme);
+          },
+        );
+  }
+
+  async function finishLater(
+    verdict: Promise<VerifiedToken>,
+    request: BearerRequest,
+    credentials: Credentials,
+  ): Promise<VerifiedToken> {
+    try {
+      return await bound(await verdict, request, credentials);
+    } catch (error) {
+      throw decorated(error, request, credentials.scheme);
+    }
+  }
+
+  function decorated(
+    error: unknown,
+    request: BearerRequest,
+    scheme: Credentials['scheme'] | undefined,
+  ): unknown {
+    // The brand, not `instanceof`: a `verifier` passed in may come from another copy of the core.
+    if (isTokengateError(error) && error.challenge === undefined) decorate(error, request, scheme);
+    return error;
+  }
+
+  async function authenticate(
+    request: BearerRequest & RequestSource,
+  ): Promise<VerifiedToken | undefined> {
+    return authenticateFast(request);
   }
 
   return {
     authenticate,
+    authenticateFast,
     async authenticateRequest(request, source) {
       return authenticate(
         await fromFetchRequest(
@@ -290,7 +261,7 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     },
     resourceMetadataPath: metadata?.path,
     dpopNonce() {
-      return dpopAccepted ? dpop.nonce() : undefined;
+      return dpop?.nonce();
     },
     async close() {
       await Promise.all([owned?.close(), dpop?.close()]);

@@ -1,3 +1,24 @@
+/**
+ * The framework-free engine of tokengate: verify bearer tokens from Amazon Cognito user pools
+ * and any OpenID Connect issuer, with a bounded JWKS cache, the RFC 6750 error model,
+ * authorization rules, revocation, DPoP (RFC 9449), mTLS-bound tokens (RFC 8705), token
+ * introspection (RFC 7662) and protected-resource metadata (RFC 9728). The framework adapters
+ * re-export everything here, so an app needs one import.
+ *
+ * @example
+ * ```ts
+ * import { anyGroup, authorize, cognitoIssuer, createVerifier } from '@tokengate/core';
+ *
+ * // Build once at startup: the verifier owns the JWKS cache.
+ * const verifier = createVerifier({
+ *   issuers: [cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' })],
+ * });
+ * const auth = await verifier.verify(token);
+ * authorize(auth, anyGroup('admin')); // throws a 403 AccessDeniedError otherwise
+ * ```
+ *
+ * @module \@tokengate/core
+ */
 export { createVerifier } from './verify/verifier.js';
 export type { Verifier, VerifierOptions } from './verify/verifier-options.js';
 export { oidcIssuer } from './issuers/oidc-issuer.js';

@@ -18,6 +18,7 @@ import {
 } from '@tokengate/core';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDpop } from '../../../test/support/challenges.js';
 import { rejectionOf, segment, withSegment } from './helpers.js';
 
 let pool: TestIssuer;
@@ -86,10 +87,25 @@ describe('authenticate', () => {
     const error = await rejectionOf(gateFor().authenticate(anonymous));
     expect(error).toBeInstanceOf(MissingTokenError);
     expect(error).toMatchObject({ status: 401, code: 'CREDENTIALS_MISSING', error: undefined });
-    expect(error.headers).toEqual({ 'WWW-Authenticate': 'Bearer' });
+    // RFC 6750 §3.1's bare Bearer challenge, then DPoP's (RFC 9449 §7.1), accepted by default.
+    expect(error.headers).toEqual({ 'WWW-Authenticate': withDpop('Bearer') });
 
     const withRealm = await rejectionOf(gateFor({ realm: 'api' }).authenticate(anonymous));
-    expect(withRealm.headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="api"' });
+    expect(withRealm.headers).toEqual({
+      'WWW-Authenticate': withDpop('Bearer realm="api"', 'api'),
+    });
+  });
+
+  it("answers RFC 6750's single Bearer challenge with dpop: 'disabled'", async () => {
+    const error = await rejectionOf(gateFor({ dpop: 'disabled' }).authenticate(anonymous));
+    expect(error.headers).toEqual({ 'WWW-Authenticate': 'Bearer' });
+    const withRealm = await rejectionOf(
+      gateFor({ realm: 'api', dpop: 'disabled' }).authenticate(bearer('a.b')),
+    );
+    expect(withRealm.headers).toEqual({
+      'WWW-Authenticate':
+        'Bearer realm="api", error="invalid_token", error_description="Token must have exactly three segments"',
+    });
   });
 
   it('treats another scheme as no token', async () => {
@@ -108,8 +124,12 @@ describe('authenticate', () => {
       expect(error).toBeInstanceOf(InvalidTokenError);
       expect(error.status).toBe(401);
       expect(error.realm).toBe('api');
-      expect(error.headers['WWW-Authenticate']).toMatch(
-        /^Bearer realm="api", error="invalid_token", error_description="[^"]+"$/,
+      expect(error.description).toMatch(/^[^"]+$/);
+      expect(error.headers['WWW-Authenticate']).toBe(
+        withDpop(
+          `Bearer realm="api", error="invalid_token", error_description="${error.description}"`,
+          'api',
+        ),
       );
     }
     const expired = await rejectionOf(
@@ -124,8 +144,11 @@ describe('authenticate', () => {
       gate.authenticate({ rawHeaders: ['Authorization', 'Bearer a b'] }),
     );
     expect(malformed).toBeInstanceOf(InvalidRequestError);
-    expect(malformed.headers['WWW-Authenticate']).toMatch(
-      /^Bearer realm="api", error="invalid_request"/,
+    expect(malformed.headers['WWW-Authenticate']).toBe(
+      withDpop(
+        'Bearer realm="api", error="invalid_request", error_description="Authorization header is not a valid Bearer credential"',
+        'api',
+      ),
     );
   });
 

@@ -1,4 +1,4 @@
-import { createGate, type Gate, type GateOptions } from '@tokengate/core';
+import { createGate, type Gate, type GateOptions, type VerifiedToken } from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GATE, REALM } from './realm.js';
 
@@ -17,27 +17,57 @@ import { GATE, REALM } from './realm.js';
  * process.once('SIGTERM', () => server.close(() => void requireAuth.close()));
  * ```
  */
-export function authenticate(options: GateOptions): RequestHandler & { close(): Promise<void> } {
+export function authenticate(options: GateOptions): RequestHandler & {
+  /** Stops the verifier built from `options` (JWKS refresh timers, fetches in flight). */
+  close(): Promise<void>;
+} {
   const gate = createGate(options, { name: '@tokengate/express authenticate()' });
   const realm = gate.realm;
   return Object.assign(tokengateAuthenticate, { close: gate.close, [GATE]: gate });
-  async function tokengateAuthenticate(req: Request, res: Response, next: NextFunction) {
-    let auth;
+  // Not `async`: a cached token is answered without a promise, in one call (see
+  // `gate.authenticateFast`); only a cache miss or an I/O-bound check waits.
+  function tokengateAuthenticate(req: Request, res: Response, next: NextFunction): void {
+    let outcome;
     try {
       // An Express request already has the shape the core reads: rawHeaders, url, originalUrl,
       // method, body, socket.
-      auth = await gate.authenticate(req);
-      // RFC 9449 §8.2: with server nonces on, every answer carries the nonce to use next.
-      const nonce = gate.dpopNonce();
-      if (nonce !== undefined) setNonce(res, typeof nonce === 'string' ? nonce : await nonce);
+      outcome = gate.authenticateFast(req);
     } catch (error) {
       next(error);
       return;
     }
-    if (auth !== undefined) req.auth = auth;
-    if (realm !== undefined) (req as unknown as Record<symbol, string>)[REALM] = realm;
-    (req as unknown as Record<symbol, Gate>)[GATE] = gate;
+    if (outcome instanceof Promise) {
+      outcome.then((auth) => proceed(gate, realm, req, res, next, auth), next);
+      return;
+    }
+    proceed(gate, realm, req, res, next, outcome);
+  }
+}
+
+/** Leaves the verdict on the request and hands it on. */
+function proceed(
+  gate: Gate,
+  realm: string | undefined,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  auth: VerifiedToken | undefined,
+): void {
+  if (auth !== undefined) req.auth = auth;
+  if (realm !== undefined) (req as unknown as Record<symbol, string>)[REALM] = realm;
+  (req as unknown as Record<symbol, Gate>)[GATE] = gate;
+  // RFC 9449 §8.2: with server nonces on, every answer carries the nonce to use next.
+  const nonce = gate.dpopNonce();
+  if (nonce === undefined) {
     next();
+  } else if (typeof nonce === 'string') {
+    setNonce(res, nonce);
+    next();
+  } else {
+    nonce.then((value) => {
+      setNonce(res, value);
+      next();
+    }, next);
   }
 }
 

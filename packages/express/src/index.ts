@@ -1,3 +1,24 @@
+/**
+ * Express middleware for tokengate (Express 4 and 5): `authenticate()` verifies the bearer
+ * token and sets `req.auth`, `authorize(rule)` guards a route, `errorHandler()` answers with
+ * the RFC 6750 challenge and a JSON body. Re-exports all of `@tokengate/core`.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { anyGroup, authenticate, authorize, cognitoIssuer, errorHandler, withAuth } from '@tokengate/express';
+ *
+ * const app = express();
+ * const requireAuth = authenticate({
+ *   issuers: [cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' })],
+ * });
+ * app.get('/me', requireAuth, withAuth((req, res) => res.json({ sub: req.auth.subject })));
+ * app.get('/admin', requireAuth, authorize(anyGroup('admin')), (req, res) => res.json({ ok: true }));
+ * app.use(errorHandler());
+ * ```
+ *
+ * @module \@tokengate/express
+ */
 export { authenticate } from './authenticate.js';
 export { authorize } from './authorize.js';
 export { errorHandler } from './error-handler.js';

@@ -41,5 +41,6 @@ export type AuthenticatedRequest<
   Locals extends Record<string, any> = Record<string, any>,
   /* eslint-enable @typescript-eslint/no-explicit-any */
 > = Request<P, ResBody, ReqBody, ReqQuery, Locals> & {
+  /** The verified token, with the app's claims and the route's `C`. */
   auth: VerifiedToken<JwtClaims & TokengateClaims & C>;
 };

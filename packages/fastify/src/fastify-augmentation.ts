@@ -37,5 +37,11 @@ declare module 'fastify' {
  */
 export type AuthenticatedRequest<
   C extends object = object,
-  Req extends { auth: VerifiedToken | null } = FastifyRequest,
-> = Req & { auth: VerifiedToken<JwtClaims & TokengateClaims & C> };
+  Req extends {
+    /** As the plugin declares it on `FastifyRequest`. */
+    auth: VerifiedToken | null;
+  } = FastifyRequest,
+> = Req & {
+  /** The verified token, with the app's claims and the route's `C`. */
+  auth: VerifiedToken<JwtClaims & TokengateClaims & C>;
+};

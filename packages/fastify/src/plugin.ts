@@ -6,6 +6,7 @@ import {
   toRule,
   type GateOptions,
   type Rule,
+  type VerifiedToken,
 } from '@tokengate/core';
 import type {
   FastifyContextConfig,
@@ -18,6 +19,20 @@ import type {
 } from 'fastify';
 import fp from 'fastify-plugin';
 
+/**
+ * Options of the {@link tokengate} plugin: the core's {@link GateOptions} (issuers, verifier,
+ * realm, optional mode, token sources…) and how errors are answered. Checked once, at
+ * registration, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const options: TokengatePluginOptions = {
+ *   issuers: [cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' })],
+ *   errorHandler: false, // my own error handler answers, with `statusCode` and `headers`
+ * };
+ * await app.register(tokengate, options);
+ * ```
+ */
 export type TokengatePluginOptions = GateOptions & {
   /**
    * Answer tokengate errors with their status, challenge and JSON body `{ error,
@@ -169,19 +184,71 @@ async function tokengatePlugin(
     return checked;
   }
 
-  async function authenticateAndAuthorize(
+  /**
+   * `config.auth`'s check, calling `done` once: in the same tick when the token is a cache hit
+   * (`gate.authenticateFast` answers without a promise), otherwise when the verdict is in.
+   */
+  function authenticateAndAuthorize(
     request: FastifyRequest,
     reply: FastifyReply,
     rule: Rule | null,
-  ) {
+    done: (error?: unknown) => void,
+  ): void {
+    let outcome;
     try {
-      await authenticateRequest(request, reply);
+      outcome = gate.authenticateFast(gateRequest(request));
+    } catch (error) {
+      guardFailed(request, reply, error, done);
+      return;
+    }
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (auth) => authorizeVerified(request, reply, rule, auth, done),
+        (error: unknown) => guardFailed(request, reply, error, done),
+      );
+      return;
+    }
+    authorizeVerified(request, reply, rule, outcome, done);
+  }
+
+  function authorizeVerified(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    rule: Rule | null,
+    auth: VerifiedToken | undefined,
+    done: (error?: unknown) => void,
+  ): void {
+    if (auth !== undefined) request.auth = auth;
+    try {
       gate.authorize(request.auth, rule ?? undefined);
     } catch (error) {
-      challenged(error, request);
-      primeReply(reply, error);
-      throw error;
+      guardFailed(request, reply, error, done);
+      return;
     }
+    // RFC 9449 §8.2: with server nonces on, every answer carries the nonce to use next.
+    const nonce = gate.dpopNonce();
+    if (nonce === undefined) {
+      done();
+    } else if (typeof nonce === 'string') {
+      reply.header('DPoP-Nonce', nonce);
+      done();
+    } else {
+      nonce.then((value) => {
+        if (value !== undefined) reply.header('DPoP-Nonce', value);
+        done();
+      }, done);
+    }
+  }
+
+  function guardFailed(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error: unknown,
+    done: (error?: unknown) => void,
+  ): void {
+    challenged(error, request);
+    primeReply(reply, error);
+    done(error);
   }
 
   function refuse(request: FastifyRequest, cause: unknown): AccessDeniedError {
@@ -193,8 +260,8 @@ async function tokengatePlugin(
     });
   }
 
-  // Callback style, so an unprotected route costs no promise. `done` serves as both `then`
-  // callbacks: it gets `undefined` on success and the error otherwise.
+  // Callback style, so an unprotected route costs no promise, and a protected one with a cached
+  // token none either: `done` gets `undefined` on success and the error otherwise.
   function tokengateRouteGuard(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -217,7 +284,7 @@ async function tokengatePlugin(
       done(error);
       return;
     }
-    authenticateAndAuthorize(request, reply, checked.rule).then(done, done);
+    authenticateAndAuthorize(request, reply, checked.rule, done);
   }
   fastify.addHook(hookName, tokengateRouteGuard as onRequestHookHandler);
 

@@ -25,7 +25,10 @@ import type { AuthenticatedRequest } from './fastify-augmentation.js';
  */
 export function withAuth<
   C extends object = object,
-  Req extends { auth: VerifiedToken | null } = FastifyRequest,
+  Req extends {
+    /** As the plugin declares it on `FastifyRequest`. */
+    auth: VerifiedToken | null;
+  } = FastifyRequest,
   Reply = FastifyReply,
   This = FastifyInstance,
   R = unknown,

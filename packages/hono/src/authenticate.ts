@@ -9,10 +9,33 @@ import type { AuthEnv, OptionalAuthEnv } from './env.js';
 import { GATE_KEY, REALM_KEY } from './realm.js';
 import { requestSource } from './request-source.js';
 
+/**
+ * Options of the Hono {@link authenticate} middleware: the core's {@link GateOptions}
+ * (issuers, verifier, realm, optional mode, token sources…). Checked once, when the middleware
+ * is built, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const options: HonoAuthenticateOptions = {
+ *   issuers: [oidcIssuer({ issuer: 'https://auth.example.com/', audience: 'https://api.example.com' })],
+ *   realm: 'api',
+ * };
+ * const requireAuth = authenticate(options);
+ * ```
+ */
 export type HonoAuthenticateOptions = GateOptions;
 
-/** `authenticate()`'s middleware: a Hono middleware plus `close()` for a graceful shutdown. */
+/**
+ * `authenticate()`'s middleware: a Hono middleware plus `close()` for a graceful shutdown.
+ *
+ * @example
+ * ```ts
+ * const requireAuth: AuthenticateMiddleware<AuthEnv> = authenticate({ issuers });
+ * process.once('SIGTERM', () => void requireAuth.close());
+ * ```
+ */
 export type AuthenticateMiddleware<E extends AuthEnv | OptionalAuthEnv> = MiddlewareHandler<E> & {
+  /** Stops the verifier built from the options (JWKS refresh timers, fetches in flight). */
   close(): Promise<void>;
 };
 

@@ -12,10 +12,28 @@ import type { JwtClaims, TokengateClaims, VerifiedToken } from '@tokengate/core'
  * ```
  */
 export interface AuthEnv<C extends object = object> {
-  Variables: { auth: VerifiedToken<JwtClaims & TokengateClaims & C> };
+  /** What `c.get()` and `c.var` hold. */
+  Variables: {
+    /** The verified token, with the app's claims and the route's `C`. */
+    auth: VerifiedToken<JwtClaims & TokengateClaims & C>;
+  };
 }
 
-/** The `Env` of routes behind `authenticate({ optional: true })`: no token, no `auth`. */
+/**
+ * The `Env` of routes behind `authenticate({ optional: true })`: no token, no `auth`.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<OptionalAuthEnv>();
+ * app.get('/', authenticate({ issuers, optional: true }), (c) =>
+ *   c.text(c.get('auth') === undefined ? 'hello, stranger' : `hello, ${c.get('auth')!.subject}`),
+ * );
+ * ```
+ */
 export interface OptionalAuthEnv<C extends object = object> {
-  Variables: { auth: VerifiedToken<JwtClaims & TokengateClaims & C> | undefined };
+  /** What `c.get()` and `c.var` hold. */
+  Variables: {
+    /** The verified token, or `undefined` for an anonymous request. */
+    auth: VerifiedToken<JwtClaims & TokengateClaims & C> | undefined;
+  };
 }

@@ -12,6 +12,7 @@ import {
   cognitoIssuer,
   type HonoAuthenticateOptions,
 } from '../src/index.js';
+import { withDpop } from '../../../test/support/challenges.js';
 
 let pool: TestIssuer;
 let user: string;
@@ -76,12 +77,15 @@ describe('authenticate()', () => {
     const denied = await app.request('/me', bearer(user));
     expect(await answer(missing)).toEqual({
       status: 401,
-      challenge: 'Bearer realm="api"',
+      challenge: withDpop('Bearer realm="api"', 'api'),
       body: { error: 'unauthorized', error_description: 'Authentication required' },
     });
     expect([denied.status, denied.headers.get('www-authenticate')]).toEqual([
       403,
-      expect.stringMatching(/^Bearer realm="api", error="access_denied"/),
+      withDpop(
+        'Bearer realm="api", error="access_denied", error_description="Token does not grant access to this resource"',
+        'api',
+      ),
     ]);
     expect(missing.headers.get('cache-control')).toBe('no-store');
   });

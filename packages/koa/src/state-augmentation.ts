@@ -27,4 +27,10 @@ declare module 'koa' {
 export type AuthenticatedContext<
   C extends object = object,
   Ctx extends ParameterizedContext = Context,
-> = Ctx & { state: { auth: VerifiedToken<JwtClaims & TokengateClaims & C> } };
+> = Ctx & {
+  /** Koa's per-request state, where `authenticate()` put the token. */
+  state: {
+    /** The verified token, with the app's claims and the route's `C`. */
+    auth: VerifiedToken<JwtClaims & TokengateClaims & C>;
+  };
+};

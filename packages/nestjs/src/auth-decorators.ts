@@ -1,9 +1,26 @@
 import { and, toRule, type Rule } from '@tokengate/core';
 import { POLICY } from './tokens.js';
 
-/** What `@Auth()` or `@Public()` declared on a controller or a handler. */
+/**
+ * What `@Auth()` or `@Public()` declared on a controller or a handler, as the guard reads it
+ * through Nest's `Reflector`.
+ *
+ * @example
+ * ```ts
+ * const policy: RoutePolicy = { public: false, rule: anyGroup('admin') }; // what @Auth(anyGroup('admin')) stores
+ * ```
+ */
 export type RoutePolicy =
-  { readonly public: true } | { readonly public: false; readonly rule: Rule | undefined };
+  | {
+      /** `@Public()`: no token needed, the request is not read. */
+      readonly public: true;
+    }
+  | {
+      /** `@Auth()`: a valid token is needed, even in an `optional` module. */
+      readonly public: false;
+      /** The rule the token must satisfy; `undefined` for any valid token. */
+      readonly rule: Rule | undefined;
+    };
 
 /** A decorator for a controller class or one of its route handlers (Nest's `applyDecorators` type). */
 export type ClassOrMethodDecorator = <TFunction extends object, Y>(

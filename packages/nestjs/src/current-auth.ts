@@ -4,6 +4,18 @@ import { primeResponse, type PlatformRequest } from './platform.js';
 import { REALM } from './tokens.js';
 import { TokengateHttpException } from './tokengate-exception.js';
 
+/**
+ * Options of {@link CurrentAuth}. Checked when the decorator is applied, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * @Get('greeting')
+ * @Public()
+ * greeting(@CurrentAuth({ optional: true }) auth: VerifiedToken | undefined) {
+ *   return auth === undefined ? 'hello, stranger' : `hello, ${auth.subject}`;
+ * }
+ * ```
+ */
 export interface CurrentAuthOptions {
   /**
    * Resolve to `undefined` when the request carries no verified token (an `optional` module,

@@ -15,6 +15,20 @@ import { resourceMetadataMiddleware } from './resource-metadata-middleware.js';
 import { TOKENGATE_GATE } from './tokengate-gate.js';
 import { TokengateGuard } from './tokengate-guard.js';
 
+/**
+ * Options of {@link TokengateModule.forRoot}: the core's {@link GateOptions} (issuers,
+ * verifier, realm, optional mode, token sources…) and whether the guard is global. Checked once,
+ * when the gate is built, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const options: TokengateModuleOptions = {
+ *   issuers: [cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' })],
+ *   global: true,
+ * };
+ * TokengateModule.forRoot(options);
+ * ```
+ */
 export type TokengateModuleOptions = GateOptions & {
   /**
    * Register `TokengateGuard` as a global guard (`APP_GUARD`): every route then needs a valid
@@ -24,6 +38,21 @@ export type TokengateModuleOptions = GateOptions & {
   readonly global?: boolean;
 };
 
+/**
+ * Options of {@link TokengateModule.forRootAsync}: the gate options come from a factory that
+ * Nest calls with other providers, e.g. `ConfigService`.
+ *
+ * @example
+ * ```ts
+ * const options: TokengateModuleAsyncOptions = {
+ *   imports: [ConfigModule],
+ *   inject: [ConfigService],
+ *   useFactory: (config: ConfigService) => ({
+ *     issuers: [oidcIssuer({ issuer: config.getOrThrow('ISSUER'), audience: config.getOrThrow('AUDIENCE') })],
+ *   }),
+ * };
+ * ```
+ */
 export interface TokengateModuleAsyncOptions {
   /** Modules whose providers `useFactory` injects (e.g. `ConfigModule`). */
   readonly imports?: ModuleMetadata['imports'];

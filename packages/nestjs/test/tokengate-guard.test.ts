@@ -23,6 +23,7 @@ import {
   type JwtClaims,
   type VerifiedToken,
 } from '../src/index.js';
+import { withDpop } from '../../../test/support/challenges.js';
 import { call, PLATFORMS, startNestApp, type Platform, type RunningNestApp } from './nest-apps.js';
 
 const REALM = 'orders-api';
@@ -199,7 +200,7 @@ describe.each(PLATFORMS)('%s platform', (platform: Platform) => {
     const answer = await call(global, '/me');
     expect(answer).toMatchObject({
       status: 401,
-      challenge: `Bearer realm="${REALM}"`,
+      challenge: withDpop(`Bearer realm="${REALM}"`, REALM),
       body: { error: 'unauthorized', error_description: expect.any(String) },
     });
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
@@ -259,7 +260,7 @@ describe.each(PLATFORMS)('%s platform', (platform: Platform) => {
     const missing = await call(perController, '/guarded');
     expect({ status: missing.status, challenge: missing.challenge }).toEqual({
       status: 401,
-      challenge: `Bearer realm="${REALM}"`,
+      challenge: withDpop(`Bearer realm="${REALM}"`, REALM),
     });
     expect((await call(perController, '/guarded', { token: tokens.user })).status).toBe(403);
     expect((await call(perController, '/guarded', { token: tokens.admin })).body).toEqual({
@@ -312,7 +313,7 @@ describe.each(PLATFORMS)('%s platform, with the app’s own global filters', (pl
       const answer = await call(running, '/me');
       expect(answer).toMatchObject({
         status: 401,
-        challenge: `Bearer realm="${REALM}"`,
+        challenge: withDpop(`Bearer realm="${REALM}"`, REALM),
         body: { envelope: true, code: 'CREDENTIALS_MISSING' },
       });
     } finally {

@@ -11,6 +11,7 @@ import {
   type Gate,
   type VerifiedToken,
 } from '../src/index.js';
+import { withDpop } from '../../../test/support/challenges.js';
 import { call, PLATFORMS, startNestApp } from './nest-apps.js';
 
 @Controller()
@@ -62,7 +63,7 @@ describe.each(PLATFORMS)('forRootAsync() on %s', (platform) => {
       const missing = await call(running, '/me');
       expect({ status: missing.status, challenge: missing.challenge }).toEqual({
         status: 401,
-        challenge: 'Bearer realm="from-config"',
+        challenge: withDpop('Bearer realm="from-config"', 'from-config'),
       });
     } finally {
       await running.close();

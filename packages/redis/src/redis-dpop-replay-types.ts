@@ -12,15 +12,20 @@ import type { DpopReplayStore } from '@tokengate/core';
  * ```
  */
 export interface RedisDpopReplayClient {
+  /** Whether the socket is open (connected or reconnecting). */
   readonly isOpen: boolean;
+  /** Whether the client is connected and can send commands. */
   readonly isReady: boolean;
+  /** Opens the connection; called only when `isOpen` is false. */
   connect(): Promise<unknown>;
   /** `abortSignal` drops a command that is still waiting to be written when its deadline passes. */
   sendCommand(
     args: readonly string[],
     options?: { readonly abortSignal?: AbortSignal },
   ): Promise<unknown>;
+  /** Adds a listener for a client event (`error`, `ready`, `end`). */
   on(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Removes a listener added with `on`. */
   off(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
@@ -66,24 +71,40 @@ export interface RedisDpopReplayStoreOptions {
  */
 export type RedisDpopReplayEvent =
   /** A connection error reported by the client; it reconnects by itself. */
-  | { readonly type: 'dpop-replay-store-error'; readonly error: unknown }
+  | {
+      /** The event's kind. */
+      readonly type: 'dpop-replay-store-error';
+      /** The error the client reported. */
+      readonly error: unknown;
+    }
   /**
    * The first `remember()` to fail after a success: `timeout` (no answer within
    * `commandTimeoutMs`), `overloaded` (`maxPending` commands unanswered), `unreachable` (the
    * connection failed) or `refused` (an error reply, e.g. `OOM`). DPoP requests answer 503.
    */
   | {
+      /** The event's kind. */
       readonly type: 'dpop-replay-store-degraded';
+      /** Why `remember()` failed (see above). */
       readonly reason: 'timeout' | 'overloaded' | 'unreachable' | 'refused';
+      /** The underlying error, when there is one. */
       readonly error?: unknown;
     }
   /** Redis answered again after a degradation that lasted `unavailableMs`. */
-  | { readonly type: 'dpop-replay-store-recovered'; readonly unavailableMs: number }
+  | {
+      /** The event's kind. */
+      readonly type: 'dpop-replay-store-recovered';
+      /** How long `remember()` failed. */
+      readonly unavailableMs: number;
+    }
   /**
    * The store's own connection stopped answering (a command missed its deadline while
    * connected: a hung server, a half-open TCP connection), so it was dropped for a new one.
    */
-  | { readonly type: 'dpop-replay-store-connection-reset' };
+  | {
+      /** The event's kind. */
+      readonly type: 'dpop-replay-store-connection-reset';
+    };
 
 /**
  * A DPoP replay store shared by a fleet through Redis (RFC 9449 §11.1).

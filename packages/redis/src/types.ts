@@ -12,20 +12,35 @@ import type { RevocationCheckContext, RevocationRegistry, VerifiedToken } from '
  * ```
  */
 export interface RedisRevocationClient {
+  /** Whether the socket is open (connected or reconnecting). */
   readonly isOpen: boolean;
+  /** Whether the client is connected and can send commands. */
   readonly isReady: boolean;
   /** Read to refuse a client-side `keyPrefix`, which would break the resync's `SCAN`. */
-  readonly options?: { readonly keyPrefix?: unknown } | undefined;
+  readonly options?:
+    | {
+        /** A client-side key prefix (ioredis-style); the store refuses any. */
+        readonly keyPrefix?: unknown;
+      }
+    | undefined;
+  /** Opens the connection; called only when `isOpen` is false. */
   connect(): Promise<unknown>;
+  /** A new client with the same settings, for the subscription (RESP2 forbids commands on it). */
   duplicate(): RedisRevocationClient;
+  /** Sends one raw command, e.g. `['SET', key, value, 'PX', '1000']`. */
   sendCommand(args: readonly string[]): Promise<unknown>;
+  /** Subscribes `listener` to a pub/sub channel. */
   subscribe(
     channel: string,
     listener: (message: string, channel: string) => unknown,
   ): Promise<unknown>;
+  /** Adds a listener for a client event (`error`, `ready`, `end`). */
   on(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Removes a listener added with `on`. */
   off(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Closes the connection after pending replies arrive. */
   close(): Promise<unknown>;
+  /** Closes the connection at once, dropping pending commands. */
   destroy(): unknown;
 }
 
@@ -79,30 +94,51 @@ export interface RedisRevocationStoreOptions {
 export type RedisRevocationEvent =
   /** A full resync finished (start-up and every reconnect); `republished` entries Redis had lost were written back. */
   | {
+      /** The event's kind. */
       readonly type: 'revocation-store-synced';
+      /** Entries in the near-cache after the sync. */
       readonly entries: number;
+      /** Entries this instance held that Redis had lost, written back. */
       readonly republished: number;
+      /** How long the sync took. */
       readonly durationMs: number;
     }
   /** Answers are no longer backed by Redis: `'closed'` now refuses (503), `'open'` answers from the near-cache. */
   | {
+      /** The event's kind. */
       readonly type: 'revocation-store-degraded';
+      /** Redis cannot be reached, or the near-cache is full (`maxEntries`). */
       readonly reason: 'unreachable' | 'overflow';
+      /** What `isRevoked` does meanwhile. */
       readonly failurePolicy: RevocationFailurePolicy;
     }
   /** Back in sync after a degradation that lasted `unavailableMs`. */
-  | { readonly type: 'revocation-store-recovered'; readonly unavailableMs: number }
+  | {
+      /** The event's kind. */
+      readonly type: 'revocation-store-recovered';
+      /** How long answers were not backed by Redis. */
+      readonly unavailableMs: number;
+    }
   /** A connection or command error; the client reconnects by itself. */
-  | { readonly type: 'revocation-store-error'; readonly error: unknown }
+  | {
+      /** The event's kind. */
+      readonly type: 'revocation-store-error';
+      /** The error the client reported. */
+      readonly error: unknown;
+    }
   /**
    * The resync skipped one Redis key and went on: `invalid` (malformed or out of range, e.g.
    * written by hand or by a faulty tool; never loaded), or `refused` (Redis refused to write an
    * entry back; this instance still honours it). `key` is the Redis key, cut at 256 characters.
    */
   | {
+      /** The event's kind. */
       readonly type: 'revocation-store-entry-skipped';
+      /** The Redis key, cut at 256 characters. */
       readonly key: string;
+      /** Why the key was skipped (see above). */
       readonly reason: 'invalid' | 'refused';
+      /** Redis's error reply, for `refused`. */
       readonly error?: unknown;
     };
 
@@ -129,6 +165,7 @@ export interface RedisRevocationStore extends RevocationRegistry {
   readonly entryLifetimeSeconds: number;
   /** Live entries in the near-cache. */
   readonly size: number;
+  /** Where the store stands: syncing, in sync, interrupted, degraded or closed. */
   readonly state: RedisRevocationStoreState;
   /** Resolves after the first full sync; rejects if the store is closed first. */
   ready(): Promise<void>;

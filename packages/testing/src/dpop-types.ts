@@ -28,8 +28,16 @@ export interface DpopKeyOptions {
  */
 export type DpopSigner =
   | DpopKey
-  | { readonly alg: 'none' }
-  | { readonly alg: 'HS256' | 'HS384' | 'HS512'; readonly secret: string | Uint8Array };
+  | {
+      /** An unsecured JWS: no signature at all. */
+      readonly alg: 'none';
+    }
+  | {
+      /** The HMAC algorithm, forbidden for proofs. */
+      readonly alg: 'HS256' | 'HS384' | 'HS512';
+      /** The HMAC key. */
+      readonly secret: string | Uint8Array;
+    };
 
 /**
  * Options of {@link DpopKey.proof}. `method` and `url` are required; everything else has the
@@ -81,12 +89,15 @@ export interface DpopProofOptions {
  * ```
  */
 export interface DpopKey {
+  /** The algorithm the key signs proofs with (the proof header's `alg`). */
   readonly alg: TestAlgorithm;
   /** The public JWK written into each proof's `jwk` header: only the key type's public members. */
   readonly publicJwk: Readonly<Record<string, string>>;
   /** The RFC 7638 SHA-256 thumbprint of {@link DpopKey.publicJwk}, base64url: a bound token's `cnf.jkt`. */
   readonly thumbprint: string;
+  /** The private half, for a test that signs something by hand. */
   readonly privateKey: KeyObject;
+  /** The public half. */
   readonly publicKey: KeyObject;
   /** A compact DPoP proof JWT (RFC 9449 §4.2) for one request. Option mistakes reject with `TypeError`. */
   proof(options: DpopProofOptions): Promise<string>;

@@ -44,7 +44,9 @@ export interface TestIssuerOptions {
  * ```
  */
 export interface TestClient {
+  /** The `client_id` it authenticates with (RFC 6749 §2.3.1). */
   clientId: string;
+  /** The `client_secret` it authenticates with (RFC 6749 §2.3.1). */
   clientSecret: string;
   /**
    * Scopes the client may request. A request naming none is granted all of them, as Cognito
@@ -85,12 +87,22 @@ export interface TokenOptions {
    * Access and M2M tokens: binds the token to a DPoP key, `cnf: { jkt }` (RFC 9449 §6.1). A key
    * from {@link createDpopKey}, or `{ jkt }` for a thumbprint computed elsewhere.
    */
-  dpop?: DpopKey | { jkt: string };
+  dpop?:
+    | DpopKey
+    | {
+        /** The base64url RFC 7638 SHA-256 thumbprint of the client's public key. */
+        jkt: string;
+      };
   /**
    * Access and M2M tokens: binds the token to a client certificate, `cnf: { "x5t#S256" }`
    * (RFC 8705 §3.1). The certificate (PEM, DER or `X509Certificate`), or `{ x5tS256 }`.
    */
-  certificate?: TestCertificate | { x5tS256: string };
+  certificate?:
+    | TestCertificate
+    | {
+        /** The base64url SHA-256 thumbprint of the certificate's DER encoding. */
+        x5tS256: string;
+      };
 }
 
 /**
@@ -155,9 +167,13 @@ export interface RotateKeysOptions {
  * ```
  */
 export interface TestJwk {
+  /** Key type: `RSA`, `EC` or `OKP` (RFC 7518 §6.1, RFC 8037). */
   kty: string;
+  /** Key id, matched against a token's `kid` header. */
   kid: string;
+  /** The one algorithm this key signs with (RFC 7517 §4.4). */
   alg: string;
+  /** Public key use, `sig` unless {@link AddKeyOptions.use} said otherwise. */
   use: string;
   [parameter: string]: unknown;
 }
@@ -171,6 +187,7 @@ export interface TestJwk {
  * ```
  */
 export interface TestJwks {
+  /** The published keys, current key included. */
   keys: TestJwk[];
 }
 
@@ -184,10 +201,15 @@ export interface TestJwks {
  * ```
  */
 export interface TestKey {
+  /** Key id, as published in the JWKS. */
   readonly kid: string;
+  /** The algorithm the key signs with. */
   readonly alg: TestAlgorithm;
+  /** The private half, to sign tokens by hand. */
   readonly privateKey: KeyObject;
+  /** The public half. */
   readonly publicKey: KeyObject;
+  /** The public key as the JWKS publishes it. */
   readonly publicJwk: Record<string, unknown>;
 }
 
@@ -238,7 +260,9 @@ export interface OutageOptions {
  * ```
  */
 export interface TestIssuerStats {
+  /** Requests to the JWKS endpoint. */
   readonly jwksRequests: number;
+  /** Requests to the discovery document (`/.well-known/openid-configuration`). */
   readonly discoveryRequests: number;
   /** Requests to the token endpoint, whatever their outcome. */
   readonly tokenRequests: number;
@@ -255,12 +279,15 @@ export interface TestIssuerStats {
  * ```
  */
 export interface TestIssuer {
+  /** Shape of the tokens and URLs, from {@link TestIssuerOptions.kind}. */
   readonly kind: 'cognito' | 'oidc';
   /** `http://127.0.0.1:<port>` */
   readonly origin: string;
   /** The `iss` of tokens: the origin (OIDC), `${origin}/${userPoolId}` (Cognito), or `options.issuer`. */
   readonly issuer: string;
+  /** The JWKS endpoint, as discovery announces it. */
   readonly jwksUri: string;
+  /** The OpenID Connect discovery document's URL. */
   readonly discoveryUri: string;
   /**
    * `${origin}/oauth2/token`, the RFC 6749 §3.2 token endpoint: at the root as on a Cognito
@@ -268,19 +295,27 @@ export interface TestIssuer {
    * carrying a valid `DPoP` proof gets a DPoP-bound token, `token_type: "DPoP"` (RFC 9449 §5).
    */
   readonly tokenEndpoint: string;
+  /** Cognito: the user pool id in URLs and `iss`; OIDC: `undefined`. */
   readonly userPoolId: string | undefined;
+  /** The app client id: `client_id` of access tokens, `aud` of id tokens. */
   readonly clientId: string;
+  /** The `aud` of OIDC access tokens. */
   readonly audience: string;
   /** The kid that unkeyed signing uses; changes with {@link TestIssuer.rotateKeys}. */
   readonly currentKid: string;
+  /** Live request counters of the endpoints. */
   readonly stats: TestIssuerStats;
+  /** Sets every {@link TestIssuer.stats} counter back to 0. */
   resetStats(): void;
   /** The public JWKS currently served. */
   jwks(): TestJwks;
+  /** The issuer's key pairs, published ones only, to hand-craft adversarial tokens. */
   keys(): readonly TestKey[];
   /** Signs exactly `claims` (no defaults added); header is `{ alg, kid, ...options.header }`. */
   sign(claims: Record<string, unknown>, options?: SignOptions): Promise<string>;
+  /** A signed access token, shaped as `kind` says (Cognito `token_use: "access"` or OIDC). */
   accessToken(options?: TokenOptions): Promise<string>;
+  /** A signed id token (`aud` is the client id). */
   idToken(options?: TokenOptions): Promise<string>;
   /** A client-credentials (machine-to-machine) access token. */
   m2mToken(options?: TokenOptions): Promise<string>;
@@ -292,6 +327,7 @@ export interface TestIssuer {
   rotateKeys(options?: RotateKeysOptions): Promise<string>;
   /** Unpublishes a key; the current key cannot be removed. */
   removeKey(kid: string): void;
+  /** Starts an outage of the JWKS, discovery and token endpoints until {@link TestIssuer.recover}. */
   outage(mode: OutageMode, options?: OutageOptions): Promise<void>;
   /** Ends any outage; after `refuse` the server listens again on the same port. */
   recover(): Promise<void>;

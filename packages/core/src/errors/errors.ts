@@ -93,9 +93,22 @@ export type TokengateErrorCode =
   | 'DPOP_REPLAY_UNAVAILABLE'
   | 'INTROSPECTION_UNAVAILABLE';
 
+/**
+ * What a {@link TokengateError} is built from: the client-facing description, and for logs the
+ * cause and {@link TokengateError.detail}.
+ *
+ * @example
+ * ```ts
+ * throw new InvalidTokenError('CLAIM_INVALID', {
+ *   description: 'Token is not for this tenant',
+ *   detail: { tenant: claims['custom:tenant'], expected: 'acme' },
+ * });
+ * ```
+ */
 export interface TokengateErrorOptions {
   /** Shown to clients as `error_description`: must not contain the token. */
   readonly description: string;
+  /** The underlying error, kept as the standard `cause` for logs; never sent to clients. */
   readonly cause?: unknown;
   /** `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3). */
   readonly realm?: string | undefined;
@@ -126,9 +139,13 @@ const TOKENGATE_ERROR = Symbol.for('tokengate.error');
  * ```
  */
 export abstract class TokengateError extends Error {
+  /** The HTTP status to answer with: 400, 401, 403 or 503. */
   abstract readonly status: number;
+  /** The RFC 6750 §3.1 `error` code; `undefined` for a 401 without credentials (no code, §3.1). */
   abstract readonly error: BearerErrorCode | undefined;
+  /** The stable, machine-readable reason, e.g. `TOKEN_EXPIRED`: match on it, not on the message. */
   readonly code: TokengateErrorCode;
+  /** The client-facing `error_description`; it never contains the token. */
   readonly description: string;
   /** `realm` used in the challenge; adapters set it from their options. */
   realm: string | undefined;
@@ -182,7 +199,12 @@ export abstract class TokengateError extends Error {
   }
 
   /** The RFC 6750 §3 JSON body: `{ error, error_description }`. Never `detail`. */
-  toJSON(): { error: string; error_description: string } {
+  toJSON(): {
+    /** The `error` code, or `unauthorized` when there is none (no credentials). */
+    error: string;
+    /** The client-facing description. */
+    error_description: string;
+  } {
     return { error: this.error ?? 'unauthorized', error_description: this.description };
   }
 }
@@ -215,13 +237,30 @@ export function isTokengateError(value: unknown): value is TokengateError {
   );
 }
 
-/** 400 `invalid_request`: the request itself is malformed (RFC 6750 §3.1). */
+/**
+ * 400 `invalid_request`: the request itself is malformed (RFC 6750 §3.1).
+ *
+ * @example
+ * ```ts
+ * // e.g. two `Authorization` headers, or a token in the header and in the query string
+ * if (err instanceof InvalidRequestError) console.log(err.code); // 'MULTIPLE_TOKENS'
+ * throw new InvalidRequestError('AUTHORIZATION_MALFORMED', { description: 'Malformed Authorization header' });
+ * ```
+ */
 export class InvalidRequestError extends TokengateError {
   readonly status = 400;
   readonly error = 'invalid_request';
 }
 
-/** 401 with a bare challenge: no credentials were sent (RFC 6750 §3.1, last paragraph). */
+/**
+ * 401 with a bare challenge: no credentials were sent (RFC 6750 §3.1, last paragraph).
+ *
+ * @example
+ * ```ts
+ * const token = extractBearerToken(req);
+ * if (token === undefined) throw new MissingTokenError({ realm: 'api' }); // WWW-Authenticate: Bearer realm="api"
+ * ```
+ */
 export class MissingTokenError extends TokengateError {
   readonly status = 401;
   readonly error = undefined;
@@ -231,13 +270,34 @@ export class MissingTokenError extends TokengateError {
   }
 }
 
-/** 401 `invalid_token`: expired, revoked, malformed, or not for this server (RFC 6750 §3.1). */
+/**
+ * 401 `invalid_token`: expired, revoked, malformed, or not for this server (RFC 6750 §3.1).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await verifier.verify(token);
+ * } catch (err) {
+ *   if (err instanceof InvalidTokenError && err.code === 'TOKEN_EXPIRED') metrics.increment('expired');
+ *   throw err;
+ * }
+ * ```
+ */
 export class InvalidTokenError extends TokengateError {
   readonly status = 401;
   readonly error = 'invalid_token';
 }
 
-/** 403 `insufficient_scope`: the token is fine but lacks the scopes this route needs. */
+/**
+ * 403 `insufficient_scope`: the token is fine but lacks the scopes this route needs.
+ *
+ * @example
+ * ```ts
+ * authorize(auth, allScopes('orders:write')); // throws it when the scope is missing
+ * throw new InsufficientScopeError(['orders:write'], { description: 'Scope orders:write required' });
+ * // WWW-Authenticate: Bearer error="insufficient_scope", error_description="…", scope="orders:write"
+ * ```
+ */
 export class InsufficientScopeError extends TokengateError {
   readonly status = 403;
   readonly error = 'insufficient_scope';
@@ -260,7 +320,16 @@ export class InsufficientScopeError extends TokengateError {
   }
 }
 
-/** 403 `access_denied`: the token is fine, but a group, client or claim rule refuses it. */
+/**
+ * 403 `access_denied`: the token is fine, but a group, client or claim rule refuses it.
+ *
+ * @example
+ * ```ts
+ * if (auth.claims['custom:tenant'] !== params.tenant) {
+ *   throw new AccessDeniedError({ description: 'Not a member of this tenant' });
+ * }
+ * ```
+ */
 export class AccessDeniedError extends TokengateError {
   readonly status = 403;
   readonly error = 'access_denied';
@@ -270,7 +339,15 @@ export class AccessDeniedError extends TokengateError {
   }
 }
 
-/** What a client must ask its authorization server for when it re-authenticates the user. */
+/**
+ * What a client must ask its authorization server for when it re-authenticates the user.
+ *
+ * @example
+ * ```ts
+ * const requirement: StepUpRequirement = { maxAge: 300, acrValues: ['urn:example:mfa'] };
+ * throw new InsufficientUserAuthenticationError(requirement, { description: 'Sign in again' });
+ * ```
+ */
 export interface StepUpRequirement {
   /** `max_age` (RFC 9470 §3): the sign-in must be at most this many seconds old. */
   readonly maxAge?: number | undefined;
@@ -283,11 +360,19 @@ export interface StepUpRequirement {
  * sign-in is too old (`max_age`) or not strong enough (`acr_values`) for this resource. Unlike a
  * 403, the client can act on it: it sends the user back to the authorization server with the
  * challenge's `max_age` / `acr_values` (RFC 9470 §4) and retries with the new token.
+ *
+ * @example
+ * ```ts
+ * authorize(auth, authenticatedWithin(300)); // throws it for a sign-in older than 5 minutes
+ * // WWW-Authenticate: Bearer error="insufficient_user_authentication", …, max_age="300"
+ * ```
  */
 export class InsufficientUserAuthenticationError extends TokengateError {
   readonly status = 401;
   readonly error = 'insufficient_user_authentication';
+  /** The `max_age` the challenge asks for, in seconds, if any. */
   readonly maxAge: number | undefined;
+  /** The `acr_values` the challenge asks for, if any. */
   readonly acrValues: readonly string[] | undefined;
 
   constructor(requirement: StepUpRequirement, options: TokengateErrorOptions) {
@@ -311,6 +396,16 @@ export class InsufficientUserAuthenticationError extends TokengateError {
 /**
  * 503: the identity provider's keys or discovery document could not be fetched. Never
  * reported as `invalid_token`, so clients retry instead of throwing their token away.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await verifier.verify(token);
+ * } catch (err) {
+ *   if (err instanceof IdpUnavailableError) log.warn({ code: err.code, cause: err.cause }, 'IdP down');
+ *   throw err; // 503 with Retry-After: err.retryAfterSeconds
+ * }
+ * ```
  */
 export class IdpUnavailableError extends TokengateError {
   readonly status = 503;

@@ -6,21 +6,32 @@ export type Algorithm =
 
 /** A decoded JOSE header. Only `alg`, `kid`, `typ` and `crit` are ever acted on. */
 export interface JwtHeader {
+  /** The signing algorithm (RFC 7515 §4.1.1), checked against the issuer's allow-list. */
   readonly alg: string;
+  /** Key id (RFC 7515 §4.1.4): which JWKS key signed the token. */
   readonly kid?: string;
+  /** Media type (RFC 7515 §4.1.9), e.g. `at+jwt` for RFC 9068 access tokens. */
   readonly typ?: string;
+  /** Extensions the verifier must understand (RFC 7515 §4.1.11); any is refused. */
   readonly crit?: readonly string[];
   readonly [name: string]: unknown;
 }
 
 /** A decoded JWT claims set (RFC 7519 §4). */
 export interface JwtClaims {
+  /** Issuer (RFC 7519 §4.1.1). */
   readonly iss?: string;
+  /** Subject (RFC 7519 §4.1.2): the user, or the client of a machine-to-machine token. */
   readonly sub?: string;
+  /** Audience (RFC 7519 §4.1.3): one value or several. */
   readonly aud?: string | readonly string[];
+  /** Expiration time, seconds since the epoch (RFC 7519 §4.1.4). */
   readonly exp?: number;
+  /** Not before, seconds since the epoch (RFC 7519 §4.1.5). */
   readonly nbf?: number;
+  /** Issued at, seconds since the epoch (RFC 7519 §4.1.6). */
   readonly iat?: number;
+  /** JWT id (RFC 7519 §4.1.7), the key of a single-token revocation. */
   readonly jti?: string;
   readonly [name: string]: unknown;
 }
@@ -56,11 +67,15 @@ export type TokenUse = 'access' | 'id';
 
 /** Identity facts an issuer preset reads out of its own claim layout. */
 export interface NormalizedIdentity {
+  /** The `sub` claim: who the token speaks for. */
   readonly subject: string | undefined;
+  /** The OAuth client the token was issued to (`client_id`, `azp`, or the IdP's equivalent). */
   readonly clientId: string | undefined;
   /** Always set: an issuer that cannot classify a token refuses it (`TOKEN_USE_MISMATCH`). */
   readonly tokenUse: TokenUse;
+  /** Granted scopes, from the IdP's scope claim (`scope`, RFC 8693 §4.2, or `scp`); `[]` when none. */
   readonly scopes: readonly string[];
+  /** Group or role memberships (`cognito:groups`, `groups`, `roles`…); `[]` when none. */
   readonly groups: readonly string[];
 }
 
@@ -71,8 +86,11 @@ export interface NormalizedIdentity {
 export interface VerifiedToken<
   C extends JwtClaims = JwtClaims & TokengateClaims,
 > extends NormalizedIdentity {
+  /** The compact JWT as it was presented. */
   readonly token: string;
+  /** The decoded protected header. */
   readonly header: JwtHeader;
+  /** The decoded, verified claims set. */
   readonly claims: C;
   /** The `iss` claim, exactly as configured. */
   readonly issuer: string;
@@ -93,13 +111,18 @@ export interface VerifiedToken<
  * included.
  */
 export type TokenBinding =
-  | { readonly type: 'bearer' }
   | {
+      /** Not bound: whoever holds the token may use it (RFC 6750). */
+      readonly type: 'bearer';
+    }
+  | {
+      /** Bound to a DPoP key (RFC 9449). */
       readonly type: 'dpop';
       /** The RFC 7638 SHA-256 thumbprint of the key the proofs must be signed with. */
       readonly jkt: string;
     }
   | {
+      /** Bound to a client certificate (RFC 8705). */
       readonly type: 'mtls';
       /** The SHA-256 thumbprint (base64url) of the client certificate's DER. */
       readonly x5tS256: string;
@@ -130,6 +153,7 @@ export interface ClaimPolicy {
 
 /** One accepted `iss` value and where its keys live. */
 export interface IssuerEndpoint {
+  /** The `iss` value, compared exactly. */
   readonly issuer: string;
   /** JWKS location; when absent it is read from OpenID Connect discovery of `issuer`. */
   readonly jwksUri?: string;
@@ -149,6 +173,7 @@ export interface IssuerEndpoint {
 
 /** A JWK Set document (RFC 7517 §5), as served at an issuer's `jwks_uri`. */
 export interface JsonWebKeySet {
+  /** The keys (RFC 7517 §4); unusable ones are skipped, not fatal. */
   readonly keys: readonly object[];
 }
 
@@ -159,6 +184,7 @@ export interface JsonWebKeySet {
 export interface TrustedIssuer extends ClaimPolicy {
   /** Short label for events and logs, e.g. `cognito` or `oidc`. */
   readonly kind: string;
+  /** The accepted `iss` values and where their keys live. */
   readonly endpoints: readonly IssuerEndpoint[];
   /** Allow `http:` URLs for hosts other than loopback (never in production). */
   readonly allowInsecureHttp?: boolean;
@@ -175,9 +201,13 @@ export interface TrustedIssuer extends ClaimPolicy {
  * `x-request-id` header). Every string is capped and stripped of control characters.
  */
 export interface RejectedRequest {
+  /** The HTTP method. */
   readonly method: string | undefined;
+  /** The path, without the query string. */
   readonly path: string | undefined;
+  /** The route pattern (`/orders/:id`), when the framework knows it. */
   readonly route?: string;
+  /** The request id. */
   readonly id?: string;
 }
 
@@ -196,13 +226,37 @@ export interface RequestSource {
   readonly id?: unknown;
 }
 
-/** Observability events; the callback must be cheap and never throws into verification. */
+/**
+ * Observability events; the callback must be cheap and never throws into verification.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuers,
+ *   onEvent: (event) => {
+ *     if (event.type === 'rejected') log.info({ code: event.code, detail: event.detail }, 'token rejected');
+ *     if (event.type === 'jwks-fetch' && !event.ok) log.warn({ uri: event.uri, error: event.error }, 'JWKS fetch failed');
+ *   },
+ * });
+ * ```
+ */
 export type VerifierEvent =
-  | { readonly type: 'verified'; readonly issuer: string; readonly kid: string | undefined }
   | {
+      /** A token was verified. */
+      readonly type: 'verified';
+      /** Its `iss`. */
+      readonly issuer: string;
+      /** The `kid` of the key that verified it. */
+      readonly kid: string | undefined;
+    }
+  | {
+      /** A token was refused. */
       readonly type: 'rejected';
+      /** The error's stable `code`, e.g. `TOKEN_EXPIRED`. */
       readonly code: string;
+      /** The HTTP status it answers with. */
       readonly status: number;
+      /** The token's `iss`, when it could be read. */
       readonly issuer: string | undefined;
       /** The error's `detail`: what was expected and what the token held. */
       readonly detail: ErrorDetail;
@@ -210,29 +264,53 @@ export type VerifierEvent =
       readonly request?: RejectedRequest;
     }
   | {
+      /** A JWKS was fetched (first use, expiry, or an unknown `kid`). */
       readonly type: 'jwks-fetch';
+      /** The `jwks_uri`. */
       readonly uri: string;
+      /** Whether usable keys came back. */
       readonly ok: boolean;
+      /** How long the fetch took. */
       readonly durationMs: number;
+      /** Keys in the document, when it was read. */
       readonly keys?: number;
+      /** Why it failed, e.g. `HTTP 503`: safe to log. */
       readonly error?: string;
     }
   | {
       /** One endpoint's outcome in `prewarm()`; `secondary` failures do not reject it. */
       readonly type: 'prewarm';
+      /** The endpoint's `iss`. */
       readonly issuer: string;
+      /** Whether the endpoint is {@link IssuerEndpoint.secondary}. */
       readonly secondary: boolean;
+      /** Whether its keys loaded. */
       readonly ok: boolean;
+      /** How long loading took. */
       readonly durationMs: number;
       /** The `IdpUnavailableError`'s cause, e.g. `HTTP 403`: safe to log. */
       readonly error?: string;
     }
   | {
+      /** An OpenID Connect discovery document was fetched. */
       readonly type: 'discovery';
+      /** The issuer it describes. */
       readonly issuer: string;
+      /** Whether a valid document came back. */
       readonly ok: boolean;
+      /** How long the fetch took. */
       readonly durationMs: number;
+      /** Why it failed: safe to log. */
       readonly error?: string;
     };
 
+/**
+ * The `onEvent` callback of the verifier: receives every {@link VerifierEvent}. A listener that
+ * throws is ignored, so logging can never break verification.
+ *
+ * @example
+ * ```ts
+ * const onEvent: VerifierEventListener = (event) => metrics.increment(`tokengate.${event.type}`);
+ * ```
+ */
 export type VerifierEventListener = (event: VerifierEvent) => void;

@@ -69,33 +69,36 @@ export function checkRevocable(
 }
 
 /** The last check, on every request: has the token, its subject or its client been revoked? */
-export async function checkRevocation(
+export function checkRevocation(
   guard: RevocationGuard,
   result: VerifiedToken,
   policy: ResolvedPolicy,
-): Promise<VerifiedToken> {
-  let revoked: boolean;
+): VerifiedToken | Promise<VerifiedToken> {
+  let answer: unknown;
   try {
     // The policy carries `clockToleranceSeconds`: passed as the context, no allocation.
-    const answer = guard.store.isRevoked(result, policy);
-    // Anything but a plain `false` counts as revoked: a confused store fails closed.
-    // A hung store (a Redis failover, a lost connection) must not hold the request: past the
-    // deadline its answer is unknown, which fails closed as 503 like any store failure.
-    revoked =
-      (typeof answer === 'boolean'
-        ? answer
-        : await withinDeadline(answer, guard.timeoutMs, 'revocation store')) !== false;
+    answer = guard.store.isRevoked(result, policy);
   } catch (cause) {
-    // A store built on another copy of the core (its other build) throws that copy's errors.
-    if (isTokengateError(cause)) throw cause;
-    // Fail closed: an unknown revocation state must not let a revoked token through.
-    throw new IdpUnavailableError({
-      code: 'REVOCATION_UNAVAILABLE',
-      description: 'Revocation state is unavailable; retry later',
-      cause,
-    });
+    throw unavailable(cause);
   }
-  if (revoked) {
+  // A store that answers at once (the in-memory one) costs no promise and no timer; a
+  // non-boolean answer that is no promise either is a confused store: revoked.
+  if (typeof (answer as PromiseLike<unknown> | null)?.then !== 'function') {
+    return verdict(answer, result);
+  }
+  // A hung store (a Redis failover, a lost connection) must not hold the request: past the
+  // deadline its answer is unknown, which fails closed as 503 like any store failure.
+  return withinDeadline(answer as Promise<boolean>, guard.timeoutMs, 'revocation store').then(
+    (revoked) => verdict(revoked, result),
+    (cause: unknown) => {
+      throw unavailable(cause);
+    },
+  );
+}
+
+/** Anything but a plain `false` counts as revoked: a confused store fails closed. */
+function verdict(revoked: unknown, result: VerifiedToken): VerifiedToken {
+  if (revoked !== false) {
     throw invalid('TOKEN_REVOKED', 'Token has been revoked', {
       issuer: seen(result.issuer),
       sub: seen(result.subject),
@@ -103,4 +106,15 @@ export async function checkRevocation(
     });
   }
   return result;
+}
+
+function unavailable(cause: unknown): Error {
+  // A store built on another copy of the core (its other build) throws that copy's errors.
+  if (isTokengateError(cause)) return cause;
+  // Fail closed: an unknown revocation state must not let a revoked token through.
+  return new IdpUnavailableError({
+    code: 'REVOCATION_UNAVAILABLE',
+    description: 'Revocation state is unavailable; retry later',
+    cause,
+  });
 }

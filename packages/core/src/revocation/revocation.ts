@@ -35,6 +35,7 @@ export type RevocationIssuer = string | TrustedIssuer;
 
 /** Revoke one token by `jti`, or a whole Cognito token family by `origin_jti`. */
 export interface TokenRevocation {
+  /** The issuer of the token. */
   readonly issuer: RevocationIssuer;
   /** The token's `jti`, or Cognito's `origin_jti` (shared by the access and ID tokens a refresh token minted). */
   readonly tokenId: string;
@@ -44,7 +45,9 @@ export interface TokenRevocation {
 
 /** "Tokens of this subject issued before `before` are revoked": sign-out everywhere, account locked, password reset. */
 export interface SubjectRevocation {
+  /** The issuer of the subject's tokens. */
   readonly issuer: RevocationIssuer;
+  /** The `sub` whose tokens are revoked. */
   readonly subject: string;
   /** Seconds since the epoch; tokens with `iat` (or `auth_time`) before it are revoked. Default now. */
   readonly before?: number;
@@ -57,15 +60,22 @@ export interface SubjectRevocation {
 
 /** "Tokens of this client issued before `before` are revoked": a rotated app client secret. */
 export interface ClientRevocation {
+  /** The issuer of the client's tokens. */
   readonly issuer: RevocationIssuer;
+  /** The client id (the token's normalized `clientId`) whose tokens are revoked. */
   readonly clientId: string;
+  /** Seconds since the epoch; tokens with `iat` (or `auth_time`) before it are revoked. Default now. */
   readonly before?: number;
+  /** As in {@link SubjectRevocation.maxTokenLifetimeSeconds}. */
   readonly maxTokenLifetimeSeconds?: number;
 }
 
 /** The revocation API every store offers besides `isRevoked`. */
 export interface RevocationRegistry extends RevocationStore {
+  /** Revokes one token (or a Cognito token family) until it expires. */
   revokeToken(entry: TokenRevocation): Promise<void>;
+  /** Revokes every token of a subject issued before the cut-off. */
   revokeSubject(entry: SubjectRevocation): Promise<void>;
+  /** Revokes every token of a client issued before the cut-off. */
   revokeClient(entry: ClientRevocation): Promise<void>;
 }

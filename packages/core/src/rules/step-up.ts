@@ -4,6 +4,14 @@ import { leaf } from './rule-check.js';
 import { acrValues } from './step-up-check.js';
 import type { Rule } from './rule.js';
 
+/**
+ * Options of {@link authenticatedWithin}.
+ *
+ * @example
+ * ```ts
+ * const recentSignIn = authenticatedWithin(300, { clockToleranceSeconds: 30 });
+ * ```
+ */
 export interface AuthenticatedWithinOptions {
   /** Leeway for clock skew between the IdP and this server, in seconds. Default 5, as the verifier's. */
   readonly clockToleranceSeconds?: number;
@@ -55,6 +63,14 @@ export function acrIn(...values: string[]): Rule {
   return leaf({ type: 'acr', values: acrValues(values, 'acrIn(): values') });
 }
 
+/**
+ * Options of {@link amrIncludes}.
+ *
+ * @example
+ * ```ts
+ * const withMfa = amrIncludes('mfa', { acrValues: ['urn:example:acr:mfa'] });
+ * ```
+ */
 export interface AmrIncludesOptions {
   /**
    * `acr_values` to send in the challenge when the rule fails. RFC 9470 has no challenge
@@ -87,6 +103,15 @@ export function amrIncludes(method: string, options: AmrIncludesOptions = {}): R
   return leaf({ type: 'amr', method, acrValues: acrValues(list, 'amrIncludes(): acrValues') });
 }
 
+/**
+ * Options of {@link cognitoM2M}: which app clients may call, with which scopes.
+ *
+ * @example
+ * ```ts
+ * const options: CognitoM2MOptions = { clientIds: ['4u2v3example'], scopes: 'orders-api/orders.read' };
+ * app.get('/orders/export', requireAuth, authorize(cognitoM2M(options)), exportOrders);
+ * ```
+ */
 export interface CognitoM2MOptions {
   /** The app clients allowed to call. */
   readonly clientIds: string | readonly string[];

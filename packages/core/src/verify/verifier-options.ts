@@ -146,3 +146,18 @@ export function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): va
     typeof value === 'object' && value !== null && typeof (value as JwksCache).getKey === 'function'
   );
 }
+
+/**
+ * Where a verifier keeps its synchronous entry for the gate: `verify()`'s verdict, or a
+ * promise only when something must be waited for (a cache miss, a key-set refresh, an
+ * asynchronous revocation store). `Symbol.for`, so two copies of the core (ESM and CJS) agree;
+ * a verifier without it is called through `verify()`.
+ */
+export const VERIFY_NOW = Symbol.for('tokengate.verifyNow');
+
+/** The shape of a verifier's `VERIFY_NOW` entry. */
+export type VerifyNow = (
+  token: string,
+  source?: RequestSource,
+  options?: VerifyCallOptions,
+) => VerifiedToken | Promise<VerifiedToken>;

@@ -23,7 +23,7 @@ import {
   checkRevocation,
   revocationGuard,
 } from '../revocation/revocation-check.js';
-import { createTokenCache, validityWindow } from './token-cache.js';
+import { createTokenCache, validityWindow, type CachedVerdict } from './token-cache.js';
 import { createVerdictCheck } from './verdict-check.js';
 import {
   VERIFIER_OPTION_KEYS,
@@ -31,6 +31,8 @@ import {
   type Verifier,
   type VerifierOptions,
   type VerifyCallOptions,
+  VERIFY_NOW,
+  type VerifyNow,
 } from './verifier-options.js';
 import { refuseBoundToken } from './bound-token.js';
 import { createJwksCache } from '../jwks/jwks-cache.js';
@@ -126,7 +128,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
   const { routeStillHolds, stillPublished } = createVerdictCheck(routes, dynamicRoutes, jwks);
 
-  async function verifyToken(token: string): Promise<VerifiedToken> {
+  /**
+   * The verdict, synchronously when nothing needs to wait: a cache hit whose key set is fresh
+   * and whose revocation store (if any) answers at once is returned as is, with no promise and
+   * no turn of the event loop; everything else is a promise. Throws (synchronously) only
+   * `TokengateError`s.
+   */
+  function verifyNow(token: string): VerifiedToken | Promise<VerifiedToken> {
     if (typeof token !== 'string' || token.length === 0) {
       throw invalid('TOKEN_MALFORMED', 'Token must be a non-empty string');
     }
@@ -143,15 +151,25 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (cache !== undefined && digest !== undefined) {
       const hit = cache.get(digest, Date.now());
       if (hit !== undefined && routeStillHolds(hit.route)) {
-        // Synchronous while the key set is fresh: a hit costs no extra turn of the event loop.
         const published = stillPublished(hit);
-        if (published === true || (published !== false && (await published))) {
-          return revocation === undefined
-            ? hit.result
-            : checkRevocation(revocation, hit.result, hit.route.policy);
+        if (published === true) return acceptHit(hit);
+        // The key set is being refreshed: the hit holds once its key is known to be published.
+        if (published !== false) {
+          return published.then((still) => (still ? acceptHit(hit) : verifyToken(token, digest)));
         }
       }
     }
+    return verifyToken(token, digest);
+  }
+
+  function acceptHit(hit: CachedVerdict): VerifiedToken | Promise<VerifiedToken> {
+    return revocation === undefined
+      ? hit.result
+      : checkRevocation(revocation, hit.result, hit.route.policy);
+  }
+
+  /** The full path: decoding, routing, key, signature, claims, admission to the cache. */
+  async function verifyToken(token: string, digest: string | undefined): Promise<VerifiedToken> {
     // Before decoding: a non-ASCII look-alike must never reach the base64 or latin1 decoders.
     const opaque = introspection?.opaque(token);
     if (opaque !== undefined) return opaque.verify(token);
@@ -259,7 +277,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
     });
   }
 
-  const verifyAny = observed(verifyToken, onEvent);
+  // The public `verify()` always answers with a promise, a rejected one for every refusal.
+  function verifyPromise(token: string): Promise<VerifiedToken> {
+    try {
+      return Promise.resolve(verifyNow(token));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  const verifyAny = observed(verifyPromise, onEvent);
 
   // Fail closed for callers of `verify()` itself: a sender-constrained token is only as good as
   // the proof of possession checked with it, which only the gate (or a caller that says so) does.
@@ -276,6 +303,21 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return callOptions?.allowBoundTokens === true ? pending : pending.then(refuseBoundToken);
   }
 
+  /**
+   * The gate's entry: `verify()` without the promise when none is needed (see `verifyNow`).
+   * With an `onEvent` listener, every outcome goes through `verify()` so it is reported.
+   */
+  function verifyFast(
+    token: string,
+    source?: RequestSource,
+    callOptions?: VerifyCallOptions,
+  ): VerifiedToken | Promise<VerifiedToken> {
+    if (onEvent !== undefined) return verify(token, source, callOptions);
+    const verdict = verifyNow(token);
+    if (callOptions?.allowBoundTokens === true) return verdict;
+    return verdict instanceof Promise ? verdict.then(refuseBoundToken) : refuseBoundToken(verdict);
+  }
+
   const prewarm = createPrewarm(routes, jwks, onEvent);
 
   const hydrate = createHydrate(routes, jwks);
@@ -285,5 +327,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (ownsJwks) await jwks.close();
   }
 
-  return { verify: verify as Verifier['verify'], prewarm, hydrate, close };
+  const built: Verifier & { readonly [VERIFY_NOW]: VerifyNow } = {
+    verify: verify as Verifier['verify'],
+    prewarm,
+    hydrate,
+    close,
+    [VERIFY_NOW]: verifyFast,
+  };
+  return built;
 }
