@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from './apps.js';
 import { PROOF_ALG, PROOF_FORM, PROOF_KEY } from './adversarial-dpop-proof.js';
-import { PROOF_REQUEST, SCHEME, STORE } from './adversarial-dpop-request.js';
+import { PROOF_REQUEST } from './adversarial-dpop-request.js';
+import { SCHEME, STORE } from './adversarial-dpop-scheme.js';
 import {
   ADAPTERS,
   createDpopWorld,

@@ -18,6 +18,7 @@ import {
 } from '@tokengate/testing';
 import { expect } from 'vitest';
 import { startApp, type AdapterName, type RunningApp } from './apps.js';
+import { DEFAULT_DPOP_ALGS } from '../support/challenges.js';
 import type { RawRequest, RawResponse } from '../support/raw-http-client.js';
 import { REALM, USER_SUB, type Expected } from './scenarios.js';
 
@@ -33,7 +34,7 @@ export const ADAPTERS: readonly AdapterName[] = [
 ];
 
 /** The default `dpop.algorithms`, as the `DPoP` challenge lists them (RFC 9449 §7.1). */
-export const ALGS = 'RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA';
+export const ALGS = DEFAULT_DPOP_ALGS;
 
 /** At least 32 bytes: the nonce app's fixed secret, so a test can compute nothing from it. */
 const NONCE_SECRET = 'conformance-nonce-secret-0123456789abcdef';
@@ -148,9 +149,12 @@ export interface DpopRequestSpec {
   readonly lines?: (proof: string) => readonly string[];
 }
 
-/** A request with `Authorization: DPoP <token>` and a proof for it, as a client sends it. */
+/**
+ * A request with `Authorization: DPoP <token>` and a proof for it, as a client sends it: by
+ * default the client's `key` and the token `bound` to it.
+ */
 export async function dpopRequest(
-  world: DpopWorld,
+  world: Pick<DpopWorld, 'key' | 'bound'>,
   origin: string,
   spec: DpopRequestSpec = {},
 ): Promise<RawRequest> {

@@ -15,7 +15,6 @@ import { createDpopKey, type DpopKey, type TestIssuer, createTestIssuer } from '
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startApp, type ProtectedRoute, type RunningApp } from './apps.js';
 import { ADAPTERS, ALGS, dpopRequest, expectAnswer, ok, REALM, USER_SUB } from './dpop-kit.js';
-import type { DpopWorld } from './dpop-kit.js';
 import type { Expected } from './scenarios.js';
 import { sendRaw, type RawRequest } from '../support/raw-http-client.js';
 
@@ -176,8 +175,14 @@ const SCENARIOS: readonly (Omit<StepUpScenario, 'claims'> & { claims: () => Clai
   {
     name: 'and(): no acr both accept: 403',
     path: '/no-common',
-    claims: () => ({ acr: 'a' }),
+    claims: () => ({ acr: 'c' }),
     expected: denied,
+  },
+  {
+    name: 'and(): one met, the other asked for',
+    path: '/no-common',
+    claims: () => ({ acr: 'a' }),
+    expected: stepUp(', acr_values="b"'),
   },
   {
     name: 'or(): the acr alternative',
@@ -227,8 +232,9 @@ describe.each(ADAPTERS)('%s', (adapter) => {
 
   it('a DPoP-bound token: the step-up in the DPoP challenge (RFC 9449 §7.1)', async () => {
     const token = await idp.accessToken({ sub: USER_SUB, dpop: key, claims: stale() });
-    const world = { key, bound: token } as unknown as DpopWorld;
-    const request = await dpopRequest(world, `http://127.0.0.1:${port()}`, { path: '/recent' });
+    const request = await dpopRequest({ key, bound: token }, `http://127.0.0.1:${port()}`, {
+      path: '/recent',
+    });
     expectAnswer(await sendRaw(port(), request), {
       status: 401,
       challenge: `Bearer realm="${REALM}", DPoP realm="${REALM}", error="insufficient_user_authentication", error_description="${DESCRIPTION}", max_age="300", algs="${ALGS}"`,

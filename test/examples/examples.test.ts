@@ -3,6 +3,7 @@
 // environment, and is exercised over real HTTP. The same cases run for Express, Koa and Fastify.
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDpop } from '../support/challenges.js';
 import {
   runExampleToExit,
   startExample,
@@ -225,7 +226,15 @@ describe.each(FRAMEWORKS)('examples/%s/server.mjs', (framework) => {
         );
         expectError(stale, 401, 'insufficient_user_authentication');
         expectChallenge(stale, 'insufficient_user_authentication');
-        expect(stale.challenge).toMatch(/, max_age="300"$/);
+        // The examples serve RFC 9728 metadata and accept DPoP: both challenges name it.
+        const metadata = `${get().cognito.url}/.well-known/oauth-protected-resource`;
+        expect(stale.challenge).toBe(
+          withDpop(
+            `Bearer error="insufficient_user_authentication", error_description="A more recent or stronger user authentication is required", max_age="300", resource_metadata="${metadata}"`,
+            undefined,
+            { resourceMetadata: metadata },
+          ),
+        );
       }
     });
 

@@ -1,12 +1,13 @@
 // Packs the workspace's publishable packages the way npm would receive them, for the packaging
-// suites (test/packaging.test.ts, test/packaging/tarball-apps.test.ts).
+// suites (test/packaging.test.ts, test/packaging/tarball-apps.test.ts,
+// test/packaging/registry-rehearsal.test.ts).
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ensureBuilt as ensureBuiltIn } from '../../scripts/release/fresh-build.mjs';
 
 export const run = promisify(execFile);
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,63 +42,12 @@ export function publishablePackages(): WorkspacePackage[] {
     .map(({ dir, manifest }) => ({ name: manifest.name, dir }));
 }
 
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((entry) => join(dir, entry))
-    .filter((file) => statSync(file).isFile());
-}
-
 /**
- * `dist` is reused when every output is newer than every build input; otherwise it is rebuilt.
- * `pnpm install` already builds (root `prepare`), so CI normally skips the ~5 s per package.
+ * Builds `pkg` when its `dist` is stale, under the build lock that `pnpm release` rehearsals
+ * share (scripts/release/fresh-build.mjs): the packaging suites run in parallel workers.
  */
-function distIsFresh(dir: string): boolean {
-  const outputs = filesUnder(join(dir, 'dist'));
-  if (outputs.length === 0) return false;
-  const inputs = [
-    ...filesUnder(join(dir, 'src')),
-    join(dir, 'package.json'),
-    join(dir, 'tsdown.config.ts'),
-    join(ROOT, 'tsdown.base.ts'),
-    join(ROOT, 'tsconfig.json'),
-    join(ROOT, 'tsconfig.base.json'),
-  ].filter((file) => existsSync(file));
-  const newestInput = Math.max(...inputs.map((file) => statSync(file).mtimeMs));
-  const oldestOutput = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
-  return oldestOutput >= newestInput;
-}
-
-const LOCK_STALE_MS = 120_000;
-
-/**
- * Builds `pkg` when its `dist` is stale. Both packaging suites run in parallel workers, and two
- * builds writing one `dist` (tsdown cleans it first) would hand one of them a half-written
- * package, so a build holds a lock directory (`mkdir` is atomic) and the waiter re-checks.
- */
-export async function ensureBuilt(pkg: WorkspacePackage): Promise<void> {
-  if (distIsFresh(pkg.dir)) return;
-  const lock = join(tmpdir(), `tokengate-build-${pkg.name.replace(/[@/]/g, '_')}.lock`);
-  for (;;) {
-    try {
-      await mkdir(lock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      // A lock left by a killed run would otherwise block every later one.
-      const age = await stat(lock).then(
-        (info) => Date.now() - info.mtimeMs,
-        () => 0,
-      );
-      if (age > LOCK_STALE_MS) await rm(lock, { recursive: true, force: true });
-      else await new Promise((done) => setTimeout(done, 250));
-    }
-  }
-  try {
-    if (!distIsFresh(pkg.dir)) await run('pnpm', ['--filter', pkg.name, 'build'], { cwd: ROOT });
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
+export function ensureBuilt(pkg: WorkspacePackage): Promise<void> {
+  return ensureBuiltIn(ROOT, pkg);
 }
 
 /**

@@ -8,7 +8,21 @@ import type { AlbVerifier } from './alb/alb-verifier.js';
 import type { TrustedIssuer } from './lib/types.js';
 import type { Verifier, VerifierOptions } from './verify/verifier-options.js';
 
-/** Options every framework adapter takes: a verifier (or its options) plus transport rules. */
+/**
+ * Options every framework adapter takes: a verifier (or its options) plus transport rules.
+ *
+ * @example
+ * ```ts
+ * const options: GateOptions = {
+ *   issuers: [cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' })],
+ *   realm: 'api',
+ *   dpop: 'allowed',
+ *   publicOrigin: 'https://api.example.com',
+ *   resourceMetadata: true,
+ * };
+ * const gate = createGate(options);
+ * ```
+ */
 export type GateOptions = BearerOptions &
   TokenSourceOptions & {
     /**
@@ -43,12 +57,17 @@ export type GateOptions = BearerOptions &
      */
     readonly resourceMetadata?: boolean | ResourceMetadataOptions;
   } & (
-    | { readonly verifier: Verifier }
-    /**
-     * Behind an Application Load Balancer with authentication: read the ALB's signed
-     * `x-amzn-oidc-data` header instead of `Authorization`.
-     */
-    | { readonly albVerifier: AlbVerifier }
+    | {
+        /** A verifier built with `createVerifier()`, shared with other gates; yours to close. */
+        readonly verifier: Verifier;
+      }
+    | {
+        /**
+         * Behind an Application Load Balancer with authentication: read the ALB's signed
+         * `x-amzn-oidc-data` header instead of `Authorization`.
+         */
+        readonly albVerifier: AlbVerifier;
+      }
     | VerifierOptions
   );
 

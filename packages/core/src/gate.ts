@@ -65,6 +65,7 @@ export interface Gate {
    * whose binding tells which scheme the client used.
    */
   challenge(error: TokengateError, request: BearerRequest, auth?: unknown): void;
+  /** The `realm` option, for the challenges of errors an adapter raises itself. */
   readonly realm: string | undefined;
   /**
    * The RFC 9728 document for a request to the metadata path (or a path-suffixed form of it),

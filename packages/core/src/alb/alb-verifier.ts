@@ -26,6 +26,20 @@ import type {
 import { BEARER } from '../claims/token-binding.js';
 import { markVerified } from '../claims/verified-token.js';
 
+/**
+ * Options of {@link createAlbVerifier}: where the ALB's keys live and which load balancer,
+ * client and issuer a header must name. Checked at creation, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const options: AlbVerifierOptions = {
+ *   region: 'eu-west-1',
+ *   albArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/my-alb/50dc6c495c0c9188',
+ *   clientId: '1example23456789',
+ *   issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123',
+ * };
+ * ```
+ */
 export interface AlbVerifierOptions {
   /** The ALB's region, e.g. `eu-west-1`: its public keys live at `public-keys.auth.elb.<region>.amazonaws.com`. */
   readonly region: string;
@@ -65,6 +79,15 @@ export interface AlbVerifierOptions {
   readonly onEvent?: VerifierEventListener;
 }
 
+/**
+ * Verifies the `x-amzn-oidc-data` header an Application Load Balancer with authentication
+ * signs; built by {@link createAlbVerifier}, or given to an adapter as `albVerifier`.
+ *
+ * @example
+ * ```ts
+ * const requireAuth = authenticate({ albVerifier: createAlbVerifier(options) });
+ * ```
+ */
 export interface AlbVerifier {
   /**
    * Verifies the value of the `x-amzn-oidc-data` header. Resolves to the normalized result or

@@ -18,7 +18,9 @@ import type { ClientAuthMethod, TokenRequestConfig } from './token-request.js';
 export interface ClientCredentialsOptions {
   /** The RFC 6749 §3.2 token endpoint, e.g. `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`. */
   readonly tokenEndpoint: string;
+  /** This service's client id at the authorization server. */
   readonly clientId: string;
+  /** Its client secret; never logged, never in an event or an error message. */
   readonly clientSecret: string;
   /** Requested scopes (RFC 6749 §3.3). Default: none, so the server's defaults (Cognito: all of the client's). */
   readonly scopes?: string | readonly string[];
@@ -46,23 +48,43 @@ export interface ClientCredentialsOptions {
   readonly onEvent?: ClientCredentialsEventListener;
 }
 
-/** What a source reports; no secret or token ever appears in an event. */
+/**
+ * What a source reports; no secret or token ever appears in an event.
+ *
+ * @example
+ * ```ts
+ * const onEvent = (event: ClientCredentialsEvent) => {
+ *   if (event.type === 'token-request-failed') log.warn({ code: event.code, status: event.status }, 'token request failed');
+ * };
+ * ```
+ */
 export type ClientCredentialsEvent =
   | {
+      /** A new token was obtained. */
       readonly type: 'token-fetched';
+      /** The client it was obtained for. */
       readonly clientId: string;
+      /** Requests sent, retries included. */
       readonly attempts: number;
+      /** How long it took, retries included. */
       readonly durationMs: number;
+      /** The token's lifetime (`expires_in`, RFC 6749 §5.1), in seconds. */
       readonly expiresInSeconds: number;
       /** The endpoint sent no usable `expires_in`; the token is kept for a default 300 s. */
       readonly expiresInDefaulted: boolean;
     }
   | {
+      /** One request to the token endpoint failed. */
       readonly type: 'token-request-failed';
+      /** The client it was for. */
       readonly clientId: string;
+      /** Which attempt failed, from 1. */
       readonly attempt: number;
+      /** The {@link TokenEndpointErrorCode}. */
       readonly code: string;
+      /** The endpoint's HTTP status, if it answered. */
       readonly status: number | undefined;
+      /** The RFC 6749 §5.2 `error` code, if the endpoint sent one. */
       readonly oauthError: string | undefined;
       /** Wait before the next attempt; `undefined` when giving up. */
       readonly retryInMs: number | undefined;
@@ -70,15 +92,29 @@ export type ClientCredentialsEvent =
   | {
       /** A renewal failed transiently and the still-valid token was handed out instead. */
       readonly type: 'cached-token-kept';
+      /** The client it was for. */
       readonly clientId: string;
+      /** Why the renewal failed: a {@link TokenEndpointErrorCode}. */
       readonly code: string;
     }
   | {
+      /** The cached token was dropped. */
       readonly type: 'token-invalidated';
+      /** The client it was for. */
       readonly clientId: string;
+      /** `invalidate()` was called, or a service answered 401 `invalid_token` to `fetch`. */
       readonly reason: 'manual' | 'rejected-downstream';
     };
 
+/**
+ * The `onEvent` option of {@link createClientCredentialsSource}. A listener that throws is
+ * ignored.
+ *
+ * @example
+ * ```ts
+ * const onEvent: ClientCredentialsEventListener = (event) => metrics.increment(`token_source.${event.type}`);
+ * ```
+ */
 export type ClientCredentialsEventListener = (event: ClientCredentialsEvent) => void;
 
 export interface ResolvedClientCredentialsOptions {

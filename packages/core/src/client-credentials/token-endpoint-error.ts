@@ -39,9 +39,13 @@ export interface TokenEndpointErrorOptions {
  * ```
  */
 export class TokenEndpointError extends Error {
+  /** The stable reason: match on it, never on the message. */
   readonly code: TokenEndpointErrorCode;
+  /** HTTP status of the endpoint's last answer, if there was one. */
   readonly status: number | undefined;
+  /** The RFC 6749 §5.2 `error` code, e.g. `invalid_client`. */
   readonly oauthError: string | undefined;
+  /** Seconds the endpoint asked to wait (`Retry-After`), if it did. */
   readonly retryAfterSeconds: number | undefined;
   /** How many requests were sent before giving up; set by the source. */
   attempts = 1;

@@ -19,6 +19,18 @@ import { createProofKeyCache, type ProofKeyCache } from './proof-keys.js';
  */
 export type DpopMode = 'allowed' | 'required' | 'disabled';
 
+/**
+ * The `dpop` option of the gate (every adapter): the mode and how proofs are checked. Checked
+ * once, at creation, with `TypeError` naming `dpop.<option>`. See docs/dpop.md.
+ *
+ * @example
+ * ```ts
+ * const requireAuth = authenticate({
+ *   issuers,
+ *   dpop: { mode: 'required', proofMaxAgeSeconds: 30, replayStore: createRedisDpopReplayStore({ url }) },
+ * });
+ * ```
+ */
 export interface DpopOptions {
   /** Default `allowed`. */
   readonly mode?: DpopMode;
@@ -39,6 +51,15 @@ export interface DpopOptions {
   readonly nonce?: false | DpopNonceOptions;
 }
 
+/**
+ * Server-provided nonces (RFC 9449 §8), the `dpop.nonce` option: proofs must carry a recent
+ * nonce from `DPoP-Nonce`, which bounds how long a stolen proof is worth anything.
+ *
+ * @example
+ * ```ts
+ * const dpop: DpopOptions = { mode: 'required', nonce: { secret: process.env.DPOP_NONCE_SECRET!, rotateSeconds: 120 } };
+ * ```
+ */
 export interface DpopNonceOptions {
   /**
    * The secret nonces are derived from (at least 32 bytes; a string counts its UTF-8 bytes):
@@ -49,14 +70,28 @@ export interface DpopNonceOptions {
   readonly rotateSeconds?: number;
 }
 
-/** DPoP options validated once (dpopPolicy), read by checkDpopProof on every request. */
+/**
+ * DPoP options validated once ({@link dpopPolicy}), read by {@link checkDpopProof} on every
+ * request.
+ *
+ * @example
+ * ```ts
+ * const policy: DpopPolicy = dpopPolicy('required');
+ * policy.mode; // 'required'
+ * ```
+ */
 export interface DpopPolicy {
+  /** Which schemes the route accepts. */
   readonly mode: DpopMode;
   /** The accepted proof algorithms, for the `DPoP algs="…"` challenge (RFC 9449 §7.1). */
   readonly algorithms: readonly Algorithm[];
+  /** How old a proof's `iat` may be, in seconds. */
   readonly proofMaxAgeSeconds: number;
+  /** How far ahead a proof's `iat` may be, in seconds. */
   readonly clockToleranceSeconds: number;
+  /** Where proof ids are remembered. */
   readonly replayStore: DpopReplayStore;
+  /** How long a request waits for the replay store, in ms. */
   readonly replayTimeoutMs: number;
   /** `algorithms` as a set, for the check. */
   readonly algorithmSet: ReadonlySet<string>;
@@ -83,6 +118,13 @@ const PROOF_KEY_BYTES = 16 * 1024 * 1024;
 /**
  * Validates the `dpop` option once, at creation: every mistake is a `TypeError` naming
  * `dpop.<option>`. A mode alone (`'required'`) stands for `{ mode }`.
+ *
+ * @example
+ * ```ts
+ * const policy = dpopPolicy({ mode: 'required', algorithms: ['ES256', 'EdDSA'] });
+ * await checkDpopProof(policy, presentation, Date.now());
+ * await policy.close(); // closes the memory replay store it made
+ * ```
  */
 export function dpopPolicy(options: DpopMode | DpopOptions | undefined): DpopPolicy {
   const given: DpopOptions =

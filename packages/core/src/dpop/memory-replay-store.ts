@@ -2,6 +2,15 @@ import { LRUCache } from 'lru-cache';
 import { assertKnownKeys, optionKeys, positiveInteger } from '../lib/options.js';
 import type { DpopReplayStore } from './dpop-replay-store.js';
 
+/**
+ * Options of {@link createMemoryDpopReplayStore}: its bounds, in entries and in bytes. Checked
+ * at creation, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const replayStore = createMemoryDpopReplayStore({ maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 });
+ * ```
+ */
 export interface MemoryDpopReplayStoreOptions {
   /**
    * Proof ids remembered at once. Default 100000. Size it for your peak rate of DPoP requests
@@ -42,7 +51,10 @@ function entrySize(_value: true, key: string): number {
  */
 export function createMemoryDpopReplayStore(
   options: MemoryDpopReplayStoreOptions = {},
-): DpopReplayStore & { readonly size: number } {
+): DpopReplayStore & {
+  /** Proof ids remembered now. */
+  readonly size: number;
+} {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createMemoryDpopReplayStore options must be an object');
   }

@@ -1,7 +1,20 @@
+/**
+ * The auth-params of one `WWW-Authenticate` challenge; `undefined` ones are left out.
+ *
+ * @example
+ * ```ts
+ * const params: ChallengeParams = { realm: 'api', error: 'insufficient_scope', scope: 'orders:write' };
+ * formatChallenge(params); // 'Bearer realm="api", error="insufficient_scope", scope="orders:write"'
+ * ```
+ */
 export interface ChallengeParams {
+  /** RFC 6750 §3: the protection space. */
   readonly realm?: string | undefined;
+  /** RFC 6750 §3.1: the error code. */
   readonly error?: string | undefined;
+  /** RFC 6750 §3: `error_description`, for developers. */
   readonly description?: string | undefined;
+  /** RFC 6750 §3: the space-separated scopes the resource needs. */
   readonly scope?: string | undefined;
   /** RFC 9470 §3: space-separated authentication context classes the client should request. */
   readonly acrValues?: string | undefined;
@@ -34,6 +47,15 @@ const DPOP_ERRORS = new Set(['invalid_dpop_proof', 'use_dpop_nonce']);
  * The error attributes go into the challenge of the scheme the client used (a DPoP proof error
  * always into the DPoP one); the other scheme is offered with its realm, `algs` and
  * `resource_metadata` only, so a client may switch to it.
+ *
+ * @example
+ * ```ts
+ * formatChallenges(
+ *   { realm: 'api', error: 'invalid_token', description: 'Token expired' },
+ *   { bearer: true, dpopAlgs: 'ES256', scheme: 'dpop', resourceMetadata: undefined },
+ * );
+ * // 'Bearer realm="api", DPoP realm="api", error="invalid_token", error_description="Token expired", algs="ES256"'
+ * ```
  */
 export function formatChallenges(
   params: ChallengeParams,

@@ -12,6 +12,16 @@ export type DetailValue =
   | readonly DetailValue[]
   | { readonly [name: string]: DetailValue };
 
+/**
+ * A rejection's `detail` ({@link TokengateError.detail}): what was expected and what the token
+ * held, for logs and `onEvent`, never for the response.
+ *
+ * @example
+ * ```ts
+ * // An expired token's detail:
+ * const detail: ErrorDetail = { exp: 1767225600, now: 1767229200, leewaySeconds: 5 };
+ * ```
+ */
 export type ErrorDetail = { readonly [name: string]: DetailValue };
 
 export const MAX_DETAIL_STRING = 200;

@@ -7,6 +7,7 @@ export interface BearerRequest {
   readonly rawHeaders: readonly string[];
   /** The request target as received, path and query (`req.url`). */
   readonly url?: string | undefined;
+  /** The request method; a DPoP proof's `htm` must match it (RFC 9449 §4.3). */
   readonly method?: string | undefined;
   /** The parsed body, when a body parser ran before. */
   readonly body?: unknown;
@@ -33,17 +34,29 @@ export interface BearerRequest {
  * certificate (RFC 8705 §3), `raw` its DER.
  */
 export interface TlsSocketLike {
+  /** `true` on a TLS connection. */
   readonly encrypted?: boolean;
+  /** The client's certificate, as Node's `TLSSocket.getPeerCertificate()` returns it. */
   getPeerCertificate?(detailed?: boolean): unknown;
 }
 
 /** The credentials of a request: the token and the scheme it came with. */
 export interface Credentials {
+  /** The access token, as sent. */
   readonly token: string;
   /** `dpop`: `Authorization: DPoP …` (RFC 9449 §7.1); `bearer`: RFC 6750 (header, query or body). */
   readonly scheme: 'bearer' | 'dpop';
 }
 
+/**
+ * Where the gate looks for a token besides the `Authorization` header (RFC 6750 §2), and the
+ * realm of its challenges. Part of every adapter's options.
+ *
+ * @example
+ * ```ts
+ * const token = extractBearerToken(req, { allowBodyToken: true, realm: 'api' });
+ * ```
+ */
 export interface BearerOptions {
   /**
    * Accept `?access_token=` (RFC 6750 §2.3). Off by default: query strings end up in logs and
@@ -89,6 +102,12 @@ export function extractBearerToken(
  * The request's credentials: a bearer token (RFC 6750 §2, as `extractBearerToken`) or, when
  * `dpop` is accepted, an `Authorization: DPoP` token (RFC 9449 §7.1). A DPoP token travels in
  * that header only; one next to a query or body token is refused as several tokens.
+ *
+ * @example
+ * ```ts
+ * const credentials = extractCredentials(req, { realm: 'api' }, true);
+ * // { token: 'eyJ…', scheme: 'dpop' } for `Authorization: DPoP eyJ…`; the proof is checked next
+ * ```
  */
 export function extractCredentials(
   request: BearerRequest,

@@ -1,5 +1,6 @@
 /** Where response headers can be removed: Node's `ServerResponse`, Fastify's `reply`. */
 export interface RemovableHeaders {
+  /** Removes one header that has not been sent yet. */
   removeHeader(name: string): unknown;
 }
 

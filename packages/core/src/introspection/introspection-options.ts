@@ -21,6 +21,7 @@ export type IntrospectionClientAuth =
   | {
       /** HTTP Basic over the form-urlencoded id and secret, or both in the form body. */
       readonly method: 'client_secret_basic' | 'client_secret_post';
+      /** The client secret registered at the authorization server. */
       readonly clientSecret: string;
     }
   | {
@@ -39,6 +40,23 @@ export type IntrospectionClientAuth =
       readonly assertionAudience?: string;
     };
 
+/**
+ * Options of {@link introspectionIssuer}: the authorization server, how this service
+ * authenticates to it, and how long answers are remembered. Checked at creation, with
+ * `TypeError`. See docs/introspection.md.
+ *
+ * @example
+ * ```ts
+ * const options: IntrospectionIssuerOptions = {
+ *   issuer: 'https://idp.example.com',
+ *   introspectionEndpoint: 'https://idp.example.com/oauth2/introspect',
+ *   clientId: 'orders-api',
+ *   clientAuth: { method: 'client_secret_basic', clientSecret: process.env.INTROSPECTION_SECRET! },
+ *   audience: 'https://api.example.com',
+ * };
+ * const verifier = createVerifier({ issuers: [introspectionIssuer(options)] });
+ * ```
+ */
 export interface IntrospectionIssuerOptions extends Omit<ClaimPolicy, 'typ'> {
   /** The authorization server's issuer identifier: the `iss` an introspection answer may carry. */
   readonly issuer: string;
@@ -46,6 +64,7 @@ export interface IntrospectionIssuerOptions extends Omit<ClaimPolicy, 'typ'> {
   readonly introspectionEndpoint: string;
   /** This resource server's client id at the authorization server. */
   readonly clientId: string;
+  /** How this service authenticates to the endpoint. */
   readonly clientAuth: IntrospectionClientAuth;
   /**
    * Send tokens that are not a compact JWS here (default `true`). Only one introspection issuer
@@ -73,9 +92,13 @@ export interface IntrospectionIssuerOptions extends Omit<ClaimPolicy, 'typ'> {
   readonly cache?:
     | false
     | {
+        /** Longest time an active answer is kept. Default 60000 ms. */
         readonly maxTtlMs?: number;
+        /** How long a refusal is kept; 0 keeps none. Default 5000 ms. */
         readonly inactiveTtlMs?: number;
+        /** Answers kept at once. Default 10000. */
         readonly maxEntries?: number;
+        /** Approximate heap the answers may hold. Default 8 MiB. */
         readonly maxBytes?: number;
       };
   /** Deadline of one introspection, request and answer. Default 3000 ms; past it, 503. */

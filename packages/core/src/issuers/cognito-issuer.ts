@@ -36,6 +36,16 @@ import type {
 
 export type { CognitoIssuerFormat } from './cognito-endpoints.js';
 
+/**
+ * Options of {@link cognitoIssuer}: the user pool, the accepted app clients and which token
+ * kinds are accepted. Checked at creation, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const options: CognitoIssuerOptions = { userPoolId: 'eu-west-1_AbCdEf123', clientId: ['web-app', 'mobile-app'] };
+ * const pool = cognitoIssuer(options);
+ * ```
+ */
 export interface CognitoIssuerOptions extends Omit<ClaimPolicy, 'audience'> {
   /** The user pool id, e.g. `eu-west-1_AbCdEf123`; the region is read from it. Optional with `issuerOverride`. */
   readonly userPoolId?: string;

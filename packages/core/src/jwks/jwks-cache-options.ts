@@ -2,6 +2,18 @@ import type { JwksKey } from '../jws/jwk-import.js';
 import { assertKnownKeys, optionKeys, optionalFunction, positiveInteger } from '../lib/options.js';
 import type { Algorithm, VerifierEventListener } from '../lib/types.js';
 
+/**
+ * Options of {@link createJwksCache} (and `jwks` of {@link VerifierOptions}): bounds, deadlines
+ * and freshness of the key cache. Checked at creation, with `TypeError` naming the option.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuers,
+ *   jwks: { timeoutMs: 1500, maxBytes: 64 * 1024, staleIfErrorMs: 12 * 3_600_000 },
+ * });
+ * ```
+ */
 export interface JwksCacheOptions {
   /** Key sets kept at once (one per JWKS URI), least recently used evicted. Default 1000. */
   readonly maxEntries?: number;
@@ -23,6 +35,7 @@ export interface JwksCacheOptions {
   readonly defaultTtlMs?: number;
   /** `Cache-Control` freshness is clamped to [minTtlMs, maxTtlMs]. Defaults 1 minute and 1 hour. */
   readonly minTtlMs?: number;
+  /** Upper clamp of `Cache-Control` freshness (see `minTtlMs`). Default 1 hour. */
   readonly maxTtlMs?: number;
   /**
    * Least time between two fetches of one JWKS caused by unknown `kid`s or failures, so a
@@ -33,6 +46,7 @@ export interface JwksCacheOptions {
   readonly staleIfErrorMs?: number;
   /** Replaces the global `fetch` (e.g. to set a proxy agent). */
   readonly fetch?: typeof globalThis.fetch;
+  /** Receives `jwks-fetch` events. A listener that throws is ignored. */
   readonly onEvent?: VerifierEventListener;
 }
 
@@ -64,15 +78,15 @@ export interface JwksCache {
    */
   refresh(jwksUri: string): Promise<void>;
   /**
-   * Stops every refresh timer and aborts every fetch in flight, for a graceful shutdown.
-   * Resolves once those fetches have settled. Afterwards cached keys still answer, but nothing
-   * is fetched again (a request needing a fetch answers 503). Idempotent.
-   */
-  /**
    * Seeds a key set not yet held (one bundled at build time), fresh for `minTtlMs`, then
    * refreshed as usual. Throws `TypeError` for a body that is not a JWKS with a usable key.
    */
   seed?(jwksUri: string, jwks: unknown): void;
+  /**
+   * Stops every refresh timer and aborts every fetch in flight, for a graceful shutdown.
+   * Resolves once those fetches have settled. Afterwards cached keys still answer, but nothing
+   * is fetched again (a request needing a fetch answers 503). Idempotent.
+   */
   close(): Promise<void>;
 }
 

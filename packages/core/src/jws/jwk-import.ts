@@ -5,10 +5,13 @@ import { readPublicJwk } from './public-jwk.js';
 
 /** One usable verification key from a JWKS, imported once and reused for every token. */
 export interface JwksKey {
+  /** The JWK's `kid`, when it has one. */
   readonly kid: string | undefined;
   /** The JWK's own `alg`, when it pins one (RFC 7517 §4.4). */
   readonly alg: Algorithm | undefined;
+  /** The key type, as Node names it: `rsa`, `ec`, `ed25519`. */
   readonly keyType: string;
+  /** An EC key's curve, as Node names it (`prime256v1`…); `undefined` for other types. */
   readonly namedCurve: string | undefined;
   /**
    * The crypto backend's key (jws/crypto-backend.ts): a `KeyObject` on Node, the public JWK

@@ -4,11 +4,17 @@ import { isOnCurve } from './curve-point.js';
 
 /** The public members of a JWK a verifier uses (RFC 7518 §6.2.1, §6.3.1; RFC 8037 §2). */
 export interface PublicJwk {
+  /** Key type (RFC 7518 §6.1, RFC 8037 §2). */
   readonly kty: 'RSA' | 'EC' | 'OKP';
+  /** RSA modulus, base64url. */
   readonly n?: string;
+  /** RSA public exponent, base64url. */
   readonly e?: string;
+  /** Curve: `P-256`, `P-384`, `P-521` (EC) or `Ed25519` (OKP). */
   readonly crv?: string;
+  /** EC x coordinate, or the OKP public key, base64url. */
   readonly x?: string;
+  /** EC y coordinate, base64url. */
   readonly y?: string;
 }
 

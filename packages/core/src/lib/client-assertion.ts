@@ -13,16 +13,22 @@ type WebJwk = Extract<Parameters<typeof crypto.subtle.importKey>[1], { kty?: str
 
 /** A private JSON Web Key (RFC 7517 §4; RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
 export interface PrivateJwk {
+  /** Key type: `RSA`, `EC` or `OKP`. */
   readonly kty: string;
+  /** The private key (EC, OKP) or private exponent (RSA), base64url. */
   readonly d?: string;
+  /** Key id, sent as the assertion's `kid` header unless the options name another. */
   readonly kid?: string;
+  /** The signing algorithm; default: the key type's usual one (RS256 for RSA). */
   readonly alg?: string;
   readonly [member: string]: unknown;
 }
 
 /** Node's `KeyObject`, by the two members read: it is exported to a JWK once, at creation. */
 export interface KeyObjectLike {
+  /** Must be `private`. */
   readonly type: string;
+  /** Node's `keyObject.export({ format: 'jwk' })`. */
   export(options: { format: 'jwk' }): object;
 }
 

@@ -113,6 +113,12 @@ export function optionKeys<T>(keys: { readonly [K in keyof Required<T>]: true })
  * Throws a `TypeError` for an option name `known` does not hold, suggesting the closest known
  * one (same letters in another case, or at most two edits away): a misspelt `cahce` or
  * `optinal` would otherwise be ignored and leave the default silently in force.
+ *
+ * @example
+ * ```ts
+ * assertKnownKeys({ cahce: false }, new Set(['cache', 'url']), 'createMyStore');
+ * // TypeError: createMyStore: unknown option "cahce"; did you mean `cache`?
+ * ```
  */
 export function assertKnownKeys(options: object, known: ReadonlySet<string>, where: string): void {
   for (const key of Object.keys(options)) {

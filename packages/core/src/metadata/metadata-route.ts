@@ -13,7 +13,9 @@ import { requestOrigin, type OriginPolicy } from '../http/request-origin.js';
 
 /** An answer to a metadata request, ready for any framework to send. */
 export interface ResourceMetadata {
+  /** Always 200. */
   readonly status: 200;
+  /** `Content-Type: application/json`, `Cache-Control` and CORS (`Access-Control-Allow-Origin: *`). */
   readonly headers: Readonly<Record<string, string>>;
   /** The RFC 9728 §2 JSON document. */
   readonly body: string;

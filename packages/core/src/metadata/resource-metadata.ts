@@ -11,16 +11,27 @@ export type BearerMethod = 'header' | 'body' | 'query';
  * out; booleans only appear when `true` (their default is `false`).
  */
 export interface ResourceMetadataDocument {
+  /** The protected resource's identifier: an https URL without a fragment (RFC 9728 §1.2). */
   readonly resource: string;
+  /** The issuer identifiers of the authorization servers whose tokens it accepts. */
   readonly authorization_servers?: readonly string[];
+  /** Scopes used in authorization requests for this resource (RFC 6749 §3.3). */
   readonly scopes_supported?: readonly string[];
+  /** How it accepts tokens: `header`, `body` (RFC 6750 §2.2), `query` (§2.3). */
   readonly bearer_methods_supported: readonly BearerMethod[];
+  /** A human-readable name of the resource. */
   readonly resource_name?: string;
+  /** A page of documentation for developers. */
   readonly resource_documentation?: string;
+  /** A page about how the client may use the data it gets. */
   readonly resource_policy_uri?: string;
+  /** The resource's terms of service. */
   readonly resource_tos_uri?: string;
+  /** Present when it supports certificate-bound tokens (RFC 8705 §3). */
   readonly tls_client_certificate_bound_access_tokens?: true;
+  /** The DPoP proof algorithms it accepts (RFC 9449 §5.1). */
   readonly dpop_signing_alg_values_supported?: readonly string[];
+  /** Present when it accepts only DPoP-bound tokens (RFC 9449 §5.1). */
   readonly dpop_bound_access_tokens_required?: true;
 }
 

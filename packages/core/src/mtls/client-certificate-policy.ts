@@ -26,20 +26,32 @@ export type ClientCertificateHeaderFormat = 'aws-alb' | 'envoy-xfcc' | 'url-enco
 export type ClientCertificateSource =
   | 'socket'
   | {
+      /** The header's name, matched case-insensitively. */
       readonly header:
         | 'x-amzn-mtls-clientcert'
         | 'x-amzn-mtls-clientcert-leaf'
         | 'x-forwarded-client-cert'
         // Any other name (nginx has none of its own); `string & {}` keeps the hints above.
         | (string & {});
+      /** How the proxy encodes the certificate in it. */
       readonly format: ClientCertificateHeaderFormat;
     };
 
-/** A validated `ClientCertificateSource`, built once by `clientCertificatePolicy()`. */
+/**
+ * A validated `ClientCertificateSource`, built once by `clientCertificatePolicy()`.
+ *
+ * @example
+ * ```ts
+ * const policy: ClientCertificatePolicy = clientCertificatePolicy({ header: 'x-forwarded-client-cert', format: 'envoy-xfcc' });
+ * const x5tS256 = await certificateThumbprint(policy, req);
+ * ```
+ */
 export interface ClientCertificatePolicy {
+  /** Read from the TLS socket, or from a proxy's header. */
   readonly source: 'socket' | 'header';
   /** The header's name in lower case; `undefined` for the socket. */
   readonly header: string | undefined;
+  /** The header's encoding; `undefined` for the socket. */
   readonly format: ClientCertificateHeaderFormat | undefined;
   /** The headers a request must carry to the core (the Fetch-API path copies them). */
   readonly headerNames: readonly string[];

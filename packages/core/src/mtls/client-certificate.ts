@@ -15,7 +15,9 @@ export type { TlsSocketLike } from '../http/bearer.js';
 
 /** What `certificateThumbprint` reads of a request: Node's `req.rawHeaders` and `req.socket`. */
 export interface CertificateRequest {
+  /** The header lines as received, name and value alternating. */
   readonly rawHeaders: readonly string[];
+  /** The connection, for a certificate Node's TLS server received itself. */
   readonly socket?: TlsSocketLike | undefined;
 }
 

@@ -5,6 +5,16 @@ import { presetKeys } from './preset-base.js';
 import { entraIdIssuer } from './entra-id-issuer.js';
 import type { PresetOptions } from './preset-options.js';
 
+/**
+ * Options of {@link entraIdResolver}: the multi-tenant API's audience and which tenants may
+ * call. Checked at creation, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const options: EntraIdResolverOptions = { audience: 'api-app-id', allowedTenants: ['8f2c…-tenant-id'] };
+ * const verifier = createVerifier({ resolveIssuer: entraIdResolver(options) });
+ * ```
+ */
 export interface EntraIdResolverOptions extends Omit<PresetOptions, 'issuerOverride'> {
   /** Accepted `aud` values: your multi-tenant API's application (client) id. */
   readonly audience: string | readonly string[];

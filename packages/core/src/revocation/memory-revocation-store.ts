@@ -11,6 +11,14 @@ import { entryLifetimeOption, prepareRevocation, type RevocationKind } from './r
 import { isRevokedBy } from './revocation-keys.js';
 import type { VerifiedToken } from '../lib/types.js';
 
+/**
+ * Options of {@link createMemoryRevocationStore}. Checked at creation, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const revocations = createMemoryRevocationStore({ maxEntries: 10_000, entryLifetimeSeconds: 28 * 3600 });
+ * ```
+ */
 export interface MemoryRevocationStoreOptions {
   /** Entries kept at once. Default 100000. When full of live entries, a new revocation is refused (never dropped silently). */
   readonly maxEntries?: number;
@@ -36,7 +44,12 @@ export interface MemoryRevocationStoreOptions {
  */
 export function createMemoryRevocationStore(
   options: MemoryRevocationStoreOptions = {},
-): RevocationRegistry & { readonly size: number; readonly entryLifetimeSeconds: number } {
+): RevocationRegistry & {
+  /** Live entries in the map. */
+  readonly size: number;
+  /** See {@link MemoryRevocationStoreOptions.entryLifetimeSeconds}. */
+  readonly entryLifetimeSeconds: number;
+} {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('createMemoryRevocationStore options must be an object');
   }

@@ -19,14 +19,32 @@ export const MAX_REVOCATION_ID_LENGTH = 1024;
 // A UTF-16 code unit sequence with an unpaired surrogate (not well-formed, ECMA-262 §6.1.4).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * Which `revoke*` call an entry comes from: `revokeToken`, `revokeSubject` or `revokeClient`.
+ *
+ * @example
+ * ```ts
+ * const kind: RevocationKind = 'subject';
+ * const prepared = prepareRevocation(kind, { issuer, subject }, 86_400);
+ * ```
+ */
 export type RevocationKind = 'token' | 'subject' | 'client';
 
-/** What a store writes: the same value under each key, kept until `until` (seconds since the epoch). */
+/**
+ * What a store writes: the same value under each key, kept until `until` (seconds since the epoch).
+ *
+ * @example
+ * ```ts
+ * const { keys, value, until }: PreparedRevocation = prepareRevocation('token', { issuer, tokenId, expiresAt }, 86_400);
+ * for (const key of keys) map.set(key, { value, until });
+ * ```
+ */
 export interface PreparedRevocation {
   /** One key per distinct canonical issuer spelling (one, for every preset). */
   readonly keys: readonly string[];
   /** `0` for a token entry; the cut-off in seconds for a subject or client entry. */
   readonly value: number;
+  /** When the entry may be forgotten, in seconds since the epoch. */
   readonly until: number;
 }
 
@@ -77,7 +95,14 @@ export function prepareRevocation(
   return { keys, value: before, until };
 }
 
-/** A store's `entryLifetimeSeconds` option: whole seconds, 1 to a year. TypeError otherwise. */
+/**
+ * A store's `entryLifetimeSeconds` option: whole seconds, 1 to a year. TypeError otherwise.
+ *
+ * @example
+ * ```ts
+ * const entryLifetimeSeconds = entryLifetimeOption(options.entryLifetimeSeconds); // 86400 when undefined
+ * ```
+ */
 export function entryLifetimeOption(value: unknown, name = 'entryLifetimeSeconds'): number {
   return value === undefined ? DEFAULT_ENTRY_LIFETIME_SECONDS : lifetime(value, name);
 }
@@ -86,13 +111,28 @@ export function entryLifetimeOption(value: unknown, name = 'entryLifetimeSeconds
  * An entry read back from shared storage (a resync, another instance's message), checked as
  * strictly as a new one: the key re-spelled with the canonical issuer (entries written before
  * canonicalization still apply), or `undefined` when anything is out of range.
+ *
+ * @example
+ * ```ts
+ * const entry = parseStoredRevocation(redisKey.slice(prefix.length), Number(redisValue), pttl);
+ * if (entry !== undefined) nearCache.set(entry.key, entry.value, entry.ttlMs);
+ * ```
  */
 export function parseStoredRevocation(
   key: string,
   value: number,
   ttlMs: number,
   nowSeconds: number = Date.now() / 1000,
-): { key: string; value: number; ttlMs: number } | undefined {
+):
+  | {
+      /** The key, with the issuer's canonical spelling. */
+      key: string;
+      /** The entry's value, as stored. */
+      value: number;
+      /** The time to live, in milliseconds. */
+      ttlMs: number;
+    }
+  | undefined {
   const kind = key[0];
   const end = key.indexOf('\u0000', 2);
   if ((kind !== 't' && kind !== 's' && kind !== 'c') || key[1] !== '\u0000' || end < 3) {

@@ -66,15 +66,25 @@ export function canonicalIssuer(iss: string): string {
  * never contains NUL (`prepareRevocation` refuses one), so the first two NULs delimit it.
  */
 export const revocationKeys = {
+  /** The key of a single-token entry (`jti` or `origin_jti`). */
   token: (issuer: string, tokenId: string): string =>
     `t\u0000${canonicalIssuer(issuer)}\u0000${tokenId}`,
+  /** The key of a subject's "issued before" entry. */
   subject: (issuer: string, subject: string): string =>
     `s\u0000${canonicalIssuer(issuer)}\u0000${subject}`,
+  /** The key of a client's "issued before" entry. */
   client: (issuer: string, clientId: string): string =>
     `c\u0000${canonicalIssuer(issuer)}\u0000${clientId}`,
 };
 
-/** The token ids to look up: its own `jti` and Cognito's `origin_jti`. */
+/**
+ * The token ids to look up: its own `jti` and Cognito's `origin_jti`.
+ *
+ * @example
+ * ```ts
+ * const keys = tokenIdsOf(auth).map((id) => revocationKeys.token(auth.issuer, id));
+ * ```
+ */
 export function tokenIdsOf(token: VerifiedToken): readonly string[] {
   const ids: string[] = [];
   const { jti, origin_jti: originJti } = token.claims;
@@ -87,6 +97,11 @@ export function tokenIdsOf(token: VerifiedToken): readonly string[] {
  * When the token was issued, for "issued before T" entries: `iat`, else Cognito's
  * `auth_time`; `undefined` when neither is a number (such a token cannot be placed in time,
  * so a subject or client revocation covers it).
+ *
+ * @example
+ * ```ts
+ * const issuedAt = issuedAtOf(auth); // e.g. 1767225600, or undefined
+ * ```
  */
 export function issuedAtOf(token: VerifiedToken): number | undefined {
   const { iat, auth_time: authTime } = token.claims;
@@ -98,11 +113,22 @@ export function issuedAtOf(token: VerifiedToken): number | undefined {
  * An "issued before" entry's cut-off (default: now) and until when it must live, in seconds
  * since the epoch: the cut-off plus the store's entry lifetime (a longer per-entry
  * `maxTokenLifetimeSeconds` lengthens it, a shorter one never shortens it) plus the clock margin.
+ *
+ * @example
+ * ```ts
+ * const { before, until } = revocationCutOff({ before: 1767225600 }, 86_400);
+ * // until = before + 86 400 + REVOCATION_CLOCK_MARGIN_SECONDS
+ * ```
  */
 export function revocationCutOff(
   entry: { readonly before?: number; readonly maxTokenLifetimeSeconds?: number },
   entryLifetimeSeconds: number = DEFAULT_ENTRY_LIFETIME_SECONDS,
-): { before: number; until: number } {
+): {
+  /** The cut-off: tokens issued at or before it are revoked. */
+  before: number;
+  /** When the entry may be forgotten. */
+  until: number;
+} {
   const before = entry.before ?? Math.floor(Date.now() / 1000);
   const lifetime = Math.max(entryLifetimeSeconds, entry.maxTokenLifetimeSeconds ?? 0);
   return { before, until: before + lifetime + REVOCATION_CLOCK_MARGIN_SECONDS };
@@ -113,6 +139,15 @@ export function revocationCutOff(
  * subject or client that its `iat` (else `auth_time`) does not pass by more than the clock
  * tolerance. `lookup` returns an entry's value (the cut-off in seconds; anything for a token
  * entry) or `undefined`. Every store decides with this one function, so they never disagree.
+ *
+ * @example
+ * ```ts
+ * // A custom store over a Map of key → value (cut-off seconds, or 0 for a token entry):
+ * const entries = new Map<string, number>();
+ * const store: RevocationStore = {
+ *   isRevoked: (token, context) => isRevokedBy(token, (key) => entries.get(key), context),
+ * };
+ * ```
  */
 export function isRevokedBy(
   token: VerifiedToken,

@@ -13,6 +13,22 @@ import type {
 } from '../lib/types.js';
 import type { RevocationStore } from '../revocation/revocation.js';
 
+/**
+ * Options of {@link createVerifier} (and of every adapter, which builds one): the trusted
+ * issuers, verifier-wide claim rules, caches, revocation and observability. Checked once, at
+ * creation, with `TypeError` naming the option.
+ *
+ * @example
+ * ```ts
+ * const options: VerifierOptions = {
+ *   issuers: [cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' })],
+ *   clockToleranceSeconds: 10,
+ *   cache: { maxEntries: 50_000 },
+ *   onEvent: (event) => log.debug(event),
+ * };
+ * const verifier = createVerifier(options);
+ * ```
+ */
 export interface VerifierOptions extends ClaimPolicy {
   /** The issuers whose tokens are trusted; each token is routed to one by its `iss`. */
   readonly issuers?: readonly TrustedIssuer[];
@@ -27,9 +43,13 @@ export interface VerifierOptions extends ClaimPolicy {
    * while the resolver's answer that verified it is still cached, unexpired.
    */
   readonly resolverCache?: {
+    /** Issuers kept at once. Default 10000. */
     readonly maxEntries?: number;
+    /** Approximate heap, `iss` strings included. Default 8 MiB. */
     readonly maxBytes?: number;
+    /** How long a resolved issuer is kept. Default 10 minutes. */
     readonly ttlMs?: number;
+    /** How long a refusal (an `iss` the resolver does not trust) is kept. Default 1 minute. */
     readonly negativeTtlMs?: number;
   };
   /**
@@ -51,8 +71,11 @@ export interface VerifierOptions extends ClaimPolicy {
   readonly cache?:
     | false
     | {
+        /** Verified tokens kept at once. Default 10000. */
         readonly maxEntries?: number;
+        /** Approximate heap the entries may hold. Default 32 MiB. */
         readonly maxBytes?: number;
+        /** Longest time a verification is remembered. Default 600000 ms. */
         readonly maxTtlMs?: number;
       };
   /**
@@ -85,6 +108,18 @@ export interface VerifyCallOptions {
   readonly allowBoundTokens?: boolean;
 }
 
+/**
+ * A verifier built by {@link createVerifier}: build it once at startup (it owns the JWKS cache)
+ * and share it across requests.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({ issuers: [oidcIssuer({ issuer: 'https://auth.example.com/', audience: 'api' })] });
+ * await verifier.prewarm(); // optional: fetch the keys before the first request
+ * const auth = await verifier.verify(token);
+ * process.once('SIGTERM', () => void verifier.close());
+ * ```
+ */
 export interface Verifier {
   /**
    * Verifies a compact JWS access or ID token, or asks an `introspectionIssuer()` about an

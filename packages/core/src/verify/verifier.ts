@@ -9,7 +9,6 @@ import { markVerified } from '../claims/verified-token.js';
 import { tokenBinding } from '../claims/token-binding.js';
 import { buildRoutes } from '../issuers/routes.js';
 import { createIntrospection } from '../introspection/introspection-routes.js';
-import { observed } from '../lib/observe.js';
 import { createPrewarm } from './prewarm.js';
 import { createHydrate } from './hydrate.js';
 import { staticKey } from '../jwks/static-keys.js';
@@ -30,15 +29,14 @@ import {
   isJwksCache,
   type Verifier,
   type VerifierOptions,
-  type VerifyCallOptions,
   VERIFY_NOW,
   type VerifyNow,
 } from './verifier-options.js';
-import { refuseBoundToken } from './bound-token.js';
+import { verifyEntries } from './verify-entries.js';
 import { createJwksCache } from '../jwks/jwks-cache.js';
 import { fetchDeadlines } from '../jwks/jwks-cache-options.js';
 import type { JwksKey } from '../jws/jwk-import.js';
-import type { RequestSource, VerifiedToken } from '../lib/types.js';
+import type { VerifiedToken } from '../lib/types.js';
 
 /**
  * Creates a verifier for one or many issuers. Build it once at startup: it owns the JWKS
@@ -277,46 +275,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     });
   }
 
-  // The public `verify()` always answers with a promise, a rejected one for every refusal.
-  function verifyPromise(token: string): Promise<VerifiedToken> {
-    try {
-      return Promise.resolve(verifyNow(token));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  const verifyAny = observed(verifyPromise, onEvent);
-
-  // Fail closed for callers of `verify()` itself: a sender-constrained token is only as good as
-  // the proof of possession checked with it, which only the gate (or a caller that says so) does.
-  // The gate says it checks the binding: its path gains no extra turn of the event loop.
-  function verify(
-    token: string,
-    source?: RequestSource,
-    callOptions?: VerifyCallOptions,
-  ): Promise<VerifiedToken> {
-    const pending = (verifyAny as (t: string, s?: RequestSource) => Promise<VerifiedToken>)(
-      token,
-      source,
-    );
-    return callOptions?.allowBoundTokens === true ? pending : pending.then(refuseBoundToken);
-  }
-
-  /**
-   * The gate's entry: `verify()` without the promise when none is needed (see `verifyNow`).
-   * With an `onEvent` listener, every outcome goes through `verify()` so it is reported.
-   */
-  function verifyFast(
-    token: string,
-    source?: RequestSource,
-    callOptions?: VerifyCallOptions,
-  ): VerifiedToken | Promise<VerifiedToken> {
-    if (onEvent !== undefined) return verify(token, source, callOptions);
-    const verdict = verifyNow(token);
-    if (callOptions?.allowBoundTokens === true) return verdict;
-    return verdict instanceof Promise ? verdict.then(refuseBoundToken) : refuseBoundToken(verdict);
-  }
+  const { verify, verifyFast } = verifyEntries(verifyNow, onEvent);
 
   const prewarm = createPrewarm(routes, jwks, onEvent);
 
