@@ -17,7 +17,8 @@ function hasExample(comment) {
 function signaturesOf(reflection) {
   if (reflection.signatures) return reflection.signatures;
   // `export const authenticate = (…) => …` is a Variable whose type carries the signatures.
-  if (reflection.type instanceof ReflectionType) return reflection.type.declaration.signatures ?? [];
+  if (reflection.type instanceof ReflectionType)
+    return reflection.type.declaration.signatures ?? [];
   return [];
 }
 

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDpop } from '../support/challenges.js';
 import { packPackage, publishablePackages, ROOT, run } from '../support/pack.js';
 import {
   appSource,
@@ -111,9 +112,9 @@ function expectProtected(report: DriveReport): void {
   expect(report.valid.status).toBe(200);
   expect(json(report.valid)['sub']).toEqual(expect.any(String));
 
-  // RFC 6750 §3.1: no credentials, a bare challenge.
+  // RFC 6750 §3.1: no credentials, a bare challenge; then DPoP's, accepted by default.
   expect(report.missing.status).toBe(401);
-  expect(report.missing.challenge).toBe(`Bearer realm="${REALM}"`);
+  expect(report.missing.challenge).toBe(withDpop(`Bearer realm="${REALM}"`, REALM));
 
   expect(report.forbidden.status).toBe(403);
   expect(json(report.forbidden)['error']).toBe('access_denied');
@@ -122,8 +123,11 @@ function expectProtected(report: DriveReport): void {
   // The adapter's own JSON body, not the framework's generic error page.
   expect(report.expired.body).toMatch(/^\{/);
   expect(json(report.expired)['error']).toBe('invalid_token');
-  expect(report.expired.challenge).toMatch(
-    new RegExp(`^Bearer realm="${REALM}", error="invalid_token", error_description="`),
+  expect(report.expired.challenge).toBe(
+    withDpop(
+      `Bearer realm="${REALM}", error="invalid_token", error_description="Token has expired"`,
+      REALM,
+    ),
   );
 }
 

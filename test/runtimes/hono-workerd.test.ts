@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withDpop } from '../support/challenges.js';
 import { createChildGroup } from '../support/child-processes.js';
 import type { HonoAppFixture } from './hono-app.js';
 import {
   bundleForWorkers,
+  codeLines,
   ensureDists,
   NODE_ONLY,
   startWorkerd,
@@ -72,7 +74,7 @@ async function call(path: string, token?: string) {
 describe('@tokengate/hono on workerd', () => {
   it('bundles without any node: module', () => {
     const code = readFileSync(join(dir, 'app.mjs'), 'utf8');
-    for (const pattern of NODE_ONLY) expect(code).not.toMatch(pattern);
+    for (const pattern of NODE_ONLY) expect(codeLines(code)).not.toMatch(pattern);
     expect(code).toContain('crypto.subtle');
   });
 
@@ -80,10 +82,10 @@ describe('@tokengate/hono on workerd', () => {
     expect(await call('/health')).toMatchObject({ status: 200, body: { ok: true } });
   });
 
-  it('challenges a request without a token (RFC 6750 §3)', async () => {
+  it('challenges a request without a token (RFC 6750 §3, RFC 9449 §7.1)', async () => {
     expect(await call('/me')).toMatchObject({
       status: 401,
-      challenge: 'Bearer realm="api"',
+      challenge: withDpop('Bearer realm="api"', 'api'),
       body: { error: 'unauthorized' },
     });
   });

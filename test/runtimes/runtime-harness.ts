@@ -22,6 +22,18 @@ export const NODE_ONLY = [
   /\bBuffer\.(from|alloc|concat|isBuffer)\b/,
 ] as const;
 
+/**
+ * The bundle without its comment-only lines, for the NODE_ONLY checks: rolldown keeps the TSDoc
+ * of the packages, whose `@example`s may show Node code (`import type … from 'node:http'`) that
+ * never runs. A comment line starts with `*`, `/*` or `//`; no import or call does.
+ */
+export function codeLines(bundle: string): string {
+  return bundle
+    .split('\n')
+    .filter((line) => !/^\s*(?:\*|\/\*|\/\/)/.test(line))
+    .join('\n');
+}
+
 /** Builds the named workspace packages whose `dist` is stale (the bundles read `dist`). */
 export async function ensureDists(names: readonly string[]): Promise<void> {
   const packages = publishablePackages();

@@ -45,12 +45,6 @@ export interface CryptoBackend {
   /** The bytes of an ASCII string (what a JWS signing input is, RFC 7515 §5.2). */
   asciiBytes(text: string): Uint8Array;
   /**
-   * A short, exact key for an ASCII token, for the cache's doorkeeper (asked on the full path
-   * only). Node hashes it (SHA-256, one native call); Web Crypto has no synchronous hash, so it
-   * is the token.
-   */
-  cacheKey(token: string): string;
-  /**
    * SHA-256 of `data` (a string is hashed as its UTF-8 bytes): DPoP's `ath` and JWK thumbprints
    * (RFC 9449 §4.2, RFC 7638 §3), and the HMAC of its server nonces. Synchronous on Node (one
    * native call); Web Crypto's `digest` only answers with a promise.

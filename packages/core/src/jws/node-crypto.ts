@@ -113,12 +113,6 @@ export const backend: CryptoBackend = {
   // Buffer's decoder is native; compact-jws.ts checks that its lenient result is exact.
   decodeBase64Url: (segment) => Buffer.from(segment, 'base64url'),
   asciiBytes: (text) => Buffer.from(text, 'latin1'),
-  // SHA-256 of the ASCII token, for the doorkeeper only (full path): 44 characters a key
-  // instead of a kilobyte.
-  cacheKey: (token) =>
-    oneShotHash === undefined
-      ? crypto.createHash('sha256').update(token).digest('base64')
-      : oneShotHash('sha256', token, 'base64'),
   sha256: (data) =>
     oneShotHash === undefined
       ? crypto.createHash('sha256').update(data).digest()

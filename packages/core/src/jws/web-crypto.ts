@@ -140,8 +140,6 @@ export const backend: CryptoBackend = {
   decodeBase64Url,
   // Tokens reaching here passed assertTokenCharset: ASCII, so UTF-8 is one byte per character.
   asciiBytes: (text) => ENCODER.encode(text),
-  // Web Crypto hashes only asynchronously; the ASCII token is its own exact key.
-  cacheKey: (token) => token,
   sha256: async (data) =>
     new Uint8Array(
       await crypto.subtle.digest('SHA-256', typeof data === 'string' ? ENCODER.encode(data) : data),
