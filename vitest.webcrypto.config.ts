@@ -12,6 +12,7 @@ export default defineConfig({
     include: [
       'packages/core/test/**/*.test.ts',
       'test/conformance/adversarial.test.ts',
+      'test/conformance/adversarial-dpop.test.ts',
       'test/differential/**/*.test.ts',
       'test/fuzz/core.test.ts',
     ],

@@ -42,8 +42,9 @@ export function load(app) {
     for (const reflection of /** @type {import('typedoc').DeclarationReflection[]} */ (
       candidates
     )) {
-      // Only top-level exports of a package page; re-exports are References, not Declarations.
-      if (!reflection.parent?.kindOf(ReflectionKind.Module)) continue;
+      // Only top-level exports of a package page (the project itself when there is a single
+      // entry point); re-exports are References, not Declarations, and are not seen here.
+      if (!reflection.parent?.kindOf(ReflectionKind.SomeModule | ReflectionKind.Project)) continue;
       const signatures = signaturesOf(reflection);
       if (reflection.kindOf(ReflectionKind.Variable) && signatures.length === 0) continue;
       const documented =

@@ -19,7 +19,12 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Fields a consumer's package manager reads; pnpm rewrites these ranges when it packs. */
-const RANGE_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies', 'devDependencies'];
+const RANGE_FIELDS = [
+  'dependencies',
+  'peerDependencies',
+  'optionalDependencies',
+  'devDependencies',
+];
 /** Protocols only a workspace (or one machine) can resolve: npm fails with EUNSUPPORTEDPROTOCOL. */
 const LOCAL_PROTOCOL = /^(workspace|catalog|link|file|portal):/;
 /** Where an installed package's code can reach another package at run time. */

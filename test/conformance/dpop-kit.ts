@@ -36,7 +36,10 @@ export const ADAPTERS: readonly AdapterName[] = [
 /** The default `dpop.algorithms`, as the `DPoP` challenge lists them (RFC 9449 §7.1). */
 export const ALGS = DEFAULT_DPOP_ALGS;
 
-/** At least 32 bytes: the nonce app's fixed secret, so a test can compute nothing from it. */
+/**
+ * The nonce apps' shared secret (at least 32 bytes): every adapter's nonce app issues and
+ * accepts the same nonces, as the servers of a fleet would (RFC 9449 §8).
+ */
 const NONCE_SECRET = 'conformance-nonce-secret-0123456789abcdef';
 
 export interface DpopWorld {

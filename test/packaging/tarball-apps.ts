@@ -1,5 +1,6 @@
-// The sources of the small apps tarball-apps.test.ts writes into a fresh npm project: one
-// protected route per adapter, written the way a user of each module format would write it.
+// The sources of the small apps tarball-apps.test.ts and registry-rehearsal.test.ts write into
+// fresh npm projects: one protected route per adapter, written the way a user of each module
+// format would write it.
 // Each app serves `GET /admin` (group `admin`) on port 0 and hands it to `drive.cjs`, which
 // mints tokens with @tokengate/testing, asks four questions and prints the answers as JSON.
 
@@ -199,8 +200,13 @@ export function dualPackageSource(adapter: Exclude<Adapter, 'express4'>): string
  * A strictly typed app per adapter and format, only type-checked (`tsc --noEmit`): the
  * published declarations must compile under `strict`, `exactOptionalPropertyTypes` and
  * `noUncheckedIndexedAccess` in both module formats, with `req.auth` & co. augmented.
+ * `GateOptions` comes from `@tokengate/core`, or from the adapter's re-export of it for an app
+ * that installs the adapter alone.
  */
-export function typedSource(adapter: Exclude<Adapter, 'express4'>): string {
+export function typedSource(
+  adapter: Exclude<Adapter, 'express4'>,
+  optionsFrom: 'core' | 'adapter' = 'core',
+): string {
   const body: Record<typeof adapter, string> = {
     express: `const app = express();
 const requireAuth = authenticate(options);
@@ -227,8 +233,9 @@ app.get('/admin', { config: { auth: anyGroup('admin') } }, async (request) => {
 });
 await app.listen({ port: 0 });`,
   };
+  const optionsModule = optionsFrom === 'core' ? '@tokengate/core' : IMPORTS[adapter].adapter;
   return `${importLines(adapter, 'esm').replace(`import { drive } from './drive.cjs';`, '')}
-import type { GateOptions } from '@tokengate/core';
+import type { GateOptions } from '${optionsModule}';
 
 export async function main(): Promise<void> {
   const issuer = await createTestIssuer({ kind: 'oidc' });

@@ -1,11 +1,12 @@
 import { isTokengateError, type TokengateError } from './errors/errors.js';
 
 /**
- * The Fetch-API answer to a `TokengateError`, as the Express, Koa and Fastify adapters give it:
- * the error's status, its headers (the RFC 6750 §3 `WWW-Authenticate` challenge on 401/403,
- * `Retry-After` on 503) and the JSON body `{ error, error_description }`. `Cache-Control:
- * no-store`, so no cache keeps a 401/403 in place of the resource (RFC 9111 §5.2.2.5). For Hono,
- * Workers, Bun, Deno or any handler that returns a `Response`.
+ * The Fetch-API answer to a `TokengateError`: the error's status, its headers (the RFC 6750 §3
+ * `WWW-Authenticate` challenge on 401/403, `Retry-After` on 503) and the JSON body
+ * `{ error, error_description }`, as the Express, Koa and Fastify adapters answer; and, since a
+ * `Response` may be handed to any cache on the edge, `Cache-Control: no-store`, so none keeps a
+ * 401/403 in place of the resource (RFC 9111 §5.2.2.5). For Hono, Workers, Bun, Deno or any
+ * handler that returns a `Response`.
  *
  * @example
  * ```ts

@@ -6,6 +6,17 @@ import type { RequestSource } from './lib/types.js';
  * What a Fetch-API adapter knows about a request beyond the `Request` itself: the matched route
  * and request id for the verifier's `rejected` event, and, on a Node server underneath
  * (`@hono/node-server`'s `c.env.incoming`), the raw header lines.
+ *
+ * @example
+ * ```ts
+ * // Hono on @hono/node-server: hand the Node request's raw header lines and socket along.
+ * const auth = await gate.authenticateRequest(c.req.raw, {
+ *   rawHeaders: c.env.incoming.rawHeaders,
+ *   target: c.env.incoming.url,
+ *   socket: c.env.incoming.socket,
+ *   route: c.req.routePath,
+ * });
+ * ```
  */
 export interface FetchRequestSource {
   /**
@@ -30,7 +41,14 @@ export interface FetchRequestSource {
   readonly socket?: object | undefined;
 }
 
-/** Express's `express.urlencoded()` default: form bodies larger than this are not searched. */
+/**
+ * Express's `express.urlencoded()` default: form bodies larger than this are not searched.
+ *
+ * @example
+ * ```ts
+ * app.use(express.urlencoded({ limit: MAX_FORM_BODY_BYTES })); // the same limit as the Fetch-API path
+ * ```
+ */
 export const MAX_FORM_BODY_BYTES = 100 * 1024;
 
 // Mirrors bearer.ts: a member of a joined field value that opens with the Bearer scheme.
@@ -71,6 +89,7 @@ export async function fromFetchRequest(
   const node = Array.isArray(source?.rawHeaders);
   return {
     rawHeaders,
+    identity: request,
     url: node ? (source?.target ?? target) : target,
     method,
     body,

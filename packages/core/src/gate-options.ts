@@ -47,8 +47,9 @@ export type GateOptions = BearerOptions &
      */
     readonly publicOrigin?: string;
     /**
-     * Read the origin from `X-Forwarded-Proto` / `X-Forwarded-Host` (first member): only behind a
-     * proxy that sets them, overwriting the client's. Default `false`.
+     * Read the origin from `X-Forwarded-Proto` / `X-Forwarded-Host`, one value each (a list is
+     * a 400: the client may have started it): only behind a proxy that sets them, overwriting
+     * the client's. Default `false`.
      */
     readonly trustForwardedHeaders?: boolean;
     /**

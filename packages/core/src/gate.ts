@@ -11,7 +11,8 @@ import type { ResourceMetadata } from './metadata/metadata-route.js';
 import { fromFetchRequest, type FetchRequestSource } from './fetch-request.js';
 import type { AlbVerifier } from './alb/alb-verifier.js';
 import type { Rule } from './rules/rule.js';
-import type { RequestSource, VerifiedToken } from './lib/types.js';
+import type { RequestSource, VerifiedToken, VerifierEventListener } from './lib/types.js';
+import { describeRequest, notify } from './lib/observe.js';
 import { isVerifiedToken } from './claims/verified-token.js';
 import { assertKnownKeys } from './lib/options.js';
 import { createVerifier } from './verify/verifier.js';
@@ -147,6 +148,11 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     if (own !== undefined) error.realm = own;
   }
 
+  // Requests whose bound token's proof this gate has checked, by the request's identity: a
+  // weak map, so it lives exactly as long as the request.
+  const proven = new WeakMap<object, string>();
+  const onEvent = (options as { onEvent?: VerifierEventListener }).onEvent;
+
   // A verifier of this copy of the core answers a cache hit without a promise; another's (a
   // `verifier` passed in from the other build) through `verify()`.
   const verifyNow: VerifyNow =
@@ -191,15 +197,49 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     credentials: Credentials,
   ): VerifiedToken | Promise<VerifiedToken> {
     if (result.binding.type === 'bearer' && credentials.scheme === 'bearer') return result;
-    const checked = checkSenderBinding(binding, request, credentials, result);
-    return checked === undefined
-      ? result
-      : checked.then(
-          () => result,
-          (error: unknown) => {
-            throw decorated(error, request, credentials.scheme);
-          },
-        );
+    // The same gate mounted twice on one route (or a global guard and a controller's) sees the
+    // same request twice: its proof was checked the first time, and checking it again would
+    // refuse it as a replay (RFC 9449 §11.1).
+    const identity = request.identity ?? request.rawHeaders;
+    if (proven.get(identity) === credentials.token) return result;
+    let checked;
+    try {
+      checked = checkSenderBinding(binding, request, credentials, result);
+    } catch (error) {
+      throw reported(error, request, result);
+    }
+    if (checked === undefined) {
+      proven.set(identity, credentials.token);
+      return result;
+    }
+    return checked.then(
+      () => {
+        proven.set(identity, credentials.token);
+        return result;
+      },
+      (error: unknown) => {
+        throw decorated(reported(error, request, result), request, credentials.scheme);
+      },
+    );
+  }
+
+  /**
+   * A valid token whose proof or certificate failed: the verifier reported it `verified`, so
+   * the refusal is reported here, for rejection metrics to see stolen-token attempts.
+   */
+  function reported(error: unknown, request: BearerRequest, result: VerifiedToken): unknown {
+    if (onEvent !== undefined && isTokengateError(error)) {
+      const described = describeRequest(request as RequestSource);
+      notify(onEvent, {
+        type: 'rejected',
+        code: error.code,
+        status: error.status,
+        issuer: result.issuer,
+        detail: error.detail,
+        ...(described === undefined ? {} : { request: described }),
+      });
+    }
+    return error;
   }
 
   async function finishLater(

@@ -3,7 +3,14 @@
 // characters (no forged log lines, no terminal escapes), every list is cut to its first few.
 // Built only when an error is thrown: the success path never pays for it.
 
-/** A token value, a rejection's cause, or what was expected: never the token or its signature. */
+/**
+ * A token value, a rejection's cause, or what was expected: never the token or its signature.
+ *
+ * @example
+ * ```ts
+ * const trusted: DetailValue = ['https://auth.example.com/', 'https://login.example.org/'];
+ * ```
+ */
 export type DetailValue =
   | string
   | number

@@ -7,6 +7,11 @@ export type { DetailValue, ErrorDetail } from './error-detail.js';
  * RFC 6750 §3.1 error codes, plus `access_denied` (RFC 6749 §4.1.2.1) for rules other than
  * scopes, `insufficient_user_authentication` (RFC 9470 §3) for step-up rules, and
  * `temporarily_unavailable` for IdP outages (503).
+ *
+ * @example
+ * ```ts
+ * if (isTokengateError(err) && err.error === 'invalid_token') res.setHeader('Cache-Control', 'no-store');
+ * ```
  */
 export type BearerErrorCode =
   | 'invalid_request'
@@ -18,7 +23,15 @@ export type BearerErrorCode =
   | 'invalid_dpop_proof'
   | 'use_dpop_nonce';
 
-/** Stable, machine-readable reasons. Tests and logs match on these, never on messages. */
+/**
+ * Stable, machine-readable reasons. Tests and logs match on these, never on messages.
+ *
+ * @example
+ * ```ts
+ * const RETRYABLE: ReadonlySet<TokengateErrorCode> = new Set(['IDP_UNAVAILABLE', 'REVOCATION_UNAVAILABLE']);
+ * if (isTokengateError(err) && RETRYABLE.has(err.code)) metrics.increment('auth.retryable');
+ * ```
+ */
 export type TokengateErrorCode =
   // 400 invalid_request
   | 'AUTHORIZATION_MALFORMED'

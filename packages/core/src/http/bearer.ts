@@ -22,6 +22,11 @@ export interface BearerRequest {
    */
   readonly socket?: object | undefined;
   /**
+   * What makes two calls about this request the same request, when `rawHeaders` does not (the
+   * Fetch path builds its header list per call): the Fetch `Request`.
+   */
+  readonly identity?: object | undefined;
+  /**
    * The request's absolute origin when the runtime knows it (a Fetch `Request`'s URL);
    * otherwise it is built from `Host` and the socket.
    */

@@ -76,7 +76,7 @@ export function requestOrigin(
     const host = firstMember(singleHeader(raw, 'x-forwarded-host', 'X-Forwarded-Host', realm));
     if (proto !== undefined || host !== undefined) {
       const scheme = (proto ?? schemeOf(request)).toLowerCase();
-      if (scheme !== 'https' && scheme !== 'http') throw invalidHost(realm);
+      if (scheme !== 'https' && scheme !== 'http') throw invalidForwarded();
       return originOf(scheme, host ?? hostOf(request, realm), realm);
     }
   }
@@ -95,11 +95,21 @@ function hostOf(request: BearerRequest, realm: string | undefined): string {
   return host;
 }
 
-/** The first member of a list a chain of proxies may have appended to (as Express reads it). */
+/**
+ * The one value of a forwarded header. A list means a proxy appended to what the client sent,
+ * and which member is the proxy's own depends on the chain: refused rather than guessed, since
+ * the client would otherwise choose the origin DPoP proofs are checked against.
+ */
 function firstMember(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const comma = value.indexOf(',');
-  return (comma === -1 ? value : value.slice(0, comma)).trim();
+  if (value.includes(',')) throw invalidForwarded();
+  return value.trim();
+}
+
+function invalidForwarded(): InvalidRequestError {
+  return new InvalidRequestError('HOST_INVALID', {
+    description: 'Request has a forwarded origin that is a list or not http(s)',
+  });
 }
 
 function originOf(scheme: string, host: string, realm: string | undefined): string {

@@ -1,10 +1,26 @@
 import type { ErrorDetail } from '../errors/error-detail.js';
 
-/** Asymmetric JWS algorithms tokengate verifies (RFC 7518 §3, RFC 8037). HMAC and `none` are absent on purpose (RFC 8725 §3.1, §3.2). */
+/**
+ * Asymmetric JWS algorithms tokengate verifies (RFC 7518 §3, RFC 8037). HMAC and `none` are
+ * absent on purpose (RFC 8725 §3.1, §3.2).
+ *
+ * @example
+ * ```ts
+ * const algorithms: Algorithm[] = ['RS256', 'ES256'];
+ * const issuer = oidcIssuer({ issuer: 'https://auth.example.com/', audience: 'api', algorithms });
+ * ```
+ */
 export type Algorithm =
   'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512' | 'EdDSA';
 
-/** A decoded JOSE header. Only `alg`, `kid`, `typ` and `crit` are ever acted on. */
+/**
+ * A decoded JOSE header. Only `alg`, `kid`, `typ` and `crit` are ever acted on.
+ *
+ * @example
+ * ```ts
+ * const { alg, kid, typ }: JwtHeader = auth.header;
+ * ```
+ */
 export interface JwtHeader {
   /** The signing algorithm (RFC 7515 §4.1.1), checked against the issuer's allow-list. */
   readonly alg: string;
@@ -17,7 +33,15 @@ export interface JwtHeader {
   readonly [name: string]: unknown;
 }
 
-/** A decoded JWT claims set (RFC 7519 §4). */
+/**
+ * A decoded JWT claims set (RFC 7519 §4).
+ *
+ * @example
+ * ```ts
+ * const { sub, exp, jti }: JwtClaims = auth.claims;
+ * const expiresInSeconds = exp === undefined ? Infinity : exp - Date.now() / 1000;
+ * ```
+ */
 export interface JwtClaims {
   /** Issuer (RFC 7519 §4.1.1). */
   readonly iss?: string;
@@ -62,10 +86,22 @@ export interface TokengateClaims {}
  * Which kind of token was verified: an OAuth access token, or an OpenID Connect ID token.
  * Every issuer decides it from its IdP's markers (docs/security.md, "Access or ID token: the
  * discriminator per IdP") and refuses the kind it was not told to accept.
+ *
+ * @example
+ * ```ts
+ * const kind: TokenUse = auth.tokenUse; // 'access' or 'id'
+ * ```
  */
 export type TokenUse = 'access' | 'id';
 
-/** Identity facts an issuer preset reads out of its own claim layout. */
+/**
+ * Identity facts an issuer preset reads out of its own claim layout.
+ *
+ * @example
+ * ```ts
+ * const { subject, clientId, tokenUse, scopes, groups }: NormalizedIdentity = auth;
+ * ```
+ */
 export interface NormalizedIdentity {
   /** The `sub` claim: who the token speaks for. */
   readonly subject: string | undefined;
@@ -82,6 +118,12 @@ export interface NormalizedIdentity {
 /**
  * What `verifier.verify()` resolves to: the raw token and its decoded parts, plus identity
  * facts normalized across IdPs so that authorization rules never look at IdP-specific claims.
+ *
+ * @example
+ * ```ts
+ * const auth: VerifiedToken = await verifier.verify(token);
+ * console.log(auth.subject, auth.scopes, auth.groups, auth.claims.iat, auth.binding.type);
+ * ```
  */
 export interface VerifiedToken<
   C extends JwtClaims = JwtClaims & TokengateClaims,
@@ -109,6 +151,11 @@ export interface VerifiedToken<
  * (`cnf["x5t#S256"]`, RFC 8705 §3.1). A bound token is worth nothing without proof of the key:
  * the gate checks the request's DPoP proof or TLS certificate on every request, cache hits
  * included.
+ *
+ * @example
+ * ```ts
+ * if (auth.binding.type === 'dpop') log.info({ jkt: auth.binding.jkt }, 'DPoP-bound token');
+ * ```
  */
 export type TokenBinding =
   | {
@@ -128,7 +175,18 @@ export type TokenBinding =
       readonly x5tS256: string;
     };
 
-/** Verification rules that can be set per issuer or as verifier-wide defaults. */
+/**
+ * Verification rules that can be set per issuer or as verifier-wide defaults.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({
+ *   issuers: [oidcIssuer({ issuer: 'https://auth.example.com/', audience: 'api', typ: 'at+jwt' })],
+ *   clockToleranceSeconds: 10, // verifier-wide default
+ *   maxTokenAgeSeconds: 3600,
+ * });
+ * ```
+ */
 export interface ClaimPolicy {
   /**
    * Accepted `aud` values; the token's `aud` must contain one (RFC 7519 §4.1.3). `null`
@@ -151,7 +209,17 @@ export interface ClaimPolicy {
   readonly requiredClaims?: readonly string[];
 }
 
-/** One accepted `iss` value and where its keys live. */
+/**
+ * One accepted `iss` value and where its keys live.
+ *
+ * @example
+ * ```ts
+ * const endpoint: IssuerEndpoint = {
+ *   issuer: 'https://auth.example.com/',
+ *   jwksUri: 'https://auth.example.com/.well-known/jwks.json',
+ * };
+ * ```
+ */
 export interface IssuerEndpoint {
   /** The `iss` value, compared exactly. */
   readonly issuer: string;
@@ -171,7 +239,15 @@ export interface IssuerEndpoint {
   readonly jwks?: JsonWebKeySet;
 }
 
-/** A JWK Set document (RFC 7517 §5), as served at an issuer's `jwks_uri`. */
+/**
+ * A JWK Set document (RFC 7517 §5), as served at an issuer's `jwks_uri`.
+ *
+ * @example
+ * ```ts
+ * const jwks: JsonWebKeySet = JSON.parse(readFileSync('jwks.json', 'utf8'));
+ * verifier.hydrate('https://auth.example.com/.well-known/jwks.json', jwks);
+ * ```
+ */
 export interface JsonWebKeySet {
   /** The keys (RFC 7517 §4); unusable ones are skipped, not fatal. */
   readonly keys: readonly object[];
@@ -180,6 +256,15 @@ export interface JsonWebKeySet {
 /**
  * A trusted issuer, as built by `oidcIssuer()` or `cognitoIssuer()`. A plain value: build it
  * once and hand it to `createVerifier()`.
+ *
+ * @example
+ * ```ts
+ * const issuers: TrustedIssuer[] = [
+ *   cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789' }),
+ *   auth0Issuer({ domain: 'example.eu.auth0.com', audience: 'https://api.example.com' }),
+ * ];
+ * const verifier = createVerifier({ issuers });
+ * ```
  */
 export interface TrustedIssuer extends ClaimPolicy {
   /** Short label for events and logs, e.g. `cognito` or `oidc`. */
@@ -199,6 +284,16 @@ export interface TrustedIssuer extends ClaimPolicy {
  * method, path without the query string (which may hold a token, RFC 6750 §2.3), the route
  * pattern when the framework knows it, and the request id (Fastify's `request.id`, else an
  * `x-request-id` header). Every string is capped and stripped of control characters.
+ *
+ * @example
+ * ```ts
+ * createVerifier({
+ *   issuers,
+ *   onEvent: (event) => {
+ *     if (event.type === 'rejected' && event.request) log.info(event.request, event.code); // { method, path, route, id }
+ *   },
+ * });
+ * ```
  */
 export interface RejectedRequest {
   /** The HTTP method. */

@@ -170,3 +170,64 @@ describe('DPoP through the gate', () => {
     expect(await g.dpopNonce()).toEqual(expect.any(String));
   });
 });
+
+describe('DPoP through the gate: requests seen twice, events, forwarded origins', () => {
+  it('a gate run twice on the same request accepts its proof once checked; another request replaying it is refused', async () => {
+    const g = gate();
+    const token = await idp.accessToken({ dpop: key });
+    const proof = await key.proof({ method: 'GET', url: URL_, accessToken: token });
+    const same = request(`DPoP ${token}`, proof);
+    expect((await g.authenticate(same))?.binding.type).toBe('dpop');
+    // Mounted twice (app.use(requireAuth) and again on the route): the same request.
+    expect((await g.authenticate(same))?.binding.type).toBe('dpop');
+    // A copy of the request is another request: the proof is a replay there.
+    expect(
+      await refusal(g.authenticate({ ...same, rawHeaders: [...same.rawHeaders] })),
+    ).toMatchObject({
+      code: 'DPOP_PROOF_REPLAYED',
+    });
+  });
+
+  it('reports a valid token with a failed proof as a rejected event', async () => {
+    const events: { type: string; code?: string }[] = [];
+    const g = gate({ onEvent: (event: { type: string; code?: string }) => events.push(event) });
+    const token = await idp.accessToken({ dpop: key });
+    const proof = await other.proof({ method: 'GET', url: URL_, accessToken: token });
+    await refusal(g.authenticate(request(`DPoP ${token}`, proof)));
+    expect(events.filter((event) => event.type === 'rejected')).toEqual([
+      expect.objectContaining({ code: 'DPOP_BINDING_MISMATCH', issuer: idp.issuer }),
+    ]);
+  });
+
+  it('trustForwardedHeaders takes one value of each header and refuses lists', async () => {
+    const g = gate({ trustForwardedHeaders: true });
+    const token = await idp.accessToken({ dpop: key });
+    const proof = await key.proof({
+      method: 'GET',
+      url: 'https://public.example.test/orders',
+      accessToken: token,
+    });
+    const forwarded = (host: string) => ({
+      ...request(`DPoP ${token}`, proof),
+      rawHeaders: [
+        ...request(`DPoP ${token}`, proof).rawHeaders,
+        'X-Forwarded-Proto',
+        'https',
+        'X-Forwarded-Host',
+        host,
+      ],
+    });
+    expect((await g.authenticate(forwarded('public.example.test')))?.binding.type).toBe('dpop');
+    const next = await key.proof({
+      method: 'GET',
+      url: 'https://public.example.test/orders',
+      accessToken: token,
+    });
+    const listed = forwarded('public.example.test, internal.example.test');
+    listed.rawHeaders[listed.rawHeaders.indexOf('DPoP') + 1] = next;
+    expect(await refusal(g.authenticate(listed))).toMatchObject({
+      status: 400,
+      code: 'HOST_INVALID',
+    });
+  });
+});

@@ -1,0 +1,313 @@
+/**
+ * The publish rehearsal: a real npm registry (Verdaccio, test/support/local-registry.ts) on
+ * 127.0.0.1, every package published to it by the project's own `pnpm release --rehearsal`,
+ * then fresh npm projects that install `@tokengate/express`, `koa` and `fastify` (and
+ * `@tokengate/testing`) BY NAME from it, next to the frameworks from the npm registry, and run
+ * ESM, CommonJS and strictly typed apps through valid, missing, forbidden and expired tokens.
+ *
+ * It must be able to fail, so it also breaks copies of a package four ways (a `workspace:` range,
+ * a file missing from `files`, a wrong export condition, an undeclared dependency) and shows the
+ * release's checks refusing each, and each one, published anyway, failing in a fresh app; and
+ * `pnpm release` refusing a copy of the workspace with a broken package, publishing nothing.
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
+import { publishablePackages, readJson, ROOT, run, type Manifest } from '../support/pack.js';
+import {
+  cleanEnv,
+  expectProtected,
+  npmInstall,
+  runApp,
+  typecheckApp,
+  writeApps,
+  writeTypedApps,
+} from './app-checks.js';
+import { BREAKAGES, breakPackage, brokenVersion, type Breakage } from './broken-packages.js';
+import type { DriveReport } from './tarball-apps.js';
+import { copyWorkspace } from './workspace-copy.js';
+
+// Publishing builds stale packages first; the installs fetch the frameworks from the internet.
+const SETUP_TIMEOUT_MS = 300_000;
+const TEST_TIMEOUT_MS = 240_000;
+
+const ADAPTERS = ['express', 'koa', 'fastify'] as const;
+type RehearsedAdapter = (typeof ADAPTERS)[number];
+const FRAMEWORK: Record<RehearsedAdapter, readonly string[]> = {
+  express: ['express@5', '@types/express@5'],
+  koa: ['koa@3', '@types/koa@3'],
+  fastify: ['fastify@5'],
+};
+
+const PACKAGES = publishablePackages();
+const VERSION = readJson<Manifest>(join(ROOT, 'packages', 'core', 'package.json')).version;
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Never rejects, so work started in `beforeAll` cannot become an unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: { message?: string; stderr?: string }) => ({
+      ok: false,
+      error: `${error.message ?? String(error)}\n${error.stderr ?? ''}`,
+    }),
+  );
+}
+
+function valueOf<T>(settled: Settled<T>): T {
+  if (!settled.ok) throw new Error(settled.error);
+  return settled.value;
+}
+
+interface Outcome {
+  readonly code: number;
+  readonly output: string;
+}
+
+async function outcome(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  return run(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }).then(
+    ({ stdout, stderr }): Outcome => ({ code: 0, output: stdout + stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }): Outcome => ({
+      code: typeof error.code === 'number' ? error.code : -1,
+      output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    }),
+  );
+}
+
+let work = '';
+let registry: LocalRegistry | undefined;
+let release: Outcome;
+/** Everything started in `beforeAll`; `afterAll` waits for it before deleting `work`. */
+const started: Promise<unknown>[] = [];
+
+/** The token lives in the user config of publishing children only; installs need none. */
+function publishEnv(): NodeJS.ProcessEnv {
+  return { ...cleanEnv(), npm_config_userconfig: registry!.publishConfig };
+}
+
+/** Our scope from the rehearsal registry (no uplinks), everything else from the usual one. */
+function scopeArgs(): string[] {
+  return [`--@tokengate:registry=${registry!.url}`, '--prefer-online'];
+}
+
+async function freshApp(dir: string, specs: readonly string[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true }));
+  await npmInstall(dir, specs, scopeArgs());
+}
+
+async function prepareApp(adapter: RehearsedAdapter): Promise<string> {
+  const dir = join(work, 'apps', adapter);
+  const specs = [`@tokengate/${adapter}`, '@tokengate/testing', ...FRAMEWORK[adapter]];
+  await freshApp(dir, [...specs, '@types/node@20']);
+  await writeApps(dir, [adapter]);
+  await writeTypedApps(dir, [adapter], 'adapter');
+  return dir;
+}
+
+interface BreakageProof {
+  readonly check: Outcome;
+  readonly install: Settled<void>;
+  readonly esm: Settled<DriveReport>;
+  readonly cjs: Settled<DriveReport>;
+}
+
+/** The published @tokengate/express, downloaded back from the registry: what gets broken. */
+async function downloadPublished(): Promise<string> {
+  const dir = join(work, 'published');
+  await mkdir(dir);
+  const spec = `@tokengate/express@${VERSION}`;
+  await run('npm', ['pack', spec, '--registry', registry!.url, '--pack-destination', dir], {
+    cwd: dir,
+    env: cleanEnv(),
+  });
+  return join(
+    dir,
+    (await readdir(dir)).find((file) => file.endsWith('.tgz'))!,
+  );
+}
+
+async function proveBreakage(published: Promise<string>, index: number): Promise<BreakageProof> {
+  const breakage = BREAKAGES[index]!;
+  const version = brokenVersion(VERSION, index);
+  const dir = join(work, `broken-${index}`);
+  await mkdir(dir);
+  await run('tar', ['-xzf', await published, '-C', dir]);
+  await breakPackage(join(dir, 'package'), breakage, version);
+  // npm packs what it is given, `workspace:` included, as a release without checks would.
+  await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], {
+    cwd: join(dir, 'package'),
+    env: cleanEnv(),
+  });
+  const tarball = join(
+    dir,
+    (await readdir(dir)).find((file) => file.endsWith('.tgz'))!,
+  );
+
+  const checker = join(ROOT, 'scripts', 'release', 'check-tarball.mjs');
+  const check = await outcome(process.execPath, [checker, tarball], dir, cleanEnv());
+  const publishArgs = ['publish', tarball, '--registry', registry!.url, '--tag', 'broken'];
+  await run('npm', [...publishArgs, '--ignore-scripts'], { cwd: dir, env: publishEnv() });
+
+  const appDir = join(dir, 'app');
+  const specs = [`@tokengate/express@${version}`, `@tokengate/testing@${VERSION}`, 'express@5'];
+  const install = await settle(freshApp(appDir, specs));
+  const failed: Settled<DriveReport> = { ok: false, error: 'not installed' };
+  if (!install.ok) return { check, install, esm: failed, cjs: failed };
+  await writeApps(appDir, ['express']);
+  const [esm, cjs] = await Promise.all([
+    settle(runApp(appDir, 'express.mjs')),
+    settle(runApp(appDir, 'express.cjs')),
+  ]);
+  return { check, install, esm, cjs };
+}
+
+/** `pnpm release` in a workspace copy whose express package ships no CommonJS build. */
+async function releaseBrokenCopy(): Promise<Outcome> {
+  const copy = join(work, 'workspace-copy');
+  await copyWorkspace(copy, ['core', 'express'], (dir, manifest) => {
+    if (dir !== 'express') return;
+    manifest.version = `${VERSION}-refused.0`;
+    manifest['files'] = ['dist/*.mjs', 'dist/*.d.mts'];
+  });
+  const args = ['release', '--rehearsal', '--registry', registry!.url];
+  return outcome('pnpm', args, copy, publishEnv());
+}
+
+let apps: Record<RehearsedAdapter, Promise<Settled<string>>>;
+let proofs: Promise<BreakageProof>[];
+let refusedCopy: Promise<Outcome>;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'tokengate-registry-rehearsal-'));
+  registry = await startLocalRegistry(join(work, 'registry'));
+  const args = ['release', '--rehearsal', '--registry', registry.url];
+  release = await outcome('pnpm', args, ROOT, publishEnv());
+  if (release.code !== 0) throw new Error(`pnpm release failed:\n${release.output}`);
+
+  // The rest runs concurrently (mostly npm installs, network-bound); each test awaits its part.
+  apps = {
+    express: settle(prepareApp('express')),
+    koa: settle(prepareApp('koa')),
+    fastify: settle(prepareApp('fastify')),
+  };
+  const published = downloadPublished();
+  proofs = BREAKAGES.map((_, index) => proveBreakage(published, index));
+  refusedCopy = releaseBrokenCopy();
+  started.push(
+    settle(published),
+    ...Object.values(apps),
+    ...proofs.map(settle),
+    settle(refusedCopy),
+  );
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+  await Promise.all(started);
+  // By its process id, in every outcome; a crashed worker's exit handler kills it too.
+  await registry?.stop();
+  if (work !== '') await rm(work, { recursive: true, force: true });
+}, SETUP_TIMEOUT_MS);
+
+it('publishes every package at its workspace version, with registry ranges only', async () => {
+  for (const pkg of PACKAGES) {
+    expect(release.output).toContain(`published ${pkg.name}@${VERSION} (latest)`);
+  }
+  const views = await Promise.all(
+    PACKAGES.map(async (pkg) => {
+      const args = ['view', `${pkg.name}@${VERSION}`, '--json', '--registry', registry!.url];
+      const { stdout } = await run('npm', args, { cwd: work, env: cleanEnv() });
+      return JSON.parse(stdout) as Manifest & { 'dist-tags': Record<string, string> };
+    }),
+  );
+  for (const view of views) {
+    expect(view.version).toBe(VERSION);
+    expect(view['dist-tags']['latest']).toBe(VERSION);
+    const ranges = { ...view.dependencies, ...view.peerDependencies, ...view.optionalDependencies };
+    expect(Object.values(ranges).filter((range) => /^[a-z]+:/.test(range))).toEqual([]);
+    // `workspace:^` became a caret range on this very version: the packages move together.
+    if (view.name !== '@tokengate/core' && ranges['@tokengate/core'] !== undefined) {
+      expect(ranges['@tokengate/core']).toBe(`^${VERSION}`);
+    }
+  }
+});
+
+describe.each(ADAPTERS)('@tokengate/%s, installed by name from the registry', (adapter) => {
+  it(
+    'comes from the rehearsal registry, with @tokengate/core as its dependency',
+    async () => {
+      const dir = valueOf(await apps[adapter]);
+      const lock = JSON.parse(await readFile(join(dir, 'package-lock.json'), 'utf8')) as {
+        packages: Record<string, { version?: string; resolved?: string }>;
+      };
+      for (const name of [`@tokengate/${adapter}`, '@tokengate/core', '@tokengate/testing']) {
+        const entry = lock.packages[`node_modules/${name}`];
+        expect(entry?.version, name).toBe(VERSION);
+        expect(entry?.resolved, name).toMatch(new RegExp(`^${registry!.url}`));
+      }
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it.each(['mjs', 'cjs'])(
+    'protects a route from a .%s app',
+    async (extension) => {
+      const dir = valueOf(await apps[adapter]);
+      expectProtected(await runApp(dir, `${adapter}.${extension}`));
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'type-checks a strict TypeScript app in both module formats',
+    async () => {
+      expect(await typecheckApp(valueOf(await apps[adapter]))).toBe('');
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
+describe.each(BREAKAGES.map((breakage, index) => [breakage.name, breakage, index] as const))(
+  'a copy of @tokengate/express with %s',
+  (_name, breakage: Breakage, index) => {
+    it(
+      'is refused by the release checks',
+      async () => {
+        const { check } = await proofs[index]!;
+        expect(check.code).toBe(1);
+        expect(check.output).toMatch(breakage.refusal);
+      },
+      TEST_TIMEOUT_MS,
+    );
+
+    it(
+      `published anyway, fails at ${breakage.fails.at} in a fresh app`,
+      async () => {
+        const proof = await proofs[index]!;
+        const failure = breakage.fails.at === 'install' ? proof.install : proof[breakage.fails.at];
+        expect(failure.ok).toBe(false);
+        expect(failure.ok ? '' : failure.error).toMatch(breakage.fails.with);
+        if (breakage.fails.at !== 'install') expect(proof.install.ok).toBe(true);
+      },
+      TEST_TIMEOUT_MS,
+    );
+  },
+);
+
+it(
+  'pnpm release refuses a workspace with a broken package and publishes nothing',
+  async () => {
+    const { code, output } = await refusedCopy;
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/refused @tokengate\/express@[^:]+-refused\.0:/);
+    expect(output).toMatch(/FILE_DOES_NOT_EXIST: pkg\.exports\["\."\]\.require\.default/);
+    expect(output).toContain('release: nothing was published');
+    const args = ['view', '@tokengate/express', 'versions', '--json', '--registry', registry!.url];
+    const { stdout } = await run('npm', args, { cwd: work, env: cleanEnv() });
+    expect((JSON.parse(stdout) as string[]).filter((v) => v.includes('refused'))).toEqual([]);
+  },
+  TEST_TIMEOUT_MS,
+);
