@@ -9,7 +9,10 @@ export interface BenchOptions {
   readonly build: boolean;
   readonly micro: boolean;
   readonly http: boolean;
-  /** The forged-token flood: with the HTTP suite, not with `--quick`. */
+  /**
+   * The memory and scale checks (forged- and valid-token floods, tenants): with the HTTP suite,
+   * at reduced counts under `--quick`.
+   */
   readonly flood: boolean;
   readonly rounds: number;
   /** Measured seconds per HTTP run. */
@@ -20,6 +23,12 @@ export interface BenchOptions {
   /** Timed calls per contender and round in the micro suite. */
   readonly microIterations: number;
   readonly microWarmup: number;
+  /** Distinct forged or garbage tokens of the forged-token flood. */
+  readonly floodTokens: number;
+  /** Distinct valid tokens of the valid-token flood (each mode). */
+  readonly validTokens: number;
+  /** Tenants of the multi-tenant check (against 10). */
+  readonly tenants: number;
 }
 
 export declare const FRAMEWORKS: readonly BenchFramework[];

@@ -7,8 +7,17 @@ import { scenariosOf, serversByFramework } from './http/servers.mjs';
 const SERVER_OVERHEAD_SECONDS = 1.2;
 // Minting the 20,000-token pool (RS256 on 2 cores) and the issuer.
 const POOL_SECONDS = 15;
-// The forged-token flood: a million verifications (46 s in the last full run).
-const FLOOD_SECONDS = 50;
+// The memory and scale checks, per unit of their counts (bench/args.mjs):
+// - forged-token flood: 46 s for a million hostile tokens in the last full run;
+const FORGED_SECONDS_PER_TOKEN = 50 / 1_000_000;
+// - valid-token flood: per token, one ES256 signature in a minting child (two in parallel) and
+//   three verifications (once, then twice), plus each mode's process start and warm-up;
+const VALID_SECONDS_PER_TOKEN = 0.24 / 1000;
+const VALID_FIXED_SECONDS = 3;
+// - tenants: per tenant, two tokens minted, one JWKS fetch and five verifications; per round,
+//   2 × 5,500 cold and 2 × 550,000 warm calls.
+const TENANT_SECONDS_PER_TENANT = 1.6 / 1000;
+const TENANT_SECONDS_PER_ROUND = 3;
 // Micro suite, per algorithm and round of 2,300 calls per contender (mostly ES256/EdDSA
 // signatures), plus minting its pool.
 const MICRO_SECONDS_PER_ALG_ROUND = 6;
@@ -35,7 +44,14 @@ export function estimateBench(options) {
     }
     total += POOL_SECONDS;
   }
-  if (options.flood) total += FLOOD_SECONDS;
+  if (options.flood) {
+    total +=
+      options.floodTokens * FORGED_SECONDS_PER_TOKEN +
+      options.validTokens * VALID_SECONDS_PER_TOKEN +
+      VALID_FIXED_SECONDS +
+      options.tenants * TENANT_SECONDS_PER_TENANT +
+      options.rounds * TENANT_SECONDS_PER_ROUND;
+  }
   if (options.micro) {
     const scale = (options.microIterations + options.microWarmup) / 2300;
     // Three algorithms, then the DPoP suite (about one algorithm's time, proofs minted first).

@@ -3,9 +3,11 @@
 //   `crypto.verify`, aws-jwt-verify and jose; then a DPoP request next to a Bearer one;
 // - the HTTP suite: Express, Fastify, Koa, Hono and NestJS servers with tokengate, with peers,
 //   bare and a minimal verifier, each in its own process, under autocannon;
-// - the forged-token flood: heap growth and JWKS requests under hostile tokens.
-// Both suites run in interleaved rounds and report medians with min–max; ratios are computed
-// within a round. Not part of `pnpm test`. Markdown goes to stdout, progress to stderr.
+// - memory and scale: heap growth and JWKS requests under a flood of hostile tokens, heap and
+//   GC under a flood of valid ones, and routing among 10,000 tenants against 10.
+// Both suites and the tenant check run in interleaved rounds and report medians with min–max;
+// ratios are computed within a round. Not part of `pnpm test`. Markdown goes to stdout,
+// progress to stderr.
 //
 // Usage: see bench/args.mjs (`pnpm bench --help`).
 import { execFileSync } from 'node:child_process';
@@ -102,10 +104,20 @@ if (options.http) {
 }
 
 if (options.flood) {
-  // Its own process: it needs `--expose-gc`, and a heap of its own to measure.
-  execFileSync(
-    process.execPath,
-    ['--expose-gc', fileURLToPath(new URL('./forged-token-flood.mjs', import.meta.url))],
-    { stdio: 'inherit' },
-  );
+  // Each in its own process: they need `--expose-gc`, and a heap of their own to measure.
+  const check = (script, env, args = []) => {
+    process.stderr.write(`  ${script}…\n`);
+    execFileSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(new URL(`./${script}`, import.meta.url)), ...args],
+      { stdio: 'inherit', env: { ...process.env, ...env } },
+    );
+    console.log();
+  };
+  check('forged-token-flood.mjs', { BENCH_FLOOD_TOKENS: String(options.floodTokens) });
+  check('valid-token-flood.mjs', { BENCH_VALID_TOKENS: String(options.validTokens) });
+  check('tenants.mjs', { BENCH_TENANTS: String(options.tenants) }, [
+    '--rounds',
+    String(options.rounds),
+  ]);
 }

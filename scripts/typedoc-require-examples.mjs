@@ -1,25 +1,37 @@
-// TypeDoc plugin for `pnpm docs` (typedoc.json): TypeDoc's own `notDocumented` validation asks
-// only for a description, while the project promises an `@example` on every public function,
-// factory and class (docs/STYLE: "TSDoc with `@example` on every export"), and a description on
-// every package page. Each miss is a warning, which `treatWarningsAsErrors` turns into a failed
-// run, so CI refuses an export without an example just as it refuses one without docs.
+// TypeDoc plugin for `pnpm docs` and `pnpm docs:check` (typedoc.json). TypeDoc's own
+// `notDocumented` validation asks only for a description, while the project promises an
+// `@example` on every public export (the style guide, after jose: "TSDoc with `@example` on
+// every export") and a description on every package page. Each miss is a warning, which
+// `treatWarningsAsErrors` turns into a failed run, so CI refuses an export without an example
+// just as it refuses one without a description.
 import { Application, ReflectionKind, ReflectionType } from 'typedoc';
 
-/** Kinds whose reference entry must show how to call them. */
-const CALLABLE = ReflectionKind.Function | ReflectionKind.Class;
+/** What a package page lists: every kind of export, each of which must show its use. */
+const EXPORTS =
+  ReflectionKind.Function |
+  ReflectionKind.Class |
+  ReflectionKind.Interface |
+  ReflectionKind.TypeAlias |
+  ReflectionKind.Variable |
+  ReflectionKind.Enum;
 
 /** @param {import('typedoc').Comment | undefined} comment */
 function hasExample(comment) {
   return comment?.blockTags.some((tag) => tag.tag === '@example') === true;
 }
 
-/** @param {import('typedoc').DeclarationReflection} reflection */
-function signaturesOf(reflection) {
-  if (reflection.signatures) return reflection.signatures;
-  // `export const authenticate = (…) => …` is a Variable whose type carries the signatures.
-  if (reflection.type instanceof ReflectionType)
-    return reflection.type.declaration.signatures ?? [];
-  return [];
+/**
+ * Where the example may sit: on the declaration, or on one of its call signatures (a function's
+ * comment belongs to its signature; `export const f = (…) => …` carries them in its type).
+ *
+ * @param {import('typedoc').DeclarationReflection} reflection
+ */
+function commentsOf(reflection) {
+  const signatures =
+    reflection.signatures ??
+    (reflection.type instanceof ReflectionType ? reflection.type.declaration.signatures : []) ??
+    [];
+  return [reflection.comment, ...signatures.map((signature) => signature.comment)];
 }
 
 /** @param {import('typedoc').DeclarationReflection} reflection */
@@ -38,22 +50,17 @@ export function load(app) {
         );
       }
     }
-    const candidates = project.getReflectionsByKind(CALLABLE | ReflectionKind.Variable);
-    for (const reflection of /** @type {import('typedoc').DeclarationReflection[]} */ (
-      candidates
-    )) {
+    const exports = /** @type {import('typedoc').DeclarationReflection[]} */ (
+      project.getReflectionsByKind(EXPORTS)
+    );
+    for (const reflection of exports) {
       // Only top-level exports of a package page (the project itself when there is a single
       // entry point); re-exports are References, not Declarations, and are not seen here.
       if (!reflection.parent?.kindOf(ReflectionKind.SomeModule | ReflectionKind.Project)) continue;
-      const signatures = signaturesOf(reflection);
-      if (reflection.kindOf(ReflectionKind.Variable) && signatures.length === 0) continue;
-      const documented =
-        hasExample(reflection.comment) || signatures.some((sig) => hasExample(sig.comment));
-      if (!documented) {
-        app.logger.warn(
-          `${reflection.getFriendlyFullName()} (${ReflectionKind.singularString(reflection.kind)}), defined in ${where(reflection)}, has no @example`,
-        );
-      }
+      if (commentsOf(reflection).some(hasExample)) continue;
+      app.logger.warn(
+        `${reflection.getFriendlyFullName()} (${ReflectionKind.singularString(reflection.kind)}), defined in ${where(reflection)}, has no @example`,
+      );
     }
   });
 }

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BenchUsageError, FRAMEWORKS, parseBenchArgs, USAGE } from '../../bench/args.mjs';
+import { estimateBench } from '../../bench/plan.mjs';
 
 const RUN = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
 
@@ -19,7 +20,7 @@ function usageError(argv: string[], env: Record<string, string> = {}): BenchUsag
 }
 
 describe('parseBenchArgs', () => {
-  it('defaults to the full run: 3 rounds, 5 s runs, every framework, build, flood', () => {
+  it('defaults to the full run: 3 rounds, 5 s runs, every framework, build, full-size floods', () => {
     expect(parseBenchArgs([])).toEqual({
       help: false,
       quick: false,
@@ -33,14 +34,34 @@ describe('parseBenchArgs', () => {
       frameworks: [...FRAMEWORKS],
       microIterations: 2000,
       microWarmup: 300,
+      floodTokens: 1_000_000,
+      validTokens: 1_000_000,
+      tenants: 10_000,
     });
   });
 
-  it('--quick is one short round without the flood', () => {
+  it('--quick is one short round with the floods and tenants shrunk, not skipped', () => {
     const options = parseBenchArgs(['--quick']);
-    expect(options).toMatchObject({ quick: true, rounds: 1, seconds: 1, flood: false });
+    expect(options).toMatchObject({
+      quick: true,
+      rounds: 1,
+      seconds: 1,
+      flood: true,
+      floodTokens: 100_000,
+      validTokens: 100_000,
+      tenants: 1000,
+    });
     expect(options.warmupSeconds).toBeLessThanOrEqual(options.seconds);
     expect(options.microIterations).toBeLessThan(parseBenchArgs([]).microIterations);
+  });
+
+  it('--rounds does not change the flood and tenant counts', () => {
+    expect(parseBenchArgs(['--quick', '--rounds', '5'])).toMatchObject({
+      rounds: 5,
+      floodTokens: 100_000,
+      validTokens: 100_000,
+      tenants: 1000,
+    });
   });
 
   it('takes values after a space or an equals sign, and explicit values win over --quick', () => {
@@ -109,6 +130,39 @@ describe('parseBenchArgs', () => {
   it('refuses a BENCH_SECONDS that is not a positive number', () => {
     expect(usageError([], { BENCH_SECONDS: 'five' }).message).toMatch(/BENCH_SECONDS must be/);
     expect(usageError([], { BENCH_SECONDS: '0' }).message).toMatch(/BENCH_SECONDS must be/);
+  });
+});
+
+describe('estimateBench', () => {
+  const withoutChecks = (argv: string[]) => ({ ...parseBenchArgs(argv), flood: false });
+
+  it('charges the memory and scale checks to a run with the HTTP suite only', () => {
+    const full = parseBenchArgs([]);
+    const checks = estimateBench(full).seconds - estimateBench({ ...full, flood: false }).seconds;
+    // A million forged and a million valid tokens, 10,000 tenants: minutes, not seconds.
+    expect(checks).toBeGreaterThan(3 * 60);
+    expect(checks).toBeLessThan(15 * 60);
+    expect(estimateBench(parseBenchArgs(['--micro-only']))).toEqual(
+      estimateBench(withoutChecks(['--micro-only'])),
+    );
+  });
+
+  it('scales the checks with their counts and the tenant check with the rounds', () => {
+    const quick = parseBenchArgs(['--quick']);
+    const quickChecks =
+      estimateBench(quick).seconds - estimateBench(withoutChecks(['--quick'])).seconds;
+    const full = parseBenchArgs([]);
+    const fullChecks = estimateBench(full).seconds - estimateBench(withoutChecks([])).seconds;
+    expect(quickChecks).toBeGreaterThan(0);
+    expect(quickChecks).toBeLessThan(fullChecks / 5);
+    const moreRounds = parseBenchArgs(['--http-only', '--rounds', '5', '--frameworks', 'koa']);
+    const fewerRounds = parseBenchArgs(['--http-only', '--rounds', '4', '--frameworks', 'koa']);
+    const tenantRound =
+      estimateBench(moreRounds).seconds -
+      estimateBench({ ...moreRounds, flood: false }).seconds -
+      (estimateBench(fewerRounds).seconds -
+        estimateBench({ ...fewerRounds, flood: false }).seconds);
+    expect(tenantRound).toBeGreaterThan(0);
   });
 });
 

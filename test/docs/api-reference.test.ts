@@ -1,10 +1,10 @@
 // `pnpm docs:check` (in `pnpm test`) runs TypeDoc with typedoc.json over the packages' entry
-// points and must fail on an undocumented export, an export without an `@example` and a broken
-// `{@link}`. That the real packages pass proves nothing about whether it can fail, so this runs
-// the same command line, with the same typedoc.json (validation, treatWarningsAsErrors, the
-// example plugin), over small fixture packages that each break one rule, and over one that
-// breaks none: each broken fixture must exit non-zero with the matching message, and the clean
-// one must exit 0, so a setting that fails everything cannot pass for a working check either.
+// points and must fail on an undocumented export or interface member, an export without an
+// `@example` and a broken `{@link}`. That the real packages pass proves nothing about whether
+// it can fail, so this runs the same command line, with the same typedoc.json (validation,
+// treatWarningsAsErrors, the example plugin), over a fixture package that breaks each rule once
+// and over one that breaks none: the broken one must exit non-zero with one message per broken
+// rule, and the clean one must exit 0, so a setting that fails everything cannot pass either.
 //
 // A fixture is a folder with its own package.json named `@tokengate/core`, so TypeDoc counts its
 // exports as the core's and requires their documentation exactly as for the real package.
@@ -32,7 +32,14 @@ export function add(a: number, b: number): number {
   return a + b;
 }
 
-/** Options of {@link add}. */
+/**
+ * Options of {@link add}.
+ *
+ * @example
+ * \`\`\`ts
+ * const options: AddOptions = { round: true };
+ * \`\`\`
+ */
 export interface AddOptions {
   /** Round the sum. */
   readonly round?: boolean;
@@ -133,6 +140,12 @@ describe('pnpm docs:check (typedoc.json)', { timeout: 60_000 }, () => {
   it('fails on a function without an @example', async () => {
     const { code, output } = await broken;
     expect(output).toMatch(/withoutExample \(Function\), defined in .*, has no @example/);
+    expect(code).not.toBe(0);
+  });
+
+  it('fails on an interface without an @example', async () => {
+    const { code, output } = await broken;
+    expect(output).toMatch(/Sum \(Interface\), defined in .*, has no @example/);
     expect(code).not.toBe(0);
   });
 

@@ -19,6 +19,9 @@ import {
 } from './tarball-apps.js';
 
 const APP_TIMEOUT_MS = 30_000;
+// Installs fetch the frameworks from the npm registry; a stalled one fails instead of hanging.
+const INSTALL_TIMEOUT_MS = 200_000;
+const TSC_TIMEOUT_MS = 120_000;
 
 /** The child sees neither vitest's loaders nor the `pnpm test` script's package context. */
 export function cleanEnv(): NodeJS.ProcessEnv {
@@ -40,7 +43,7 @@ export async function npmInstall(
   await run(
     'npm',
     ['install', '--no-audit', '--no-fund', '--loglevel=error', ...extraArgs, ...specs],
-    { cwd: appDir, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 },
+    { cwd: appDir, env: cleanEnv(), timeout: INSTALL_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 },
   );
 }
 
@@ -93,7 +96,8 @@ export async function writeTypedApps(
 /** Runs the workspace's `tsc` on the app's `tsconfig.json`; resolves to its errors ('' if none). */
 export function typecheckApp(appDir: string): Promise<string> {
   const tsc = join(ROOT, 'node_modules', '.bin', 'tsc');
-  return run(tsc, ['-p', 'tsconfig.json'], { cwd: appDir, env: cleanEnv() }).then(
+  const options = { cwd: appDir, env: cleanEnv(), timeout: TSC_TIMEOUT_MS };
+  return run(tsc, ['-p', 'tsconfig.json'], options).then(
     () => '',
     (error: { stdout?: string }) => error.stdout || String(error),
   );
@@ -122,9 +126,12 @@ export function expectProtected(report: DriveReport): void {
   expect(report.valid.status).toBe(200);
   expect(json(report.valid)['sub']).toEqual(expect.any(String));
 
-  // RFC 6750 §3.1: no credentials, a bare challenge.
+  // RFC 6750 §3.1: no credentials, a challenge without an error code; DPoP is allowed by
+  // default, so RFC 9449 §7.1 offers its scheme next to Bearer.
   expect(report.missing.status).toBe(401);
-  expect(report.missing.challenge).toBe(`Bearer realm="${REALM}"`);
+  expect(report.missing.challenge).toMatch(
+    new RegExp(`^Bearer realm="${REALM}", DPoP realm="${REALM}", algs="[A-Za-z0-9 ]+"$`),
+  );
 
   expect(report.forbidden.status).toBe(403);
   expect(json(report.forbidden)['error']).toBe('access_denied');

@@ -29,13 +29,13 @@ export const BREAKAGES: readonly Breakage[] = [
     fails: { at: 'install', with: /EUNSUPPORTEDPROTOCOL|Unsupported URL Type "workspace:"/ },
   },
   {
-    // `files` narrowed by hand: the CommonJS build is left out of the tarball.
+    // `files` narrowed by hand: the ES module build is left out (packers always add `main`).
     name: 'a file missing from files',
     apply: (manifest) => {
-      manifest['files'] = ['dist/*.mjs', 'dist/*.d.mts'];
+      manifest['files'] = ['dist/index.cjs', 'dist/*.d.cts', 'dist/*.d.mts'];
     },
-    refusal: /publint FILE_DOES_NOT_EXIST: pkg\.exports\["\."\]\.require\.default/,
-    fails: { at: 'cjs', with: /Cannot find module/ },
+    refusal: /publint FILE_DOES_NOT_EXIST: pkg\.exports\["\."\]\.import\.default/,
+    fails: { at: 'esm', with: /Cannot find module .*dist\/index\.mjs/ },
   },
   {
     // `module` is a bundler convention; Node resolves `import`, so ESM finds no entry.
@@ -52,11 +52,12 @@ export const BREAKAGES: readonly Breakage[] = [
     // The code imports @tokengate/core; only the app's node_modules layout could supply it.
     name: 'a dependency used but not declared',
     apply: (manifest) => {
-      const { ['@tokengate/core']: _core, ...others } = manifest.dependencies ?? {};
-      manifest.dependencies = others;
+      const dependencies = { ...manifest.dependencies };
+      delete dependencies['@tokengate/core'];
+      manifest.dependencies = dependencies;
     },
-    refusal: /dist\/index\.mjs imports "@tokengate\/core", which is not in dependencies/,
-    fails: { at: 'esm', with: /Cannot find package '@tokengate\/core'/ },
+    refusal: /dist\/index\.[cm]js imports "@tokengate\/core", which is not in dependencies/,
+    fails: { at: 'cjs', with: /Cannot find module '@tokengate\/core'/ },
   },
 ];
 

@@ -32,6 +32,8 @@ import { copyWorkspace } from './workspace-copy.js';
 // Publishing builds stale packages first; the installs fetch the frameworks from the internet.
 const SETUP_TIMEOUT_MS = 300_000;
 const TEST_TIMEOUT_MS = 240_000;
+const RELEASE_TIMEOUT_MS = 240_000;
+const COMMAND_TIMEOUT_MS = 60_000;
 
 const ADAPTERS = ['express', 'koa', 'fastify'] as const;
 type RehearsedAdapter = (typeof ADAPTERS)[number];
@@ -67,14 +69,27 @@ interface Outcome {
   readonly output: string;
 }
 
-async function outcome(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  return run(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }).then(
+/** Runs to the end (or `timeoutMs`, then SIGTERM) and reports the exit code and all output. */
+async function outcome(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = RELEASE_TIMEOUT_MS,
+): Promise<Outcome> {
+  const options = { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 };
+  return run(command, args, options).then(
     ({ stdout, stderr }): Outcome => ({ code: 0, output: stdout + stderr }),
     (error: { code?: number; stdout?: string; stderr?: string }): Outcome => ({
       code: typeof error.code === 'number' ? error.code : -1,
       output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
     }),
   );
+}
+
+/** npm pack, publish and view: quick against a registry on loopback, bounded all the same. */
+function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = cleanEnv()) {
+  return run('npm', args, { cwd, env, timeout: COMMAND_TIMEOUT_MS });
 }
 
 let work = '';
@@ -120,10 +135,7 @@ async function downloadPublished(): Promise<string> {
   const dir = join(work, 'published');
   await mkdir(dir);
   const spec = `@tokengate/express@${VERSION}`;
-  await run('npm', ['pack', spec, '--registry', registry!.url, '--pack-destination', dir], {
-    cwd: dir,
-    env: cleanEnv(),
-  });
+  await npm(['pack', spec, '--registry', registry!.url, '--pack-destination', dir], dir);
   return join(
     dir,
     (await readdir(dir)).find((file) => file.endsWith('.tgz'))!,
@@ -138,19 +150,16 @@ async function proveBreakage(published: Promise<string>, index: number): Promise
   await run('tar', ['-xzf', await published, '-C', dir]);
   await breakPackage(join(dir, 'package'), breakage, version);
   // npm packs what it is given, `workspace:` included, as a release without checks would.
-  await run('npm', ['pack', '--ignore-scripts', '--pack-destination', dir], {
-    cwd: join(dir, 'package'),
-    env: cleanEnv(),
-  });
+  await npm(['pack', '--ignore-scripts', '--pack-destination', dir], join(dir, 'package'));
   const tarball = join(
     dir,
     (await readdir(dir)).find((file) => file.endsWith('.tgz'))!,
   );
 
   const checker = join(ROOT, 'scripts', 'release', 'check-tarball.mjs');
-  const check = await outcome(process.execPath, [checker, tarball], dir, cleanEnv());
+  const check = await outcome(process.execPath, [checker, tarball], dir, cleanEnv(), 120_000);
   const publishArgs = ['publish', tarball, '--registry', registry!.url, '--tag', 'broken'];
-  await run('npm', [...publishArgs, '--ignore-scripts'], { cwd: dir, env: publishEnv() });
+  await npm([...publishArgs, '--ignore-scripts'], dir, publishEnv());
 
   const appDir = join(dir, 'app');
   const specs = [`@tokengate/express@${version}`, `@tokengate/testing@${VERSION}`, 'express@5'];
@@ -165,13 +174,13 @@ async function proveBreakage(published: Promise<string>, index: number): Promise
   return { check, install, esm, cjs };
 }
 
-/** `pnpm release` in a workspace copy whose express package ships no CommonJS build. */
+/** `pnpm release` in a workspace copy whose express package ships no ES module build. */
 async function releaseBrokenCopy(): Promise<Outcome> {
   const copy = join(work, 'workspace-copy');
   await copyWorkspace(copy, ['core', 'express'], (dir, manifest) => {
     if (dir !== 'express') return;
     manifest.version = `${VERSION}-refused.0`;
-    manifest['files'] = ['dist/*.mjs', 'dist/*.d.mts'];
+    manifest['files'] = ['dist/index.cjs', 'dist/*.d.cts', 'dist/*.d.mts'];
   });
   const args = ['release', '--rehearsal', '--registry', registry!.url];
   return outcome('pnpm', args, copy, publishEnv());
@@ -209,7 +218,8 @@ afterAll(async () => {
   await Promise.all(started);
   // By its process id, in every outcome; a crashed worker's exit handler kills it too.
   await registry?.stop();
-  if (work !== '') await rm(work, { recursive: true, force: true });
+  if (work !== '' && process.env['KEEP_REHEARSAL'] === undefined)
+    await rm(work, { recursive: true, force: true });
 }, SETUP_TIMEOUT_MS);
 
 it('publishes every package at its workspace version, with registry ranges only', async () => {
@@ -219,7 +229,7 @@ it('publishes every package at its workspace version, with registry ranges only'
   const views = await Promise.all(
     PACKAGES.map(async (pkg) => {
       const args = ['view', `${pkg.name}@${VERSION}`, '--json', '--registry', registry!.url];
-      const { stdout } = await run('npm', args, { cwd: work, env: cleanEnv() });
+      const { stdout } = await npm(args, work);
       return JSON.parse(stdout) as Manifest & { 'dist-tags': Record<string, string> };
     }),
   );
@@ -237,16 +247,18 @@ it('publishes every package at its workspace version, with registry ranges only'
 
 describe.each(ADAPTERS)('@tokengate/%s, installed by name from the registry', (adapter) => {
   it(
-    'comes from the rehearsal registry, with @tokengate/core as its dependency',
+    'gets the very tarballs published to the rehearsal registry',
     async () => {
       const dir = valueOf(await apps[adapter]);
       const lock = JSON.parse(await readFile(join(dir, 'package-lock.json'), 'utf8')) as {
-        packages: Record<string, { version?: string; resolved?: string }>;
+        packages: Record<string, { version?: string; integrity?: string }>;
       };
       for (const name of [`@tokengate/${adapter}`, '@tokengate/core', '@tokengate/testing']) {
+        const args = ['view', `${name}@${VERSION}`, 'dist.integrity', '--registry', registry!.url];
+        const { stdout } = await npm(args, work);
         const entry = lock.packages[`node_modules/${name}`];
         expect(entry?.version, name).toBe(VERSION);
-        expect(entry?.resolved, name).toMatch(new RegExp(`^${registry!.url}`));
+        expect(entry?.integrity, name).toBe(stdout.trim());
       }
     },
     TEST_TIMEOUT_MS,
@@ -303,10 +315,10 @@ it(
     const { code, output } = await refusedCopy;
     expect(code).not.toBe(0);
     expect(output).toMatch(/refused @tokengate\/express@[^:]+-refused\.0:/);
-    expect(output).toMatch(/FILE_DOES_NOT_EXIST: pkg\.exports\["\."\]\.require\.default/);
+    expect(output).toMatch(/FILE_DOES_NOT_EXIST: pkg\.exports\["\."\]\.import\.default/);
     expect(output).toContain('release: nothing was published');
     const args = ['view', '@tokengate/express', 'versions', '--json', '--registry', registry!.url];
-    const { stdout } = await run('npm', args, { cwd: work, env: cleanEnv() });
+    const { stdout } = await npm(args, work);
     expect((JSON.parse(stdout) as string[]).filter((v) => v.includes('refused'))).toEqual([]);
   },
   TEST_TIMEOUT_MS,

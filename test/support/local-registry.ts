@@ -74,12 +74,15 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
   const url = `http://127.0.0.1:${port}/`;
 
   const packageDir = realpathSync(join(ROOT, 'node_modules', 'verdaccio'));
-  const { bin } = readJson<{ bin: Record<string, string> }>(join(packageDir, 'package.json'));
+  const { bin } = readJson<{ bin: string | Record<string, string> }>(
+    join(packageDir, 'package.json'),
+  );
+  const script = join(packageDir, typeof bin === 'string' ? bin : bin['verdaccio']!);
   const group = createChildGroup();
   // Node runs the bin directly, so the pid is Verdaccio's own and not a shell's.
   const child = group.spawn(
     process.execPath,
-    [join(packageDir, bin['verdaccio']!), '--config', configFile, '--listen', `127.0.0.1:${port}`],
+    [script, '--config', configFile, '--listen', `127.0.0.1:${port}`],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   const output = collectOutput(child);
@@ -93,6 +96,8 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
     return { url, pid: child.pid!, publishConfig, output: () => output.all(), stop };
   } catch (error) {
     await stop();
-    throw new Error(`Verdaccio did not start: ${(error as Error).message}\n${output.all()}`);
+    throw new Error(`Verdaccio did not start: ${(error as Error).message}\n${output.all()}`, {
+      cause: error,
+    });
   }
 }

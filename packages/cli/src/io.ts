@@ -1,6 +1,19 @@
 /**
  * Where a command reads and writes. The executable passes the process's streams; tests and
  * programmatic callers pass their own, so nothing here touches `process` directly.
+ *
+ * @example
+ * ```ts
+ * // Run the CLI in a test and capture what it prints.
+ * let out = '';
+ * const io: CliIo = {
+ *   out: (text) => void (out += text),
+ *   err: (text) => void (out += text),
+ *   readStdin: async () => '',
+ *   untilStopped: () => new Promise(() => {}),
+ * };
+ * const status = await runCli(['decode', token], io);
+ * ```
  */
 export interface CliIo {
   /** Writes to standard output. */

@@ -72,7 +72,15 @@ export type GateOptions = BearerOptions &
     | VerifierOptions
   );
 
-/** Who builds the gate, for option errors: an adapter names itself and its own option names. */
+/**
+ * Who builds the gate, for option errors: an adapter names itself and its own option names.
+ *
+ * @example
+ * ```ts
+ * const adapter: GateAdapter = { name: '@acme/tokengate-polka authenticate()', keys: ['respond'] };
+ * const gate = createGate(options, adapter); // option errors name the adapter, `respond` is accepted
+ * ```
+ */
 export interface GateAdapter {
   /** Named in option errors, e.g. `@tokengate/koa authenticate()`. */
   readonly name: string;

@@ -27,7 +27,25 @@ import {
 
 export type { GateAdapter, GateOptions } from './gate-options.js';
 
-/** The request path shared by every adapter: extract, verify, authorize. */
+/**
+ * The request path shared by every adapter: extract, verify, authorize.
+ *
+ * @example
+ * ```ts
+ * // A minimal adapter for node:http.
+ * const gate: Gate = createGate({ issuers });
+ * createServer(async (req, res) => {
+ *   try {
+ *     const auth = await gate.authenticate(req);
+ *     gate.authorize(auth, anyScope('orders:read'), req);
+ *     res.end(JSON.stringify({ sub: auth?.subject }));
+ *   } catch (err) {
+ *     if (!isTokengateError(err)) throw err;
+ *     res.writeHead(err.status, err.headers).end(JSON.stringify(err.toJSON()));
+ *   }
+ * }).listen(3000);
+ * ```
+ */
 export interface Gate {
   /**
    * Extracts and verifies the request's bearer token. Resolves to `undefined` for an

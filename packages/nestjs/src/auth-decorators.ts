@@ -22,7 +22,17 @@ export type RoutePolicy =
       readonly rule: Rule | undefined;
     };
 
-/** A decorator for a controller class or one of its route handlers (Nest's `applyDecorators` type). */
+/**
+ * A decorator for a controller class or one of its route handlers (Nest's `applyDecorators` type).
+ *
+ * @example
+ * ```ts
+ * const AdminOnly: ClassOrMethodDecorator = Auth(anyGroup('admin'));
+ * @Controller('admin')
+ * @AdminOnly
+ * class AdminController {}
+ * ```
+ */
 export type ClassOrMethodDecorator = <TFunction extends object, Y>(
   target: TFunction | object,
   propertyKey?: string | symbol,

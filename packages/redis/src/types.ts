@@ -44,7 +44,15 @@ export interface RedisRevocationClient {
   destroy(): unknown;
 }
 
-/** `closed` (default): no answer while Redis is unreachable (503). `open`: answer from the near-cache. */
+/**
+ * `closed` (default): no answer while Redis is unreachable (503). `open`: answer from the near-cache.
+ *
+ * @example
+ * ```ts
+ * const failurePolicy: RevocationFailurePolicy = 'open'; // keep answering from the near-cache during an outage
+ * const revocations = createRedisRevocationStore({ url, failurePolicy });
+ * ```
+ */
 export type RevocationFailurePolicy = 'closed' | 'open';
 
 /**
@@ -143,8 +151,15 @@ export type RedisRevocationEvent =
     };
 
 /**
+ * Where a {@link RedisRevocationStore} stands:
  * - `starting`: not synced yet; `ready`: in sync; `interrupted`: a connection is lost, still
  *   within `graceMs`; `degraded`: beyond it (or the near-cache overflowed); `closed`.
+ *
+ * @example
+ * ```ts
+ * const state: RedisRevocationStoreState = revocations.state;
+ * healthGauge.set(state === 'ready' ? 1 : 0);
+ * ```
  */
 export type RedisRevocationStoreState =
   'starting' | 'ready' | 'interrupted' | 'degraded' | 'closed';

@@ -38,6 +38,12 @@ interface CognitoUserClaims {
  * One linked identity of a federated user (SAML, OIDC, Google, Facebook, Apple, Amazon), in the
  * `identities` claim. Cognito sends `primary` and `dateCreated` as strings (`"true"`,
  * `"1642699117273"`), and `issuer` is `null` for social providers.
+ *
+ * @example
+ * ```ts
+ * const identities: readonly CognitoIdentity[] = auth.claims.identities ?? [];
+ * const viaSaml = identities.some((identity) => identity.providerType === 'SAML');
+ * ```
  */
 export interface CognitoIdentity {
   /** The user's id at the provider. */

@@ -14,7 +14,20 @@ import {
 import { tokenRequestParts } from './token-request.js';
 import type { ClientAuthMethod, TokenRequestConfig } from './token-request.js';
 
-/** Options of {@link createClientCredentialsSource}; mistakes throw `TypeError` at creation. */
+/**
+ * Options of {@link createClientCredentialsSource}; mistakes throw `TypeError` at creation.
+ *
+ * @example
+ * ```ts
+ * const options: ClientCredentialsOptions = {
+ *   tokenEndpoint: 'https://example.auth.eu-west-1.amazoncognito.com/oauth2/token',
+ *   clientId: '4u2v3example',
+ *   clientSecret: process.env.CLIENT_SECRET!,
+ *   scopes: ['orders-api/orders.read'],
+ * };
+ * const tokens = createClientCredentialsSource(options);
+ * ```
+ */
 export interface ClientCredentialsOptions {
   /** The RFC 6749 §3.2 token endpoint, e.g. `https://<domain>.auth.<region>.amazoncognito.com/oauth2/token`. */
   readonly tokenEndpoint: string;

@@ -8,7 +8,16 @@ import { TokenEndpointError } from './token-endpoint-error.js';
 import { requestToken } from './token-request.js';
 import type { AttemptFailure } from './token-request.js';
 
-/** A cached, self-renewing client-credentials token. */
+/**
+ * A cached, self-renewing client-credentials token.
+ *
+ * @example
+ * ```ts
+ * const tokens: ClientCredentialsSource = createClientCredentialsSource(options);
+ * const res = await tokens.fetch('https://orders.example.com/orders'); // Authorization: Bearer …
+ * const token = await tokens.getToken(); // for a client that is not fetch
+ * ```
+ */
 export interface ClientCredentialsSource {
   /** A valid access token, from the cache or from one request shared by concurrent callers. */
   getToken(): Promise<string>;

@@ -7,6 +7,12 @@
  * - `TOKEN_ENDPOINT_TIMEOUT`: the last attempt ran out of time.
  * - `TOKEN_RESPONSE_INVALID`: a 200 whose body is not a usable Bearer token response (RFC 6749
  *   §5.1), or a body over the size limit.
+ *
+ * @example
+ * ```ts
+ * const code: TokenEndpointErrorCode | undefined = err instanceof TokenEndpointError ? err.code : undefined;
+ * if (code === 'TOKEN_REQUEST_REJECTED') alertOps('check the client id, secret and scopes');
+ * ```
  */
 export type TokenEndpointErrorCode =
   | 'TOKEN_REQUEST_REJECTED'

@@ -16,6 +16,11 @@ import { createProofKeyCache, type ProofKeyCache } from './proof-keys.js';
 /**
  * Whether a route accepts DPoP-bound tokens (RFC 9449): `allowed` takes both schemes, `required`
  * takes only `DPoP` (a bearer token is refused, RFC 9449 §7.2), `disabled` takes only `Bearer`.
+ *
+ * @example
+ * ```ts
+ * const requireAuth = authenticate({ issuers, dpop: 'required' satisfies DpopMode }); // bearer tokens refused
+ * ```
  */
 export type DpopMode = 'allowed' | 'required' | 'disabled';
 

@@ -3,6 +3,16 @@
  * (RFC 9449 §11.1). One process: `createMemoryDpopReplayStore()`; a fleet behind a load
  * balancer: `createRedisDpopReplayStore()` from `@tokengate/redis`, or any store with an atomic
  * "set if absent, with expiry".
+ *
+ * @example
+ * ```ts
+ * // Any store with an atomic "set if absent, with expiry", e.g. Redis `SET key 1 NX PXAT <ms>`:
+ * const replayStore: DpopReplayStore = {
+ *   remember: async (key, expiresAtMs) =>
+ *     (await redis.set(`dpop:${key}`, '1', { NX: true, PXAT: expiresAtMs })) === 'OK',
+ * };
+ * const requireAuth = authenticate({ issuers, dpop: { mode: 'required', replayStore } });
+ * ```
  */
 export interface DpopReplayStore {
   /**

@@ -10,7 +10,21 @@ import { refused } from './proof-error.js';
 import { readProof, type ProofParts } from './proof-header.js';
 import { rememberProof } from './proof-replay.js';
 
-/** What a DPoP request presents: its proof, what the proof must match, and the token's key. */
+/**
+ * What a DPoP request presents: its proof, what the proof must match, and the token's key.
+ *
+ * @example
+ * ```ts
+ * const presentation: DpopPresentation = {
+ *   proof: req.headers.dpop as string,
+ *   method: req.method!,
+ *   url: `https://api.example.com${req.url}`,
+ *   accessToken: token,
+ *   jkt: auth.binding.type === 'dpop' ? auth.binding.jkt : '',
+ * };
+ * await checkDpopProof(policy, presentation, Date.now());
+ * ```
+ */
 export interface DpopPresentation {
   /** The value of the request's one `DPoP` header. */
   readonly proof: string;

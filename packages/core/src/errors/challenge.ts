@@ -26,7 +26,21 @@ export interface ChallengeParams {
   readonly algs?: string | undefined;
 }
 
-/** How a gate answers: which schemes it challenges with, and its metadata URL. */
+/**
+ * How a gate answers: which schemes it challenges with, and its metadata URL.
+ *
+ * @example
+ * ```ts
+ * // What a gate with DPoP allowed and RFC 9728 metadata on passes for a DPoP request:
+ * const context: ChallengeContext = {
+ *   bearer: true,
+ *   dpopAlgs: 'ES256 EdDSA',
+ *   scheme: 'dpop',
+ *   resourceMetadata: 'https://api.example.com/.well-known/oauth-protected-resource',
+ * };
+ * formatChallenges({ realm: 'api', error: 'invalid_token' }, context);
+ * ```
+ */
 export interface ChallengeContext {
   /** Offer the `Bearer` scheme (false when DPoP is required, RFC 9449 §7.2). */
   readonly bearer: boolean;

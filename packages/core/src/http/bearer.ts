@@ -1,7 +1,16 @@
 import { InvalidRequestError } from '../errors/errors.js';
 import { singleHeader } from './single-header.js';
 
-/** What bearer extraction needs from an HTTP request; every adapter maps its request to this. */
+/**
+ * What bearer extraction needs from an HTTP request; every adapter maps its request to this.
+ *
+ * @example
+ * ```ts
+ * // Node's IncomingMessage has this shape; other servers map theirs.
+ * const request: BearerRequest = { rawHeaders: req.rawHeaders, url: req.url, method: req.method, socket: req.socket };
+ * const token = extractBearerToken(request);
+ * ```
+ */
 export interface BearerRequest {
   /** Node's `req.rawHeaders`: names and values alternating, duplicates kept. */
   readonly rawHeaders: readonly string[];
@@ -37,6 +46,12 @@ export interface BearerRequest {
  * What the core reads of a connection (`BearerRequest.socket`, typed `object` so any socket
  * fits): Node's `tls.TLSSocket` has this shape. `getPeerCertificate()` is the TLS client
  * certificate (RFC 8705 §3), `raw` its DER.
+ *
+ * @example
+ * ```ts
+ * const socket = req.socket as TlsSocketLike; // a tls.TLSSocket on an https server
+ * const certificate = socket.encrypted === true ? socket.getPeerCertificate?.(false) : undefined;
+ * ```
  */
 export interface TlsSocketLike {
   /** `true` on a TLS connection. */
@@ -45,7 +60,15 @@ export interface TlsSocketLike {
   getPeerCertificate?(detailed?: boolean): unknown;
 }
 
-/** The credentials of a request: the token and the scheme it came with. */
+/**
+ * The credentials of a request: the token and the scheme it came with.
+ *
+ * @example
+ * ```ts
+ * const credentials: Credentials | undefined = extractCredentials(req, {}, true);
+ * if (credentials?.scheme === 'dpop') console.log('a DPoP-bound token: a proof must come with it');
+ * ```
+ */
 export interface Credentials {
   /** The access token, as sent. */
   readonly token: string;

@@ -1,4 +1,12 @@
-/** Where response headers can be removed: Node's `ServerResponse`, Fastify's `reply`. */
+/**
+ * Where response headers can be removed: Node's `ServerResponse`, Fastify's `reply`.
+ *
+ * @example
+ * ```ts
+ * const headers: RemovableHeaders = res; // Node's ServerResponse, or Fastify's reply
+ * clearHeadersForError(res.getHeaderNames(), headers);
+ * ```
+ */
 export interface RemovableHeaders {
   /** Removes one header that has not been sent yet. */
   removeHeader(name: string): unknown;

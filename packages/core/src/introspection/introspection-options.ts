@@ -16,6 +16,12 @@ import type { Algorithm, ClaimPolicy, JsonWebKeySet } from '../lib/types.js';
 /**
  * How this service authenticates to the introspection endpoint (RFC 7662 §2.1, which requires
  * some authentication; RFC 6749 §2.3.1; OpenID Connect Core §9).
+ *
+ * @example
+ * ```ts
+ * const withSecret: IntrospectionClientAuth = { method: 'client_secret_basic', clientSecret: process.env.INTROSPECTION_SECRET! };
+ * const withKey: IntrospectionClientAuth = { method: 'private_key_jwt', privateKey: JSON.parse(process.env.CLIENT_JWK!), alg: 'ES256' };
+ * ```
  */
 export type IntrospectionClientAuth =
   | {

@@ -7,6 +7,13 @@ import { describe } from '../lib/options.js';
  * `https://issuer-cognito-idp.<region>.amazonaws.com/<pool>`, which a pool uses once it opts
  * into the updated issuer format. The `issuer-cognito-idp` host answers 403 for pools that have
  * not opted in (aws-jwt-verify #279).
+ *
+ * @example
+ * ```ts
+ * // A pool migrating to the updated format: trust both spellings meanwhile.
+ * const issuerFormats: CognitoIssuerFormat[] = ['original', 'updated'];
+ * const pool = cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: '1example23456789', issuerFormats });
+ * ```
  */
 export type CognitoIssuerFormat = 'original' | 'updated';
 

@@ -4,6 +4,15 @@ import type { TrustedIssuer } from '../lib/types.js';
  * Decides at run time whether an `iss` is trusted, e.g. by looking the tenant up in your
  * database. Return the issuer's configuration (its endpoints must include `iss` exactly), or
  * `undefined` for an untrusted issuer. Answers are cached; a throw or rejection answers 503.
+ *
+ * @example
+ * ```ts
+ * const resolveIssuer: IssuerResolver = async (iss) => {
+ *   const tenant = await db.tenantByIssuer(iss); // your own lookup
+ *   return tenant && oidcIssuer({ issuer: iss, audience: tenant.audience });
+ * };
+ * const verifier = createVerifier({ resolveIssuer });
+ * ```
  */
 export type IssuerResolver = (
   issuer: string,

@@ -23,6 +23,20 @@ import type {
   TrustedIssuer,
 } from '../lib/types.js';
 
+/**
+ * Options of {@link oidcIssuer}: the `iss` value, where its keys live, how its claims map to
+ * scopes and groups, and which token kinds are accepted. Checked at creation, with `TypeError`.
+ *
+ * @example
+ * ```ts
+ * const options: OidcIssuerOptions = {
+ *   issuer: 'https://auth.example.com/',
+ *   audience: 'https://api.example.com',
+ *   groupsClaim: 'roles',
+ * };
+ * const verifier = createVerifier({ issuers: [oidcIssuer(options)] });
+ * ```
+ */
 export interface OidcIssuerOptions extends ClaimPolicy {
   /** The exact `iss` value (RFC 7519 §4.1.1, compared as a case-sensitive string). */
   readonly issuer: string;

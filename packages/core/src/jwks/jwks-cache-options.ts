@@ -64,7 +64,17 @@ const JWKS_CACHE_OPTION_KEYS = optionKeys<JwksCacheOptions>({
   onEvent: true,
 });
 
-/** A shared, bounded cache of imported JWKS keys. */
+/**
+ * A shared, bounded cache of imported JWKS keys.
+ *
+ * @example
+ * ```ts
+ * // One cache shared by two verifiers (e.g. two APIs in one process): keys fetched once.
+ * const jwks: JwksCache = createJwksCache();
+ * const publicApi = createVerifier({ issuers: [publicPool], jwks });
+ * const adminApi = createVerifier({ issuers: [adminPool], jwks });
+ * ```
+ */
 export interface JwksCache {
   /**
    * The key for `kid` and `alg` from the key set at `jwksUri`. Synchronous when the set is

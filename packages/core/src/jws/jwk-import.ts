@@ -3,7 +3,15 @@ import type { Algorithm } from '../lib/types.js';
 import { ALGORITHMS, isSupportedAlgorithm } from './algorithms.js';
 import { readPublicJwk } from './public-jwk.js';
 
-/** One usable verification key from a JWKS, imported once and reused for every token. */
+/**
+ * One usable verification key from a JWKS, imported once and reused for every token.
+ *
+ * @example
+ * ```ts
+ * const key: JwksKey = await jwks.getKey('https://auth.example.com/.well-known/jwks.json', header.kid, 'RS256');
+ * console.log(key.kid, key.keyType); // e.g. 'k1', 'rsa'
+ * ```
+ */
 export interface JwksKey {
   /** The JWK's `kid`, when it has one. */
   readonly kid: string | undefined;

@@ -2,7 +2,15 @@ import { decodeBase64Url } from '../lib/base64.js';
 import type { AlgorithmSpec } from './algorithms.js';
 import { isOnCurve } from './curve-point.js';
 
-/** The public members of a JWK a verifier uses (RFC 7518 §6.2.1, §6.3.1; RFC 8037 §2). */
+/**
+ * The public members of a JWK a verifier uses (RFC 7518 §6.2.1, §6.3.1; RFC 8037 §2).
+ *
+ * @example
+ * ```ts
+ * const jwk: PublicJwk = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+ * const jkt = await jwkThumbprint(jwk); // what a DPoP-bound token's cnf.jkt holds
+ * ```
+ */
 export interface PublicJwk {
   /** Key type (RFC 7518 §6.1, RFC 8037 §2). */
   readonly kty: 'RSA' | 'EC' | 'OKP';

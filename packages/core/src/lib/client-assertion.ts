@@ -11,7 +11,15 @@ import type { Algorithm } from './types.js';
 type WebCryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 type WebJwk = Extract<Parameters<typeof crypto.subtle.importKey>[1], { kty?: string }>;
 
-/** A private JSON Web Key (RFC 7517 §4; RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2). */
+/**
+ * A private JSON Web Key (RFC 7517 §4; RFC 7518 §6.2.2, §6.3.2; RFC 8037 §2).
+ *
+ * @example
+ * ```ts
+ * const privateKey: PrivateJwk = JSON.parse(process.env.CLIENT_PRIVATE_JWK!); // { kty: 'EC', crv: 'P-256', x, y, d, kid }
+ * const issuer = introspectionIssuer({ issuer, introspectionEndpoint, clientId, clientAuth: { method: 'private_key_jwt', privateKey } });
+ * ```
+ */
 export interface PrivateJwk {
   /** Key type: `RSA`, `EC` or `OKP`. */
   readonly kty: string;
@@ -24,7 +32,15 @@ export interface PrivateJwk {
   readonly [member: string]: unknown;
 }
 
-/** Node's `KeyObject`, by the two members read: it is exported to a JWK once, at creation. */
+/**
+ * Node's `KeyObject`, by the two members read: it is exported to a JWK once, at creation.
+ *
+ * @example
+ * ```ts
+ * const privateKey: KeyObjectLike = crypto.createPrivateKey(readFileSync('client-key.pem'));
+ * const clientAuth = { method: 'private_key_jwt', privateKey, kid: 'client-key-1' } as const;
+ * ```
+ */
 export interface KeyObjectLike {
   /** Must be `private`. */
   readonly type: string;
@@ -32,7 +48,15 @@ export interface KeyObjectLike {
   export(options: { format: 'jwk' }): object;
 }
 
-/** The private key of `private_key_jwt`: a JWK, a Web Crypto `CryptoKey` or a Node `KeyObject`. */
+/**
+ * The private key of `private_key_jwt`: a JWK, a Web Crypto `CryptoKey` or a Node `KeyObject`.
+ *
+ * @example
+ * ```ts
+ * const fromJwk: ClientAssertionKey = JSON.parse(process.env.CLIENT_PRIVATE_JWK!);
+ * const fromPem: ClientAssertionKey = crypto.createPrivateKey(readFileSync('client-key.pem'));
+ * ```
+ */
 export type ClientAssertionKey = PrivateJwk | WebCryptoKey | KeyObjectLike;
 
 export interface ClientAssertionSigner {

@@ -11,7 +11,15 @@ import type { Algorithm } from '../lib/types.js';
 import type { BearerRequest } from '../http/bearer.js';
 import { requestOrigin, type OriginPolicy } from '../http/request-origin.js';
 
-/** An answer to a metadata request, ready for any framework to send. */
+/**
+ * An answer to a metadata request, ready for any framework to send.
+ *
+ * @example
+ * ```ts
+ * const metadata: ResourceMetadata | undefined = gate.resourceMetadata(req);
+ * if (metadata !== undefined) res.writeHead(metadata.status, metadata.headers).end(metadata.body);
+ * ```
+ */
 export interface ResourceMetadata {
   /** Always 200. */
   readonly status: 200;

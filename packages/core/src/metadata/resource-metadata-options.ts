@@ -13,6 +13,15 @@ import { DEFAULT_METADATA_PATH, isPlainPath, metadataPathOf } from './metadata-p
  * What the protected-resource metadata document (RFC 9728 §2) says beyond what tokengate knows
  * from its own configuration. Every member is optional; `resourceMetadata: true` takes them all
  * from the defaults.
+ *
+ * @example
+ * ```ts
+ * const requireAuth = authenticate({
+ *   issuers,
+ *   publicOrigin: 'https://mcp.example.com',
+ *   resourceMetadata: { resource: 'https://mcp.example.com/mcp', scopesSupported: ['mcp:tools'] },
+ * });
+ * ```
  */
 export interface ResourceMetadataOptions {
   /**

@@ -2,13 +2,28 @@ import { isLoopbackHost } from '../lib/options.js';
 import { isPlainPath, matchMetadataPath, metadataPathOf } from './metadata-path.js';
 import type { ResourceMetadataPolicy } from './resource-metadata-options.js';
 
-/** RFC 9728 §2 `bearer_methods_supported` values: the RFC 6750 §2 ways to send a token. */
+/**
+ * RFC 9728 §2 `bearer_methods_supported` values: the RFC 6750 §2 ways to send a token.
+ *
+ * @example
+ * ```ts
+ * const methods: BearerMethod[] = JSON.parse(body).bearer_methods_supported; // e.g. ['header']
+ * ```
+ */
 export type BearerMethod = 'header' | 'body' | 'query';
 
 /**
  * The protected-resource metadata document (RFC 9728 §2), as served at
  * `/.well-known/oauth-protected-resource`. Members tokengate has nothing to say about are left
  * out; booleans only appear when `true` (their default is `false`).
+ *
+ * @example
+ * ```ts
+ * // What an MCP client reads before asking for a token:
+ * const res = await fetch('https://mcp.example.com/.well-known/oauth-protected-resource/mcp');
+ * const document = (await res.json()) as ResourceMetadataDocument;
+ * const [authorizationServer] = document.authorization_servers ?? [];
+ * ```
  */
 export interface ResourceMetadataDocument {
   /** The protected resource's identifier: an https URL without a fragment (RFC 9728 §1.2). */

@@ -8,6 +8,12 @@ import { assertKnownKeys, describe, optionKeys } from '../lib/options.js';
  * - `envoy-xfcc`: Envoy's `x-forwarded-client-cert`, its `Cert=` value (URL-encoded PEM), and
  *   exactly one element (one proxy);
  * - `url-encoded-pem`: one URL-encoded PEM certificate, e.g. nginx's `$ssl_client_escaped_cert`.
+ *
+ * @example
+ * ```ts
+ * const format: ClientCertificateHeaderFormat = 'url-encoded-pem'; // nginx: proxy_set_header X-Client-Cert $ssl_client_escaped_cert;
+ * const requireAuth = authenticate({ issuers, clientCertificate: { header: 'x-client-cert', format } });
+ * ```
  */
 export type ClientCertificateHeaderFormat = 'aws-alb' | 'envoy-xfcc' | 'url-encoded-pem';
 

@@ -13,7 +13,15 @@ export {
 } from './client-certificate-policy.js';
 export type { TlsSocketLike } from '../http/bearer.js';
 
-/** What `certificateThumbprint` reads of a request: Node's `req.rawHeaders` and `req.socket`. */
+/**
+ * What `certificateThumbprint` reads of a request: Node's `req.rawHeaders` and `req.socket`.
+ *
+ * @example
+ * ```ts
+ * const request: CertificateRequest = { rawHeaders: req.rawHeaders, socket: req.socket };
+ * const x5tS256 = await certificateThumbprint(clientCertificatePolicy(undefined), request);
+ * ```
+ */
 export interface CertificateRequest {
   /** The header lines as received, name and value alternating. */
   readonly rawHeaders: readonly string[];

@@ -11,9 +11,23 @@ import {
   revocationCutOff,
 } from './revocation-keys.js';
 
-/** The longest lifetime, and the farthest future timestamp, an entry may carry: a year. */
+/**
+ * The longest lifetime, and the farthest future timestamp, an entry may carry: a year.
+ *
+ * @example
+ * ```ts
+ * if (lifetimeSeconds > MAX_REVOCATION_SECONDS) throw new TypeError('entryLifetimeSeconds must be at most a year');
+ * ```
+ */
 export const MAX_REVOCATION_SECONDS = 366 * 86_400;
-/** Longest `tokenId`, `subject` or `clientId`: OpenID Connect Core §2 caps `sub` at 255 ASCII characters. */
+/**
+ * Longest `tokenId`, `subject` or `clientId`: OpenID Connect Core §2 caps `sub` at 255 ASCII characters.
+ *
+ * @example
+ * ```ts
+ * if (subject.length > MAX_REVOCATION_ID_LENGTH) throw new TypeError('subject is too long');
+ * ```
+ */
 export const MAX_REVOCATION_ID_LENGTH = 1024;
 
 // A UTF-16 code unit sequence with an unpaired surrogate (not well-formed, ECMA-262 §6.1.4).

@@ -1,7 +1,15 @@
 import type { RevocationCheckContext } from './revocation.js';
 import type { VerifiedToken } from '../lib/types.js';
 
-/** How long an "issued before" entry covers tokens by default: a day, the common longest lifetime. */
+/**
+ * How long an "issued before" entry covers tokens by default: a day, the common longest lifetime.
+ *
+ * @example
+ * ```ts
+ * // A custom store that takes the same option as the built-in ones:
+ * const entryLifetimeSeconds = options.entryLifetimeSeconds ?? DEFAULT_ENTRY_LIFETIME_SECONDS;
+ * ```
+ */
 export const DEFAULT_ENTRY_LIFETIME_SECONDS = 86_400;
 
 /**
@@ -9,6 +17,12 @@ export const DEFAULT_ENTRY_LIFETIME_SECONDS = 86_400;
  * tolerance at both ends (a token is accepted up to `clockToleranceSeconds` after its `exp`,
  * and an `iat` that far in the future, RFC 7519 §4.1.4/§4.1.6) and the skew between the clock
  * of the instance that wrote the entry and the one that checks it.
+ *
+ * @example
+ * ```ts
+ * // A token entry lives until the token could no longer be accepted anywhere:
+ * const ttlMs = (expiresAt + REVOCATION_CLOCK_MARGIN_SECONDS) * 1000 - Date.now();
+ * ```
  */
 export const REVOCATION_CLOCK_MARGIN_SECONDS = 300;
 
@@ -64,6 +78,12 @@ export function canonicalIssuer(iss: string): string {
  * Entries are per issuer (a `sub` or `jti` means nothing across issuers), keyed by the
  * issuer's canonical spelling so that every `iss` form of one issuer shares them. `issuer`
  * never contains NUL (`prepareRevocation` refuses one), so the first two NULs delimit it.
+ *
+ * @example
+ * ```ts
+ * const key = revocationKeys.subject('https://accounts.google.com', '1234567890');
+ * await redis.set(key, String(cutOffSeconds), { PXAT: untilSeconds * 1000 });
+ * ```
  */
 export const revocationKeys = {
   /** The key of a single-token entry (`jti` or `origin_jti`). */

@@ -3,10 +3,26 @@ import type { VerifiedToken } from '../lib/types.js';
 // The shape of a rule, below both its builders (`rules.ts`) and its validation
 // (`rule-check.ts`), which each need it.
 
-/** A claim value rules can compare with: JSON primitives only, compared with `===`. */
+/**
+ * A claim value rules can compare with: JSON primitives only, compared with `===`.
+ *
+ * @example
+ * ```ts
+ * const value: ClaimValue = 'acme';
+ * const sameTenant = claimEquals('custom:tenant', value);
+ * ```
+ */
 export type ClaimValue = string | number | boolean | null;
 
-/** A predicate over one claim; it may return anything but only `true` matches, and a throw does not match. */
+/**
+ * A predicate over one claim; it may return anything but only `true` matches, and a throw does not match.
+ *
+ * @example
+ * ```ts
+ * const emailVerified: ClaimPredicate = (value) => value === true || value === 'true';
+ * const verifiedOnly = claimSatisfies('email_verified', emailVerified);
+ * ```
+ */
 export type ClaimPredicate = (value: unknown, auth: VerifiedToken) => boolean;
 
 /**

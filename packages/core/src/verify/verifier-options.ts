@@ -98,7 +98,15 @@ export interface VerifierOptions extends ClaimPolicy {
   readonly threadPool?: boolean;
 }
 
-/** How one `verify()` call treats sender-constrained tokens. */
+/**
+ * How one `verify()` call treats sender-constrained tokens.
+ *
+ * @example
+ * ```ts
+ * // Your own transport checks the DPoP proof or client certificate against `auth.binding`:
+ * const auth = await verifier.verify(token, req, { allowBoundTokens: true });
+ * ```
+ */
 export interface VerifyCallOptions {
   /**
    * Accept a token bound to a DPoP key or a client certificate (its `cnf` claim), because the
