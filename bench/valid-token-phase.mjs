@@ -71,20 +71,24 @@ async function runPhase() {
   const verifier = build();
   await verifier.prewarm();
   const heapBefore = heapAfterGc();
-  const stats = { seconds: 0, cpuMicros: 0, windows: [], peakHeapUsed: 0, peakRss: 0 };
+  const stats = {
+    seconds: 0,
+    cpuMicros: 0,
+    windows: [],
+    peakHeapUsed: 0,
+    peakRss: 0,
+    mintSeconds: 0,
+    tokenBytes: 0,
+  };
   const samples = [];
-  let mintSeconds = 0;
-  let tokenBytes = 0;
   for (let done = 0; done < total; done += CHUNK) {
     const count = Math.min(CHUNK, total - done);
-    const mintStart = performance.now();
-    let tokens = await mint(done, count);
-    mintSeconds += (performance.now() - mintStart) / 1000;
-    tokenBytes = tokens[0].length;
-    await verifyChunk(verifier, tokens, passes, stats);
-    // Dropped before sampling: the heap after `gc()` is then the verifier's alone.
-    tokens = undefined;
-    if ((done + count) % sampleEvery === 0 || done + count >= total) samples.push(heapAfterGc());
+    await mintAndVerify(verifier, done, count, passes, stats);
+    // The chunk died with `mintAndVerify`'s frame: the heap after `gc()` is the verifier's.
+    if ((done + count) % sampleEvery === 0 || done + count >= total) {
+      samples.push(heapAfterGc());
+      process.stderr.write(`    ${mode}: ${(done + count).toLocaleString('en-US')} tokens\n`);
+    }
   }
   const cacheEntries = await countCached(verifier, await replay());
   await verifier.close();
@@ -96,7 +100,7 @@ async function runPhase() {
     mode,
     tokens: total,
     verifications: total * passes,
-    tokenBytes,
+    tokenBytes: stats.tokenBytes,
     seconds: stats.seconds,
     cpuMicros: stats.cpuMicros,
     ...gcTotals,
@@ -109,7 +113,7 @@ async function runPhase() {
     maxRss: process.resourceUsage().maxRSS * 1024,
     cacheEntries,
     probed: PROBE,
-    mintSeconds,
+    mintSeconds: stats.mintSeconds,
     chunk: CHUNK,
     batch: BATCH,
   };
@@ -121,6 +125,15 @@ async function warmUp(verifier, passes) {
   // Negative indices: the warm-up's tokens are distinct from the measured ones.
   await verifyChunk(verifier, await mint(-WARMUP_TOKENS, WARMUP_TOKENS), passes, undefined);
   await verifier.close();
+}
+
+/** Mints tokens `from` … `from + count − 1` (untimed), then verifies them. */
+async function mintAndVerify(verifier, from, count, passes, stats) {
+  const mintStart = performance.now();
+  const tokens = await mint(from, count);
+  stats.mintSeconds += (performance.now() - mintStart) / 1000;
+  stats.tokenBytes = tokens[0].length;
+  await verifyChunk(verifier, tokens, passes, stats);
 }
 
 /** Verifies `tokens` in batches of `BATCH`, each batch `passes` times in a row. */
@@ -194,7 +207,7 @@ function heapAfterGc() {
 async function startMinters(minterSetup) {
   const script = fileURLToPath(new URL('./valid-token-minter.mjs', import.meta.url));
   const children = Array.from({ length: MINTERS }, () =>
-    fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    fork(script, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
   await Promise.all(
     children.map((child) => {

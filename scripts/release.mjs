@@ -4,7 +4,8 @@
 //   pnpm release --dry-run                build, pack and check only
 //   pnpm release --rehearsal --registry http://127.0.0.1:4873/
 //                                         publish the working tree to a local registry
-//   options: --registry <url> (default: npm's configured registry), --tag <dist-tag>
+//   options: --registry <url> (default: npm's configured registry), --tag <dist-tag>,
+//            --otp <code> (an account with two-factor authentication)
 //
 // Each package is packed once with `pnpm pack` (which applies `publishConfig` and rewrites
 // `workspace:` ranges), that tarball is checked (scripts/release/check-tarball.mjs), and the
@@ -12,7 +13,7 @@
 // published unless every package passes. Versions already on the registry are skipped, so a
 // release cut short by a network error is finished by running it again.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,16 +35,20 @@ function fail(message) {
   throw new ReleaseRefused(message);
 }
 
+// Bounds for every child: a stalled registry or build fails the release instead of hanging it.
+const STEP_TIMEOUT_MS = 120_000;
+const BUILD_TIMEOUT_MS = 600_000;
+
 async function run(command, args, options = {}) {
-  return execFileAsync(command, args, { cwd: ROOT, maxBuffer: 64 << 20, ...options });
+  const defaults = { cwd: ROOT, maxBuffer: 64 << 20, timeout: STEP_TIMEOUT_MS };
+  return execFileAsync(command, args, { ...defaults, ...options });
 }
 
 /** Runs with the child's output shown as it comes (builds and publishes are long). */
 function runVisible(command, args) {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { cwd: ROOT, maxBuffer: 64 << 20 }, (error) =>
-      error ? reject(error) : resolve(),
-    );
+    const options = { cwd: ROOT, maxBuffer: 64 << 20, timeout: BUILD_TIMEOUT_MS };
+    const child = execFile(command, args, options, (error) => (error ? reject(error) : resolve()));
     child.stdout.pipe(process.stdout);
     child.stderr.pipe(process.stderr);
   });
@@ -54,6 +59,7 @@ function parseOptions() {
     options: {
       registry: { type: 'string' },
       tag: { type: 'string' },
+      otp: { type: 'string' },
       rehearsal: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
     },
@@ -62,6 +68,7 @@ function parseOptions() {
   const options = {
     registry: values.registry,
     tag: values.tag,
+    otp: values.otp,
     rehearsal: values.rehearsal,
     dryRun: values['dry-run'],
   };
@@ -100,6 +107,18 @@ async function assertReleasable() {
     : [];
   if (pending.length > 0) {
     fail(`pending changesets (${pending.join(', ')}): run \`pnpm changeset version\` and commit`);
+  }
+}
+
+/** Users read the changelog before upgrading: each version released needs its section. */
+function assertChangelogs(packages) {
+  const missing = packages.filter((pkg) => {
+    const file = join(pkg.dir, 'CHANGELOG.md');
+    return !existsSync(file) || !readFileSync(file, 'utf8').includes(`\n## ${pkg.version}\n`);
+  });
+  if (missing.length > 0) {
+    const names = missing.map((pkg) => `${pkg.name}@${pkg.version}`).join(', ');
+    fail(`no CHANGELOG.md section for ${names}: run \`pnpm changeset version\``);
   }
 }
 
@@ -158,6 +177,7 @@ async function publish(pkg, tarball, options) {
     // pnpm's own checks (clean tree, release branch) are for real releases; a rehearsal
     // publishes the working tree as it is, to this machine only.
     ...(options.rehearsal ? ['--no-git-checks'] : []),
+    ...(options.otp === undefined ? [] : ['--otp', options.otp]),
   ]);
   console.log(`release: published ${pkg.name}@${pkg.version} (${tag})`);
 }
@@ -168,6 +188,7 @@ async function main() {
   if (real) await assertReleasable();
 
   const packages = publishablePackages(ROOT);
+  assertChangelogs(packages);
   await build(packages, real);
 
   const workDir = await mkdtemp(join(tmpdir(), 'tokengate-release-'));
@@ -195,7 +216,9 @@ async function main() {
 }
 
 await main().catch((error) => {
-  if (error instanceof ReleaseRefused) console.error(`release: ${error.message}`);
+  // A refusal or a mistyped option is said in one line; anything else with its details.
+  const expected = error instanceof ReleaseRefused || error.code?.startsWith('ERR_PARSE_ARGS');
+  if (expected) console.error(`release: ${error.message}`);
   else console.error(error.stderr || error);
   process.exitCode = 1;
 });

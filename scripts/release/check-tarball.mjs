@@ -57,7 +57,7 @@ async function attwProblems(tarball) {
   const bin = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).bin.attw;
   const args = [join(cliDir, bin), tarball, '--format', 'json', '--no-definitely-typed'];
   // attw exits 1 when it finds problems; its report is on stdout either way.
-  const stdout = await run(process.execPath, args, { maxBuffer: 64 << 20 }).then(
+  const stdout = await run(process.execPath, args, { maxBuffer: 64 << 20, timeout: 120_000 }).then(
     (result) => result.stdout,
     (error) => {
       if (typeof error.stdout !== 'string' || error.stdout === '') throw error;
@@ -119,7 +119,7 @@ function undeclaredImports(packageDir, manifest) {
 export async function checkTarball(tarball) {
   const dir = await mkdtemp(join(tmpdir(), 'tokengate-release-check-'));
   try {
-    await run('tar', ['-xzf', tarball, '-C', dir]);
+    await run('tar', ['-xzf', tarball, '-C', dir], { timeout: 60_000 });
     const packageDir = join(dir, 'package');
     const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
     const problems = [];

@@ -71,7 +71,8 @@ export async function ensureBuilt(root, pkg) {
   if (distIsFresh(root, pkg.dir)) return;
   await withBuildLock(pkg.name, async () => {
     if (!distIsFresh(root, pkg.dir)) {
-      await run('pnpm', ['--filter', pkg.name, 'build'], { cwd: root, maxBuffer: 16 << 20 });
+      const options = { cwd: root, maxBuffer: 16 << 20, timeout: 300_000 };
+      await run('pnpm', ['--filter', pkg.name, 'build'], options);
     }
   });
 }

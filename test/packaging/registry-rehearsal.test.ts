@@ -182,6 +182,11 @@ async function releaseBrokenCopy(): Promise<Outcome> {
     manifest.version = `${VERSION}-refused.0`;
     manifest['files'] = ['dist/index.cjs', 'dist/*.d.cts', 'dist/*.d.mts'];
   });
+  // A changelog section for the new version, as `pnpm changeset version` would write it.
+  const changelog = join(copy, 'packages', 'express', 'CHANGELOG.md');
+  const history = await readFile(changelog, 'utf8');
+  const section = `## ${VERSION}-refused.0\n\nShips without its ES module build.\n\n`;
+  await writeFile(changelog, history.replace(/^## /m, `${section}## `));
   const args = ['release', '--rehearsal', '--registry', registry!.url];
   return outcome('pnpm', args, copy, publishEnv());
 }

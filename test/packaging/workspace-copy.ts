@@ -1,8 +1,8 @@
 // A throw-away copy of the workspace, just enough for `pnpm release` to pack and check some of
 // its packages: the root manifest and workspace file, the release scripts, and per package its
-// manifest, README, LICENSE and built `dist`. `node_modules` folders are links to the real ones
-// (so `workspace:` ranges resolve as in the repository). The copy, never the repository, is what
-// a test breaks.
+// manifest, README, LICENSE, CHANGELOG and built `dist`. `node_modules` folders are links to
+// the real ones (so `workspace:` ranges resolve as in the repository). The copy, never the
+// repository, is what a test breaks.
 import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ROOT, type Manifest } from '../support/pack.js';
@@ -31,8 +31,9 @@ export async function copyWorkspace(
     const manifest = JSON.parse(await readFile(join(source, 'package.json'), 'utf8')) as Manifest;
     edit(dir, manifest);
     await writeFile(join(target, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    await cp(join(source, 'README.md'), join(target, 'README.md'));
-    await cp(join(source, 'LICENSE'), join(target, 'LICENSE'));
+    for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md']) {
+      await cp(join(source, file), join(target, file));
+    }
     await cp(join(source, 'dist'), join(target, 'dist'), { recursive: true });
     await symlink(join(source, 'node_modules'), join(target, 'node_modules'), 'dir');
   }

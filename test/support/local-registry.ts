@@ -65,24 +65,20 @@ async function registerUser(url: string): Promise<string> {
   return body.token;
 }
 
-/** Starts Verdaccio with its config, storage and user config under `dir`. */
-export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
-  await mkdir(dir, { recursive: true });
-  const configFile = join(dir, 'config.yaml');
-  await writeFile(configFile, config(dir));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}/`;
-
+function verdaccioScript(): string {
   const packageDir = realpathSync(join(ROOT, 'node_modules', 'verdaccio'));
   const { bin } = readJson<{ bin: string | Record<string, string> }>(
     join(packageDir, 'package.json'),
   );
-  const script = join(packageDir, typeof bin === 'string' ? bin : bin['verdaccio']!);
-  const group = createChildGroup();
+  return join(packageDir, typeof bin === 'string' ? bin : bin['verdaccio']!);
+}
+
+async function startOn(dir: string, configFile: string, port: number): Promise<LocalRegistry> {
+  const url = `http://127.0.0.1:${port}/`;
   // Node runs the bin directly, so the pid is Verdaccio's own and not a shell's.
-  const child = group.spawn(
+  const child = createChildGroup().spawn(
     process.execPath,
-    [script, '--config', configFile, '--listen', `127.0.0.1:${port}`],
+    [verdaccioScript(), '--config', configFile, '--listen', `127.0.0.1:${port}`],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   const output = collectOutput(child);
@@ -99,5 +95,20 @@ export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
     throw new Error(`Verdaccio did not start: ${(error as Error).message}\n${output.all()}`, {
       cause: error,
     });
+  }
+}
+
+/** Starts Verdaccio with its config, storage and user config under `dir`. */
+export async function startLocalRegistry(dir: string): Promise<LocalRegistry> {
+  await mkdir(dir, { recursive: true });
+  const configFile = join(dir, 'config.yaml');
+  await writeFile(configFile, config(dir));
+  // freePort() cannot reserve the port: should another process take it first, try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(dir, configFile, await freePort());
+    } catch (error) {
+      if (attempt === 3 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
   }
 }

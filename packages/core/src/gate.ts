@@ -17,7 +17,12 @@ import { isVerifiedToken } from './claims/verified-token.js';
 import { assertKnownKeys } from './lib/options.js';
 import { createVerifier } from './verify/verifier.js';
 import { createTransport } from './gate-transport.js';
-import { VERIFIER_OPTION_KEYS, VERIFY_NOW, type VerifyNow } from './verify/verifier-options.js';
+import {
+  VERIFIER_OPTION_KEYS,
+  VERIFY_NOW,
+  type VerifyNow,
+  type VerifyNowEntry,
+} from './verify/verifier-options.js';
 import {
   GATE_OPTION_KEYS,
   verifierOptions,
@@ -173,9 +178,12 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
 
   // A verifier of this copy of the core answers a cache hit without a promise; another's (a
   // `verifier` passed in from the other build) through `verify()`.
-  const verifyNow: VerifyNow =
-    (verifier as { [VERIFY_NOW]?: VerifyNow })[VERIFY_NOW] ??
-    ((token, source, callOptions) => verifier.verify(token, source, callOptions));
+  const entry = (verifier as { [VERIFY_NOW]?: VerifyNowEntry })[VERIFY_NOW];
+  // Checked on every call: a `verify` replaced after the gate was built is still called.
+  const verifyNow: VerifyNow = (token, source, callOptions) =>
+    entry !== undefined && entry.verify === verifier.verify
+      ? entry.now(token, source, callOptions)
+      : verifier.verify(token, source, callOptions);
 
   /**
    * The request path, synchronous when nothing needs to wait (a cache hit of a bearer token):
@@ -309,7 +317,9 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
         if (!isVerifiedToken(auth)) throw new MissingTokenError({ realm });
         if (rule !== undefined) authorize(auth, rule, { realm });
       } catch (error) {
-        if (request !== undefined && isTokengateError(error)) challenge(error, request, auth);
+        // Without the request, the challenges still name the schemes; `resource_metadata`
+        // needs its origin (unless `publicOrigin` or a configured resource gives it).
+        if (isTokengateError(error)) challenge(error, request ?? NO_REQUEST, auth);
         throw error;
       }
     },
@@ -329,5 +339,7 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
 }
 
 const DIRECT: GateAdapter = { name: 'createGate' };
+
+const NO_REQUEST: BearerRequest = Object.freeze({ rawHeaders: Object.freeze([]) });
 
 const ALLOW_BOUND_TOKENS = Object.freeze({ allowBoundTokens: true });

@@ -238,9 +238,14 @@ describe('authorize', () => {
       const error = denialOf(gateFor({ realm: 'api' }), missing, anyGroup('staff'));
       expect(error).toBeInstanceOf(MissingTokenError);
       expect(error.status).toBe(401);
-      expect(error.headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="api"' });
+      // Without the request, the gate's schemes are still offered (DPoP is allowed by default).
+      expect(error.headers).toEqual({
+        'WWW-Authenticate': withDpop('Bearer realm="api"', 'api'),
+      });
     }
-    expect(denialOf(gateFor(), undefined).headers).toEqual({ 'WWW-Authenticate': 'Bearer' });
+    expect(denialOf(gateFor(), undefined).headers).toEqual({
+      'WWW-Authenticate': withDpop('Bearer'),
+    });
   });
 
   it('passes a token with no rule, or a rule that holds', () => {
@@ -258,8 +263,11 @@ describe('authorize', () => {
     const scope = denialOf(gate, auth, allScopes('orders:write'));
     expect(scope).toBeInstanceOf(InsufficientScopeError);
     expect(scope.status).toBe(403);
-    expect(scope.headers['WWW-Authenticate']).toMatch(
-      /^Bearer realm="api", error="insufficient_scope", .*scope="orders:write"$/,
+    expect(scope.headers['WWW-Authenticate']).toBe(
+      withDpop(
+        'Bearer realm="api", error="insufficient_scope", error_description="Token lacks the scope this resource requires", scope="orders:write"',
+        'api',
+      ),
     );
   });
 });

@@ -119,6 +119,9 @@ describe('hydrate: keys seeded at a cold start', () => {
     await new Promise((resolve) => setTimeout(resolve, 250)); // past the seeded freshness
     await expect(verifier.verify(token)).resolves.toMatchObject({ issuer: idp.issuer });
     expect(idp.stats.jwksRequests).toBe(1);
+    // Its refresh-ahead timer must not fetch during the next test, whose count is exact.
+    await verifier.close();
+    await jwks.close();
   });
 
   it('serves the seeded keys when the first refresh fails (stale-if-error)', async () => {
@@ -134,6 +137,8 @@ describe('hydrate: keys seeded at a cold start', () => {
       expect(idp.stats.jwksRequests).toBeGreaterThan(0);
     } finally {
       await idp.recover();
+      await verifier.close();
+      await jwks.close();
     }
   });
 

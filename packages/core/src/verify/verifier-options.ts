@@ -198,9 +198,15 @@ export function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): va
  */
 export const VERIFY_NOW = Symbol.for('tokengate.verifyNow');
 
-/** The shape of a verifier's `VERIFY_NOW` entry. */
+/** The shape of a verifier's `VERIFY_NOW` entry's `now`. */
 export type VerifyNow = (
   token: string,
   source?: RequestSource,
   options?: VerifyCallOptions,
 ) => VerifiedToken | Promise<VerifiedToken>;
+
+/** A verifier's `VERIFY_NOW` entry: used only while `verify` is still the one it was built with. */
+export interface VerifyNowEntry {
+  readonly verify: Verifier['verify'];
+  readonly now: VerifyNow;
+}

@@ -30,7 +30,6 @@ import {
   type Verifier,
   type VerifierOptions,
   VERIFY_NOW,
-  type VerifyNow,
 } from './verifier-options.js';
 import { verifyEntries } from './verify-entries.js';
 import { createJwksCache } from '../jwks/jwks-cache.js';
@@ -286,12 +285,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (ownsJwks) await jwks.close();
   }
 
-  const built: Verifier & { readonly [VERIFY_NOW]: VerifyNow } = {
-    verify: verify as Verifier['verify'],
-    prewarm,
-    hydrate,
-    close,
-    [VERIFY_NOW]: verifyFast,
-  };
+  const built: Verifier = { verify: verify as Verifier['verify'], prewarm, hydrate, close };
+  // Not enumerable, and tied to this `verify`: a wrapper (`{ ...verifier, verify }`, or
+  // `verifier.verify = …`) is called through its own `verify()`, never skipped.
+  Object.defineProperty(built, VERIFY_NOW, { value: { verify: built.verify, now: verifyFast } });
   return built;
 }

@@ -231,3 +231,38 @@ describe('DPoP through the gate: requests seen twice, events, forwarded origins'
     });
   });
 });
+
+describe('a verifier wrapped by the application', () => {
+  it('is called through its own verify(), whether spread into a new object or replaced in place', async () => {
+    const { createVerifier } = await import('@tokengate/core');
+    const verifier = createVerifier({
+      issuers: [oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience })],
+    });
+    try {
+      const calls: string[] = [];
+      const spread = {
+        ...verifier,
+        verify: ((token: string, ...rest: unknown[]) => {
+          calls.push('spread');
+          return (verifier.verify as (...args: unknown[]) => unknown)(token, ...rest);
+        }) as typeof verifier.verify,
+      };
+      const token = await idp.accessToken();
+      const bearer = { rawHeaders: ['Authorization', `Bearer ${token}`], url: '/', method: 'GET' };
+      const g1 = createGate({ verifier: spread });
+      await g1.authenticate(bearer);
+      await g1.authenticate(bearer); // a cache hit too
+      expect(calls).toEqual(['spread', 'spread']);
+      const g2 = createGate({ verifier });
+      const original = verifier.verify;
+      verifier.verify = ((token: string, ...rest: unknown[]) => {
+        calls.push('replaced');
+        return (original as (...args: unknown[]) => unknown)(token, ...rest);
+      }) as typeof verifier.verify;
+      await g2.authenticate(bearer);
+      expect(calls).toEqual(['spread', 'spread', 'replaced']);
+    } finally {
+      await verifier.close();
+    }
+  });
+});
