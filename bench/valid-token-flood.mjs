@@ -99,10 +99,9 @@ function printTables([once, twice]) {
           'peak heap used; peak RSS',
           (r) => `${mb(r.peakHeapUsed)} MB; ${mb(Math.max(r.maxRss, r.peakRssSampled))} MB`,
         ),
-        row('verdicts in the cache at the end', (r) =>
-          r.cacheEntries === undefined
-            ? 'n/a (no synchronous entry to probe)'
-            : `${integer(r.cacheEntries)} of the newest ${integer(r.probed)}`,
+        row(
+          'verdicts in the cache at the end (newest tokens probed)',
+          (r) => `${integer(r.cacheEntries)} of ${integer(r.probed)}`,
         ),
       ],
     ),

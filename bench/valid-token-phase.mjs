@@ -2,8 +2,8 @@
 // RSS are its own (forked by bench/valid-token-flood.mjs with `--expose-gc`). It verifies
 // distinct valid tokens, minted by child processes while it waits, through one verifier with the
 // default result cache, and reports back one JSON result over IPC:
-// - `once`: every token verified once. The cache's doorkeeper remembers a sighting and admits
-//   nothing, so this is the path of a stream of one-off tokens;
+// - `once`: every token verified once, the path of a stream of one-off tokens. The cache admits
+//   a token on its second verification, so nothing should be admitted (the probe says);
 // - `twice`: every token verified twice in a row, so each is admitted on its second
 //   verification and the cache sits at its bound (10,000 entries or 32 MiB) from then on.
 // Only verification is timed: CPU, wall time and GC pauses are summed over the windows in
@@ -23,9 +23,6 @@ const BATCH = 1000;
 const WARMUP_TOKENS = 4000;
 // Newest tokens probed for a cached verdict at the end: the default cache's entry bound.
 const PROBE = 10_000;
-// The verifier's synchronous entry (see verifier-options.ts): it answers a cache hit with the
-// verdict itself and everything else with a promise, which tells a hit from a miss exactly.
-const VERIFY_NOW = Symbol.for('tokengate.verifyNow');
 const MINTERS = Math.max(1, Math.min(availableParallelism(), 4));
 
 const gc = globalThis.gc;
@@ -71,7 +68,12 @@ async function runPhase() {
   const verifier = build();
   await verifier.prewarm();
   const heapBefore = heapAfterGc();
+  const probeFrom = Math.max(0, total - PROBE);
   const stats = {
+    probeFrom,
+    // Weak references to the results of the tokens from `probeFrom` on: a cached verdict keeps
+    // its result alive, and a hit answers with that very object.
+    probeResults: [],
     seconds: 0,
     cpuMicros: 0,
     windows: [],
@@ -90,7 +92,11 @@ async function runPhase() {
       process.stderr.write(`    ${mode}: ${(done + count).toLocaleString('en-US')} tokens\n`);
     }
   }
-  const cacheEntries = await countCached(verifier, await replay());
+  const cacheEntries = await countCached(
+    verifier,
+    await replay(total - probeFrom),
+    stats.probeResults,
+  );
   await verifier.close();
 
   await setImmediate();
@@ -112,7 +118,7 @@ async function runPhase() {
     // Kilobytes: the process's high-water mark, whatever sampling missed.
     maxRss: process.resourceUsage().maxRSS * 1024,
     cacheEntries,
-    probed: PROBE,
+    probed: total - probeFrom,
     mintSeconds: stats.mintSeconds,
     chunk: CHUNK,
     batch: BATCH,
@@ -133,22 +139,27 @@ async function mintAndVerify(verifier, from, count, passes, stats) {
   const tokens = await mint(from, count);
   stats.mintSeconds += (performance.now() - mintStart) / 1000;
   stats.tokenBytes = tokens[0].length;
-  await verifyChunk(verifier, tokens, passes, stats);
+  await verifyChunk(verifier, tokens, passes, stats, from);
 }
 
 /** Verifies `tokens` in batches of `BATCH`, each batch `passes` times in a row. */
-async function verifyChunk(verifier, tokens, passes, stats) {
+async function verifyChunk(verifier, tokens, passes, stats, from = 0) {
   for (let start = 0; start < tokens.length; start += BATCH) {
     const batch = tokens.slice(start, start + BATCH);
     const wallStart = performance.now();
     const cpuStart = process.cpuUsage();
+    let results;
     for (let pass = 0; pass < passes; pass += 1) {
       // A refusal rejects this and ends the run: a valid token must never be refused.
-      await Promise.all(batch.map((token) => verifier.verify(token)));
+      results = await Promise.all(batch.map((token) => verifier.verify(token)));
     }
     const cpu = process.cpuUsage(cpuStart);
     const wallEnd = performance.now();
     if (stats !== undefined) {
+      const first = from + start;
+      for (let index = Math.max(first, stats.probeFrom); index < first + batch.length; index += 1) {
+        stats.probeResults[index - stats.probeFrom] = new WeakRef(results[index - first]);
+      }
       stats.seconds += (wallEnd - wallStart) / 1000;
       stats.cpuMicros += cpu.user + cpu.system;
       stats.windows.push(wallStart, wallEnd);
@@ -162,19 +173,18 @@ async function verifyChunk(verifier, tokens, passes, stats) {
   }
 }
 
-/** How many of `recent` (oldest first) have a cached verdict: newest first, up to the first miss. */
-async function countCached(verifier, recent) {
-  const verifyNow = verifier[VERIFY_NOW];
-  if (typeof verifyNow !== 'function') return undefined;
+/**
+ * How many of `recent` (oldest first, `results[i]` a weak reference to the result `recent[i]`
+ * last verified to) have a cached verdict, counted newest first up to the first miss: the cache
+ * is an LRU filled in token order, so its entries are the newest tokens. Only the public API:
+ * a hit answers with the cached result object itself, a miss builds a new one, and a result
+ * no longer reachable (collected) was not cached.
+ */
+async function countCached(verifier, recent, results) {
   let cached = 0;
   for (let index = recent.length - 1; index >= 0; index -= 1) {
-    const verdict = verifyNow(recent[index]);
-    // A hit is the verdict itself; a miss is a promise (the full path). The cache is an LRU
-    // filled in token order, so its entries are the newest tokens: the first miss ends it.
-    if (typeof verdict?.then === 'function') {
-      await verdict;
-      break;
-    }
+    const earlier = results[index]?.deref();
+    if (earlier === undefined || (await verifier.verify(recent[index])) !== earlier) break;
     cached += 1;
   }
   return cached;
@@ -234,8 +244,8 @@ async function mint(from, count) {
   return parts.flatMap((part) => part.tokens);
 }
 
-/** The newest `PROBE` tokens minted, oldest first, as the minters remember them. */
-async function replay() {
+/** The newest `count` (at most `PROBE`) flood tokens, oldest first, as the minters remember them. */
+async function replay(count) {
   const replies = await Promise.all(
     minters.map((minter) => {
       const reply = nextMessage(minter);
@@ -243,8 +253,12 @@ async function replay() {
       return reply;
     }),
   );
-  const chunks = replies.flatMap((reply) => reply.chunks).sort((a, b) => a.from - b.from);
-  return chunks.flatMap((chunk) => chunk.tokens).slice(-PROBE);
+  // Negative indices are the warm-up's.
+  const chunks = replies
+    .flatMap((reply) => reply.chunks)
+    .filter((chunk) => chunk.from >= 0)
+    .sort((a, b) => a.from - b.from);
+  return chunks.flatMap((chunk) => chunk.tokens).slice(-count);
 }
 
 function nextMessage(emitter) {

@@ -26,6 +26,7 @@ import {
   writeTypedApps,
 } from './app-checks.js';
 import { BREAKAGES, breakPackage, brokenVersion, type Breakage } from './broken-packages.js';
+import { outcome, settle, valueOf, type Outcome, type Settled } from './command-outcome.js';
 import type { DriveReport } from './tarball-apps.js';
 import { copyWorkspace } from './workspace-copy.js';
 
@@ -45,47 +46,6 @@ const FRAMEWORK: Record<RehearsedAdapter, readonly string[]> = {
 
 const PACKAGES = publishablePackages();
 const VERSION = readJson<Manifest>(join(ROOT, 'packages', 'core', 'package.json')).version;
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: string };
-
-/** Never rejects, so work started in `beforeAll` cannot become an unhandled rejection. */
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ ok: true, value }),
-    (error: { message?: string; stderr?: string }) => ({
-      ok: false,
-      error: `${error.message ?? String(error)}\n${error.stderr ?? ''}`,
-    }),
-  );
-}
-
-function valueOf<T>(settled: Settled<T>): T {
-  if (!settled.ok) throw new Error(settled.error);
-  return settled.value;
-}
-
-interface Outcome {
-  readonly code: number;
-  readonly output: string;
-}
-
-/** Runs to the end (or `timeoutMs`, then SIGTERM) and reports the exit code and all output. */
-async function outcome(
-  command: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs = RELEASE_TIMEOUT_MS,
-): Promise<Outcome> {
-  const options = { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 };
-  return run(command, args, options).then(
-    ({ stdout, stderr }): Outcome => ({ code: 0, output: stdout + stderr }),
-    (error: { code?: number; stdout?: string; stderr?: string }): Outcome => ({
-      code: typeof error.code === 'number' ? error.code : -1,
-      output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
-    }),
-  );
-}
 
 /** npm pack, publish and view: quick against a registry on loopback, bounded all the same. */
 function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = cleanEnv()) {
@@ -157,7 +117,12 @@ async function proveBreakage(published: Promise<string>, index: number): Promise
   );
 
   const checker = join(ROOT, 'scripts', 'release', 'check-tarball.mjs');
-  const check = await outcome(process.execPath, [checker, tarball], dir, cleanEnv(), 120_000);
+  const env = cleanEnv();
+  const check = await outcome(process.execPath, [checker, tarball], {
+    cwd: dir,
+    env,
+    timeoutMs: 120_000,
+  });
   const publishArgs = ['publish', tarball, '--registry', registry!.url, '--tag', 'broken'];
   await npm([...publishArgs, '--ignore-scripts'], dir, publishEnv());
 
@@ -188,7 +153,7 @@ async function releaseBrokenCopy(): Promise<Outcome> {
   const section = `## ${VERSION}-refused.0\n\nShips without its ES module build.\n\n`;
   await writeFile(changelog, history.replace(/^## /m, `${section}## `));
   const args = ['release', '--rehearsal', '--registry', registry!.url];
-  return outcome('pnpm', args, copy, publishEnv());
+  return outcome('pnpm', args, { cwd: copy, env: publishEnv(), timeoutMs: RELEASE_TIMEOUT_MS });
 }
 
 let apps: Record<RehearsedAdapter, Promise<Settled<string>>>;
@@ -199,7 +164,11 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tokengate-registry-rehearsal-'));
   registry = await startLocalRegistry(join(work, 'registry'));
   const args = ['release', '--rehearsal', '--registry', registry.url];
-  release = await outcome('pnpm', args, ROOT, publishEnv());
+  release = await outcome('pnpm', args, {
+    cwd: ROOT,
+    env: publishEnv(),
+    timeoutMs: RELEASE_TIMEOUT_MS,
+  });
   if (release.code !== 0) throw new Error(`pnpm release failed:\n${release.output}`);
 
   // The rest runs concurrently (mostly npm installs, network-bound); each test awaits its part.
@@ -223,8 +192,10 @@ afterAll(async () => {
   await Promise.all(started);
   // By its process id, in every outcome; a crashed worker's exit handler kills it too.
   await registry?.stop();
-  if (work !== '' && process.env['KEEP_REHEARSAL'] === undefined)
+  // KEEP_REHEARSAL=1 leaves the apps, tarballs and registry storage to look at.
+  if (work !== '' && process.env['KEEP_REHEARSAL'] === undefined) {
     await rm(work, { recursive: true, force: true });
+  }
 }, SETUP_TIMEOUT_MS);
 
 it('publishes every package at its workspace version, with registry ranges only', async () => {

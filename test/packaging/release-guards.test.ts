@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../support/pack.js';
 import { cleanEnv } from './app-checks.js';
+import { outcome, type Outcome } from './command-outcome.js';
 import { copyWorkspace } from './workspace-copy.js';
 
 let copy = '';
@@ -24,18 +25,19 @@ afterAll(async () => {
 });
 
 /** Runs the copy's release script; resolves to its exit code and what it printed. */
-async function release(...args: string[]): Promise<{ code: number; output: string }> {
+function release(...args: string[]): Promise<Outcome> {
   const script = join(copy, 'scripts', 'release.mjs');
-  return run(process.execPath, [script, ...args], { cwd: copy, env: cleanEnv(), timeout: 30_000 })
-    .then(({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }))
-    .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({
-      code: typeof error.code === 'number' ? error.code : -1,
-      output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
-    }));
+  return outcome(process.execPath, [script, ...args], {
+    cwd: copy,
+    env: cleanEnv(),
+    timeoutMs: 30_000,
+  });
 }
 
 function git(...args: string[]) {
+  // An identity of its own, and no signing a developer's global config may ask for.
   const identity = ['-c', 'user.name=release-guard', '-c', 'user.email=guard@example.invalid'];
+  identity.push('-c', 'commit.gpgsign=false');
   return run('git', [...identity, ...args], { cwd: copy, timeout: 30_000 });
 }
 
