@@ -164,7 +164,15 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     transport;
 
   function challenge(error: TokengateError, request: BearerRequest, auth?: unknown): void {
-    if (error.challenge !== undefined) return;
+    // Already answered for a request, unless it was for none (`authorize()` without one) and
+    // this request's origin can now name the metadata document.
+    const given = error.challenge;
+    if (
+      given !== undefined &&
+      (request === NO_REQUEST || metadata === undefined || given.resourceMetadata !== undefined)
+    ) {
+      return;
+    }
     const own = error.realm;
     const bound = isVerifiedToken(auth) && auth.binding.type === 'dpop';
     decorate(error, request, bound ? 'dpop' : 'bearer');
