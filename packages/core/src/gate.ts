@@ -1,5 +1,6 @@
 import { authorize } from './rules/authorize.js';
 import type { BearerRequest, Credentials } from './http/bearer.js';
+import type { DpopMode } from './dpop/dpop-options.js';
 import {
   InvalidTokenError,
   isTokengateError,
@@ -182,6 +183,8 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
   // Requests whose bound token's proof this gate has checked, by the request's identity: a
   // weak map, so it lives exactly as long as the request.
   const proven = new WeakMap<object, string>();
+  const issuerModes =
+    dpop !== undefined && dpop.issuerModes.size > 0 ? dpop.issuerModes : undefined;
   const onEvent = (options as { onEvent?: VerifierEventListener }).onEvent;
 
   // A verifier of this copy of the core answers a cache hit without a promise; another's (a
@@ -230,6 +233,7 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     request: BearerRequest,
     credentials: Credentials,
   ): VerifiedToken | Promise<VerifiedToken> {
+    if (issuerModes !== undefined) issuerPolicy(result, issuerModes.get(result.issuer));
     if (result.binding.type === 'bearer' && credentials.scheme === 'bearer') return result;
     // The same gate mounted twice on one route (or a global guard and a controller's) sees the
     // same request twice: its proof was checked the first time, and checking it again would
@@ -255,6 +259,22 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
         throw decorated(reported(error, request, result), request, credentials.scheme);
       },
     );
+  }
+
+  /** `dpop.issuers`: this issuer's own mode, stricter than the gate's `allowed`. */
+  function issuerPolicy(result: VerifiedToken, mode: DpopMode | undefined): void {
+    if (mode === 'required' && result.binding.type !== 'dpop') {
+      throw new InvalidTokenError('DPOP_SCHEME_REQUIRED', {
+        description: "This issuer's tokens must be DPoP-bound and sent with a DPoP proof",
+        realm,
+      });
+    }
+    if (mode === 'disabled' && result.binding.type === 'dpop') {
+      throw new InvalidTokenError('DPOP_DISABLED', {
+        description: "Token is DPoP-bound, and DPoP is not accepted for this issuer's tokens",
+        realm,
+      });
+    }
   }
 
   /**

@@ -54,6 +54,11 @@ export interface DpopOptions {
   readonly replayTimeoutMs?: number;
   /** Server nonces (RFC 9449 §8). Default `false`. */
   readonly nonce?: false | DpopNonceOptions;
+  /**
+   * Per issuer (its exact `iss`), with `mode: 'allowed'`: `'required'` refuses that issuer's
+   * bearer tokens, `'disabled'` its DPoP-bound ones; other issuers follow `mode`.
+   */
+  readonly issuers?: Readonly<Record<string, DpopMode>>;
 }
 
 /**
@@ -104,6 +109,8 @@ export interface DpopPolicy {
   readonly nonces: DpopNonces | undefined;
   /** Proof keys already imported. */
   readonly keys: ProofKeyCache;
+  /** `issuers`: the mode of each issuer that differs from `mode`. */
+  readonly issuerModes: ReadonlyMap<string, DpopMode>;
   /** The nonce to send in `DPoP-Nonce` now, when nonces are on (RFC 9449 §8.1). */
   nonce(): string | undefined | Promise<string | undefined>;
   /** Closes the replay store when the policy made it (the default memory store); idempotent. */
@@ -181,6 +188,7 @@ export function dpopPolicy(options: DpopMode | DpopOptions | undefined): DpopPol
   }
   const replayStore = given.replayStore ?? createMemoryDpopReplayStore();
   const nonces = noncesOption(given.nonce);
+  const issuerModes = issuerModesOption(given.issuers, mode);
   let closed: Promise<void> | undefined;
   return {
     mode,
@@ -192,6 +200,7 @@ export function dpopPolicy(options: DpopMode | DpopOptions | undefined): DpopPol
     algorithmSet: new Set(algorithms),
     nonces,
     keys: createProofKeyCache(PROOF_KEY_ENTRIES, PROOF_KEY_BYTES),
+    issuerModes,
     nonce: () => nonces?.current(Date.now()),
     close() {
       // A store the app passed in is the app's to close: it may serve other policies too.
@@ -261,6 +270,30 @@ const OPTION_KEYS = optionKeys<DpopOptions>({
   replayStore: true,
   replayTimeoutMs: true,
   nonce: true,
+  issuers: true,
 });
 
 const NONCE_OPTION_KEYS = optionKeys<DpopNonceOptions>({ secret: true, rotateSeconds: true });
+
+/** `dpop.issuers`: a policy per exact `iss`, only under `mode: 'allowed'` (stricter only). */
+function issuerModesOption(value: unknown, mode: DpopMode): ReadonlyMap<string, DpopMode> {
+  const modes = new Map<string, DpopMode>();
+  if (value === undefined) return modes;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`dpop.issuers must be an object of iss → mode, got ${describe(value)}`);
+  }
+  for (const [issuer, issuerMode] of Object.entries(value)) {
+    if (issuer === '' || !MODES.has(issuerMode as string)) {
+      throw new TypeError(
+        `dpop.issuers[${JSON.stringify(issuer)}] must be 'allowed', 'required' or 'disabled', got ${describe(issuerMode)}`,
+      );
+    }
+    if (issuerMode !== mode && mode !== 'allowed') {
+      throw new TypeError(
+        `dpop.issuers[${JSON.stringify(issuer)}]: a mode per issuer needs dpop.mode 'allowed' (the gate's challenge offers only ${mode === 'required' ? 'DPoP' : 'Bearer'})`,
+      );
+    }
+    if (issuerMode !== mode) modes.set(issuer, issuerMode as DpopMode);
+  }
+  return modes;
+}

@@ -266,3 +266,47 @@ describe('a verifier wrapped by the application', () => {
     }
   });
 });
+
+describe('dpop.issuers: a policy per issuer', () => {
+  it("refuses a 'required' issuer's bearer tokens and a 'disabled' issuer's bound ones; others follow the gate", async () => {
+    const second = await createTestIssuer();
+    try {
+      const g = createGate({
+        issuers: [
+          oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience }),
+          oidcIssuer({ issuer: second.issuer, jwksUri: second.jwksUri, audience: second.audience }),
+        ],
+        dpop: { issuers: { [idp.issuer]: 'required', [second.issuer]: 'disabled' } },
+      });
+      gates.push(g);
+      expect(
+        await refusal(g.authenticate(request(`Bearer ${await idp.accessToken()}`))),
+      ).toMatchObject({ status: 401, code: 'DPOP_SCHEME_REQUIRED' });
+      const bound = await idp.accessToken({ dpop: key });
+      const proof = await key.proof({ method: 'GET', url: URL_, accessToken: bound });
+      expect((await g.authenticate(request(`DPoP ${bound}`, proof)))?.binding.type).toBe('dpop');
+      expect((await g.authenticate(request(`Bearer ${await second.accessToken()}`)))?.issuer).toBe(
+        second.issuer,
+      );
+      const secondBound = await second.accessToken({ dpop: key });
+      const secondProof = await key.proof({ method: 'GET', url: URL_, accessToken: secondBound });
+      expect(
+        await refusal(g.authenticate(request(`DPoP ${secondBound}`, secondProof))),
+      ).toMatchObject({ code: 'DPOP_DISABLED' });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('is validated when the gate is built', () => {
+    const issuers = [
+      oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience }),
+    ];
+    expect(() =>
+      createGate({ issuers, dpop: { issuers: { [idp.issuer]: 'sometimes' as never } } }),
+    ).toThrow(TypeError);
+    expect(() =>
+      createGate({ issuers, dpop: { mode: 'disabled', issuers: { [idp.issuer]: 'required' } } }),
+    ).toThrow(/needs dpop.mode 'allowed'/);
+  });
+});
