@@ -49,7 +49,7 @@ beforeAll(async () => {
       }),
     ),
   );
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.all([...apps.values()].map((app) => app.close()));
