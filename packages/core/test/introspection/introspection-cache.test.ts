@@ -90,7 +90,8 @@ describe('the answer cache', () => {
   });
 
   it('keeps an answer no longer than the token’s exp', async () => {
-    const exp = nowSeconds() + 1;
+    // Two seconds ahead (one could be a few ms on a slow machine, expiring the first answer).
+    const exp = nowSeconds() + 2;
     let active = true;
     server.answer = () => ({ body: active ? activeAnswer({ exp }) : { active: false } });
     const built = verifier({ clockToleranceSeconds: 0 });
@@ -103,7 +104,8 @@ describe('the answer cache', () => {
   });
 
   it('re-checks the clock on a hit: a cached answer past maxTokenAgeSeconds is refused', async () => {
-    const iat = nowSeconds() - 10;
+    // Ages out one to two seconds from now: never before the first verification, even slowly.
+    const iat = nowSeconds() - 9;
     server.answer = () => ({ body: activeAnswer({ iat }) });
     // The entry outlives the token's age limit: only the hit's own check can refuse it.
     const built = verifier({ clockToleranceSeconds: 0, maxTokenAgeSeconds: 11 });
