@@ -1,19 +1,17 @@
 import { authorize } from './rules/authorize.js';
 import type { BearerRequest, Credentials } from './http/bearer.js';
-import type { DpopMode } from './dpop/dpop-options.js';
 import {
   InvalidTokenError,
   isTokengateError,
   MissingTokenError,
   type TokengateError,
 } from './errors/errors.js';
-import { checkSenderBinding } from './binding/sender-binding.js';
+import { createRequestBinding } from './binding/request-binding.js';
 import type { ResourceMetadata } from './metadata/metadata-route.js';
 import { fromFetchRequest, type FetchRequestSource } from './fetch-request.js';
 import type { AlbVerifier } from './alb/alb-verifier.js';
 import type { Rule } from './rules/rule.js';
 import type { RequestSource, VerifiedToken, VerifierEventListener } from './lib/types.js';
-import { describeRequest, notify } from './lib/observe.js';
 import { isVerifiedToken } from './claims/verified-token.js';
 import { assertKnownKeys } from './lib/options.js';
 import { createVerifier } from './verify/verifier.js';
@@ -180,12 +178,13 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     if (own !== undefined) error.realm = own;
   }
 
-  // Requests whose bound token's proof this gate has checked, by the request's identity: a
-  // weak map, so it lives exactly as long as the request.
-  const proven = new WeakMap<object, string>();
-  const issuerModes =
-    dpop !== undefined && dpop.issuerModes.size > 0 ? dpop.issuerModes : undefined;
-  const onEvent = (options as { onEvent?: VerifierEventListener }).onEvent;
+  const bound = createRequestBinding({
+    binding,
+    dpop,
+    realm,
+    onEvent: (options as { onEvent?: VerifierEventListener }).onEvent,
+    decorated: (error, request, scheme) => decorated(error, request, scheme),
+  });
 
   // A verifier of this copy of the core answers a cache hit without a promise; another's (a
   // `verifier` passed in from the other build) through `verify()`.
@@ -224,76 +223,6 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     } catch (error) {
       throw decorated(error, request, credentials?.scheme);
     }
-  }
-
-  // Bearer token, bearer scheme: nothing more to prove. Otherwise the proof (or the
-  // certificate) is checked on every request, a cached token's too.
-  function bound(
-    result: VerifiedToken,
-    request: BearerRequest,
-    credentials: Credentials,
-  ): VerifiedToken | Promise<VerifiedToken> {
-    if (issuerModes !== undefined) issuerPolicy(result, issuerModes.get(result.issuer));
-    if (result.binding.type === 'bearer' && credentials.scheme === 'bearer') return result;
-    // The same gate mounted twice on one route (or a global guard and a controller's) sees the
-    // same request twice: its proof was checked the first time, and checking it again would
-    // refuse it as a replay (RFC 9449 §11.1).
-    const identity = request.identity ?? request.rawHeaders;
-    if (proven.get(identity) === credentials.token) return result;
-    let checked;
-    try {
-      checked = checkSenderBinding(binding, request, credentials, result);
-    } catch (error) {
-      throw reported(error, request, result);
-    }
-    if (checked === undefined) {
-      proven.set(identity, credentials.token);
-      return result;
-    }
-    return checked.then(
-      () => {
-        proven.set(identity, credentials.token);
-        return result;
-      },
-      (error: unknown) => {
-        throw decorated(reported(error, request, result), request, credentials.scheme);
-      },
-    );
-  }
-
-  /** `dpop.issuers`: this issuer's own mode, stricter than the gate's `allowed`. */
-  function issuerPolicy(result: VerifiedToken, mode: DpopMode | undefined): void {
-    if (mode === 'required' && result.binding.type !== 'dpop') {
-      throw new InvalidTokenError('DPOP_SCHEME_REQUIRED', {
-        description: "This issuer's tokens must be DPoP-bound and sent with a DPoP proof",
-        realm,
-      });
-    }
-    if (mode === 'disabled' && result.binding.type === 'dpop') {
-      throw new InvalidTokenError('DPOP_DISABLED', {
-        description: "Token is DPoP-bound, and DPoP is not accepted for this issuer's tokens",
-        realm,
-      });
-    }
-  }
-
-  /**
-   * A valid token whose proof or certificate failed: the verifier reported it `verified`, so
-   * the refusal is reported here, for rejection metrics to see stolen-token attempts.
-   */
-  function reported(error: unknown, request: BearerRequest, result: VerifiedToken): unknown {
-    if (onEvent !== undefined && isTokengateError(error)) {
-      const described = describeRequest(request as RequestSource);
-      notify(onEvent, {
-        type: 'rejected',
-        code: error.code,
-        status: error.status,
-        issuer: result.issuer,
-        detail: error.detail,
-        ...(described === undefined ? {} : { request: described }),
-      });
-    }
-    return error;
   }
 
   async function finishLater(
