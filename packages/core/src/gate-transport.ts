@@ -4,6 +4,7 @@ import { dpopPolicy, type DpopPolicy } from './dpop/dpop-options.js';
 import type { ChallengeContext } from './errors/challenge.js';
 import type { TokengateError } from './errors/errors.js';
 import { bearerMethodsOf, issuersOf, type GateOptions } from './gate-options.js';
+import type { TrustedIssuer } from './lib/types.js';
 import {
   extractCredentials,
   type BearerOptions,
@@ -51,6 +52,7 @@ export function createTransport(options: GateOptions, realm: string | undefined)
     throw new TypeError("dpop: the ALB's header is no DPoP credential; leave dpop unset");
   }
   const dpop = alb ? undefined : dpopPolicy(options.dpop);
+  if (dpop !== undefined) assertKnownIssuers(dpop.issuerModes, options);
   const dpopAccepted = dpop !== undefined && dpop.mode !== 'disabled';
   const dpopRequired = dpop?.mode === 'required';
   const origin = originPolicy(options.publicOrigin, options.trustForwardedHeaders);
@@ -132,4 +134,25 @@ export function createTransport(options: GateOptions, realm: string | undefined)
     extract,
     decorate,
   };
+}
+
+/**
+ * `dpop.issuers` names issuers by their exact `iss`: a key no issuer of this gate has (a typo,
+ * a trailing slash) would silently leave that issuer at the gate's mode, so it fails here.
+ */
+function assertKnownIssuers(modes: ReadonlyMap<string, unknown>, options: GateOptions): void {
+  if (modes.size === 0) return;
+  const issuers = (options as { issuers?: readonly TrustedIssuer[] }).issuers;
+  const known = new Set(
+    (Array.isArray(issuers) ? issuers : []).flatMap((issuer: TrustedIssuer) =>
+      issuer.endpoints.map((endpoint) => endpoint.issuer),
+    ),
+  );
+  for (const issuer of modes.keys()) {
+    if (!known.has(issuer)) {
+      throw new TypeError(
+        `dpop.issuers[${JSON.stringify(issuer)}] is not the iss of an issuer configured on this gate (its issuers option)`,
+      );
+    }
+  }
 }

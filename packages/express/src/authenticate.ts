@@ -1,6 +1,7 @@
 import { createGate, type Gate, type GateOptions, type VerifiedToken } from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GATE, REALM } from './realm.js';
+import { gateRequest } from './gate-request.js';
 
 /**
  * Express middleware that verifies the request's bearer token and sets `req.auth`. Build it
@@ -29,9 +30,7 @@ export function authenticate(options: GateOptions): RequestHandler & {
   function tokengateAuthenticate(req: Request, res: Response, next: NextFunction): void {
     let outcome;
     try {
-      // An Express request already has the shape the core reads: rawHeaders, url, originalUrl,
-      // method, body, socket.
-      outcome = gate.authenticateFast(req);
+      outcome = gate.authenticateFast(gateRequest(req));
     } catch (error) {
       next(error);
       return;

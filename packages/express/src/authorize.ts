@@ -8,6 +8,7 @@ import {
 } from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GATE, REALM } from './realm.js';
+import { gateRequest } from './gate-request.js';
 
 /**
  * Express middleware that lets a request through only when `authenticate()` attached a token
@@ -28,7 +29,7 @@ export function authorize(rule?: Rule): RequestHandler {
     try {
       if (gate !== undefined) {
         // The gate's own check, so the answer carries its challenges.
-        gate.authorize(req.auth, checked, req);
+        gate.authorize(req.auth, checked, gateRequest(req));
       } else {
         // No `authenticate()` ran on this request: nothing was verified.
         const realm = (req as unknown as Record<symbol, string | undefined>)[REALM];

@@ -1,6 +1,7 @@
 import type { Gate } from '@tokengate/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GATE } from './realm.js';
+import { gateRequest } from './gate-request.js';
 
 /**
  * Express middleware that serves the protected-resource metadata (RFC 9728) of the gate that
@@ -34,7 +35,7 @@ export function resourceMetadata(requireAuth: RequestHandler): RequestHandler {
       next();
       return;
     }
-    const answer = gate.resourceMetadata(req);
+    const answer = gate.resourceMetadata(gateRequest(req));
     if (answer === undefined) {
       next();
       return;

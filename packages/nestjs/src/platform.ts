@@ -19,6 +19,7 @@ export interface PlatformRequest {
   readonly body?: unknown;
   readonly route?: unknown;
   readonly originalUrl?: string;
+  readonly originalMethod?: string;
   readonly socket?: object;
   // Fastify
   readonly raw?: {
@@ -47,11 +48,25 @@ interface NodeResponseLike {
 }
 
 /**
- * What the core reads from a request. Express's `req` already has that shape (as in
- * `@tokengate/express`); a Fastify request keeps the Node request under `raw`.
+ * What the core reads from a request, field by field: never the platform's request object
+ * itself, whose other properties (`identity`, `origin`, set by the app) the core would read as
+ * its own. Express's `req` carries the fields; a Fastify request keeps the Node request under
+ * `raw`.
  */
 export function gateRequest(request: PlatformRequest): GateRequest {
-  if (Array.isArray(request.rawHeaders)) return request as GateRequest;
+  if (Array.isArray(request.rawHeaders)) {
+    return {
+      rawHeaders: request.rawHeaders,
+      url: request.url,
+      originalUrl: request.originalUrl,
+      // The method on the wire, before a method override.
+      method: request.originalMethod ?? request.method,
+      body: request.body,
+      socket: request.socket,
+      // For the verifier's `rejected` event only.
+      route: request.route,
+    };
+  }
   const raw = request.raw;
   // Neither platform (a custom adapter): no headers to read, so no token: fail closed.
   if (raw === undefined) return { rawHeaders: [], method: request.method };

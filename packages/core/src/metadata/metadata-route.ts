@@ -48,12 +48,18 @@ export interface MetadataContext {
   readonly certificateBound: boolean;
 }
 
-// RFC 9728 §3.2: `application/json`. The document is public and the same for every caller;
-// a short shared cache spares the issuer list's rebuild without pinning a stale policy for long.
-// Browser-based clients (an MCP inspector, a SPA) read it cross-origin: it holds nothing private.
-const HEADERS = Object.freeze({
+// RFC 9728 §3.2: `application/json`. Browser-based clients (an MCP inspector, a SPA) read it
+// cross-origin: it holds nothing private. Cached for a while only when it is the same for every
+// request (a configured resource or `publicOrigin`); built from `Host`, a shared cache could
+// keep one client's `Host` for the next, so it is not stored.
+const SHARED_HEADERS = Object.freeze({
   'Content-Type': 'application/json',
   'Cache-Control': 'public, max-age=300',
+  'Access-Control-Allow-Origin': '*',
+});
+const PER_REQUEST_HEADERS = Object.freeze({
+  'Content-Type': 'application/json',
+  'Cache-Control': 'no-store',
   'Access-Control-Allow-Origin': '*',
 });
 
@@ -64,6 +70,10 @@ export function createMetadataRoute(
 ): MetadataRoute | undefined {
   const policy = resourceMetadataPolicy(option);
   if (policy === undefined) return undefined;
+  const headers =
+    policy.resourceOrigin !== undefined || context.origin.fixed !== undefined
+      ? SHARED_HEADERS
+      : PER_REQUEST_HEADERS;
   return {
     path: policy.path,
     url(request) {
@@ -93,7 +103,7 @@ export function createMetadataRoute(
       });
       return document === undefined
         ? undefined
-        : { status: 200, headers: HEADERS, body: JSON.stringify(document) };
+        : { status: 200, headers, body: JSON.stringify(document) };
     },
   };
 }

@@ -310,3 +310,14 @@ describe('dpop.issuers: a policy per issuer', () => {
     ).toThrow(/needs dpop.mode 'allowed'/);
   });
 });
+
+describe('dpop.issuers keys', () => {
+  it('must be the iss of an issuer of the gate: a typo fails at build, not open', () => {
+    const issuers = [
+      oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience }),
+    ];
+    expect(() =>
+      createGate({ issuers, dpop: { issuers: { [`${idp.issuer}/`]: 'required' } } }),
+    ).toThrow(/is not the iss of an issuer configured on this gate/);
+  });
+});
