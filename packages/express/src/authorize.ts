@@ -1,5 +1,6 @@
 import {
   authorize as authorizeToken,
+  isTokengateError,
   isVerifiedToken,
   MissingTokenError,
   toRule,
@@ -28,8 +29,14 @@ export function authorize(rule?: Rule): RequestHandler {
     const gate = (req as unknown as Record<symbol, Gate | undefined>)[GATE];
     try {
       if (gate !== undefined) {
-        // The gate's own check, so the answer carries its challenges.
-        gate.authorize(req.auth, checked, gateRequest(req));
+        try {
+          gate.authorize(req.auth, checked);
+        } catch (error) {
+          // The gate's own challenges; the request's fields are read only for a refusal, so a
+          // granted request allocates nothing here.
+          if (isTokengateError(error)) gate.challenge(error, gateRequest(req), req.auth);
+          throw error;
+        }
       } else {
         // No `authenticate()` ran on this request: nothing was verified.
         const realm = (req as unknown as Record<symbol, string | undefined>)[REALM];
