@@ -7,8 +7,7 @@ import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { createGate, oidcIssuer } from '@tokengate/core';
 import { createDpopKey, createTestIssuer } from '@tokengate/testing';
 import { Bench } from 'tinybench';
-import { markdownTable } from './markdown-table.mjs';
-import { formatSummary, integer, median, summarize, times } from './stats.mjs';
+import { formatRoundsTable } from './format-table.mjs';
 
 export const DPOP_RAW = 'crypto.verify (one proof signature, ready key)';
 const BEARER = 'gate: Bearer request (token cached)';
@@ -108,27 +107,13 @@ function rawProofCheck(proof, publicJwk) {
 }
 
 /**
- * Medians across rounds with (min–max); "× Bearer" is the DPoP request's ops/s over the
- * Bearer request's in the same round, "× crypto.verify" the task's over one raw proof check.
+ * Medians across rounds with (min–max); "× Bearer request" is the row's ops/s over the Bearer
+ * request's in the same round, "× crypto.verify" over one raw proof check.
  */
-export function formatDpopTable({ names, rounds }) {
-  const header = ['task', 'ops/s', 'mean µs', 'p99 µs', '× crypto.verify', '× Bearer request'];
-  const perRound = (name, value) => rounds.map((round) => value(round.get(name), round));
-  const body = names.map((name) => [
-    name,
-    formatSummary(summarize(perRound(name, (task) => 1000 / task.meanMs)), integer),
-    (1000 * median(perRound(name, (task) => task.meanMs))).toFixed(1),
-    (1000 * median(perRound(name, (task) => task.p99Ms))).toFixed(1),
-    formatSummary(
-      summarize(perRound(name, (task, round) => round.get(DPOP_RAW).meanMs / task.meanMs)),
-      times,
-    ),
-    name === DPOP_RAW
-      ? ''
-      : formatSummary(
-          summarize(perRound(name, (task, round) => round.get(BEARER).meanMs / task.meanMs)),
-          times,
-        ),
-  ]);
-  return markdownTable(header, body);
+export function formatDpopTable(suite) {
+  return formatRoundsTable(suite, {
+    raw: DPOP_RAW,
+    title: '× Bearer request',
+    against: (name) => (name === DPOP_RAW ? undefined : BEARER),
+  });
 }
