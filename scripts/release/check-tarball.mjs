@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 
@@ -47,9 +47,15 @@ function localRanges(manifest) {
 async function publintProblems(tarball) {
   const data = await readFile(tarball);
   const result = await publint({ pack: { tarball: Uint8Array.from(data).buffer }, strict: true });
-  return result.messages
-    .filter((message) => message.type !== 'suggestion')
-    .map((message) => `publint ${message.code}: ${formatMessage(message, result.pkg)}`);
+  return (
+    result.messages
+      .filter((message) => message.type !== 'suggestion')
+      // formatMessage colours its output whenever `CI` is set (picocolors); the report is plain text.
+      .map(
+        (message) =>
+          `publint ${message.code}: ${stripVTControlCharacters(formatMessage(message, result.pkg) ?? '')}`,
+      )
+  );
 }
 
 async function attwProblems(tarball) {
