@@ -138,7 +138,8 @@ export type {
   ClientRevocation,
 } from './revocation/revocation.js';
 export { createAlbVerifier } from './alb/alb-verifier.js';
-export type { AlbVerifier, AlbVerifierOptions } from './alb/alb-verifier.js';
+export type { AlbVerifier } from './alb/alb-verifier.js';
+export type { AlbVerifierOptions } from './alb/alb-options.js';
 export {
   auth0Issuer,
   oktaIssuer,

@@ -27,17 +27,13 @@ export type { DpopKey, DpopKeyOptions, DpopProofOptions, DpopSigner } from './dp
 export { TEST_ALGORITHMS } from './test-algorithm.js';
 export type { TestAlgorithm } from './test-algorithm.js';
 export type {
-  AddKeyOptions,
   OutageMode,
   OutageOptions,
-  RotateKeysOptions,
   TestClient,
   SignOptions,
   TestIssuer,
   TestIssuerOptions,
   TestIssuerStats,
-  TestJwk,
-  TestJwks,
-  TestKey,
   TokenOptions,
 } from './types.js';
+export type { AddKeyOptions, RotateKeysOptions, TestJwk, TestJwks, TestKey } from './key-types.js';

@@ -2,7 +2,7 @@ import { generateKeyPair as generateNodeKeyPair, KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { CryptoKey } from 'jose';
 import type { TestAlgorithm } from './test-algorithm.js';
-import type { AddKeyOptions, TestJwk, TestJwks, TestKey } from './types.js';
+import type { AddKeyOptions, TestJwk, TestJwks, TestKey } from './key-types.js';
 import { assertTestAlgorithm, keyTypeOf } from './algorithms.js';
 import { loadJose } from './load-jose.js';
 

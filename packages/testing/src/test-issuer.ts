@@ -1,12 +1,11 @@
 import { TEST_ALGORITHMS } from './test-algorithm.js';
 import type { TestAlgorithm } from './test-algorithm.js';
+import type { AddKeyOptions, TestKey } from './key-types.js';
 import type {
-  AddKeyOptions,
   SignOptions,
   TestIssuer,
   TestIssuerOptions,
   TestIssuerStats,
-  TestKey,
   TokenOptions,
 } from './types.js';
 import { assertTestAlgorithm, keyTypeOf } from './algorithms.js';
