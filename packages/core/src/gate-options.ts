@@ -6,7 +6,11 @@ import type { ResourceMetadataOptions } from './metadata/resource-metadata-optio
 import type { BearerMethod } from './metadata/resource-metadata.js';
 import type { AlbVerifier } from './alb/alb-verifier.js';
 import type { TrustedIssuer } from './lib/types.js';
-import type { Verifier, VerifierOptions } from './verify/verifier-options.js';
+import {
+  VERIFIER_OPTION_KEYS,
+  type Verifier,
+  type VerifierOptions,
+} from './verify/verifier-options.js';
 
 /**
  * Options every framework adapter takes: a verifier (or its options) plus transport rules.
@@ -110,6 +114,26 @@ export function verifierOptions(options: object, adapterKeys: readonly string[])
   const rest: Record<string, unknown> = { ...options };
   for (const key of [...GATE_OPTION_KEYS, ...adapterKeys]) delete rest[key];
   return rest as VerifierOptions;
+}
+
+/**
+ * A gate given a verifier built elsewhere uses that verifier as it is: options of
+ * `createVerifier()` next to it (`issuers`, `cache`, `revocation`…) would be silently ignored,
+ * and a gate that looks configured for one issuer would trust the verifier's. Refused instead.
+ */
+export function assertNoVerifierOptions(options: GateOptions, where: string): void {
+  const given = options as Record<string, unknown>;
+  if (given['verifier'] !== undefined && given['albVerifier'] !== undefined) {
+    throw new TypeError(`${where}: verifier and albVerifier cannot be used together`);
+  }
+  const which = given['verifier'] !== undefined ? 'verifier' : 'albVerifier';
+  for (const key of VERIFIER_OPTION_KEYS) {
+    if (given[key] !== undefined) {
+      throw new TypeError(
+        `${where}: ${key} is an option of createVerifier(), not of a gate given ${which}: set it where that verifier is built`,
+      );
+    }
+  }
 }
 
 /** The issuers named in the metadata's `authorization_servers` by default. */

@@ -23,6 +23,7 @@ import {
   type VerifyNowEntry,
 } from './verify/verifier-options.js';
 import {
+  assertNoVerifierOptions,
   GATE_OPTION_KEYS,
   verifierOptions,
   type GateAdapter,
@@ -135,10 +136,9 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     new Set([...GATE_OPTION_KEYS, ...VERIFIER_OPTION_KEYS, ...adapterKeys]),
     adapter.name,
   );
-  const owned =
-    'verifier' in options || 'albVerifier' in options
-      ? undefined
-      : createVerifier(verifierOptions(options, adapterKeys));
+  const given = 'verifier' in options || 'albVerifier' in options;
+  if (given) assertNoVerifierOptions(options, adapter.name);
+  const owned = given ? undefined : createVerifier(verifierOptions(options, adapterKeys));
   const verifier =
     owned ??
     ('verifier' in options

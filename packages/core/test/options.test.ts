@@ -337,6 +337,25 @@ describe('a misspelt option is a TypeError that suggests the right name', () => 
       () => googleIssuer({ clientId: 'c', hostedDomian: 'example.com' } as never),
       'hostedDomain',
     ],
+    [
+      'createVerifier cache: { … }',
+      () => createVerifier({ issuers: [oidc()], cache: { maxEntrys: 5 } } as never),
+      'maxEntries',
+    ],
+    [
+      'createVerifier resolverCache: { … }',
+      () =>
+        createVerifier({
+          resolveIssuer: () => undefined,
+          resolverCache: { ttl: 1000 },
+        } as never),
+      'ttlMs',
+    ],
+    [
+      'createGate cache: { … }',
+      () => createGate({ issuers: [oidc()], cache: { maxTtl: 1 } } as never),
+      'maxTtlMs',
+    ],
     ['createJwksCache', () => createJwksCache({ timeoutMS: 1 } as never), 'timeoutMs'],
     [
       'createAlbVerifier',
@@ -388,6 +407,77 @@ describe('a misspelt option is a TypeError that suggests the right name', () => 
         threadPool: false,
         clockToleranceSeconds: 1,
       }),
+    ).not.toThrow();
+  });
+});
+
+describe('nested option objects are checked like top-level ones', () => {
+  const oidc = () => oidcIssuer({ issuer, audience: 'a' });
+  it.each([
+    ['cache: true', { cache: true }, /^cache must be false or an object, got true$/],
+    ['cache: "off"', { cache: 'off' }, /^cache must be false or an object, got "off"$/],
+    ['cache: []', { cache: [] }, /^cache must be false or an object/],
+    [
+      'resolverCache: false',
+      { resolverCache: false },
+      /^resolverCache must be an object, got false$/,
+    ],
+    ['an unknown key in cache', { cache: { size: 1 } }, /^cache: unknown option "size"$/],
+  ])('%s', (_label, extra, message) => {
+    const build = () => createVerifier({ issuers: [oidc()], ...extra } as never);
+    expect(build).toThrow(TypeError);
+    expect(build).toThrow(message);
+  });
+
+  it('still takes every documented key, and cache: false', () => {
+    expect(() =>
+      createVerifier({
+        issuers: [oidc()],
+        cache: { maxEntries: 10, maxBytes: 1 << 20, maxTtlMs: 1000 },
+      }),
+    ).not.toThrow();
+    expect(() => createVerifier({ issuers: [oidc()], cache: false })).not.toThrow();
+    expect(() =>
+      createVerifier({
+        resolveIssuer: () => undefined,
+        resolverCache: { maxEntries: 10, maxBytes: 1 << 20, ttlMs: 1000, negativeTtlMs: 100 },
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('a gate given a verifier refuses options only createVerifier() would read', () => {
+  const oidc = () => oidcIssuer({ issuer, audience: 'a' });
+  const verifier = createVerifier({ issuers: [oidc()] });
+  const alb = createAlbVerifier({ region: 'eu-west-1', albArn: null, clientId: null });
+
+  it.each([
+    ['issuers', { issuers: [oidcIssuer({ issuer: 'https://other.example.com', audience: 'b' })] }],
+    ['cache', { cache: false }],
+    ['revocation', { revocation: createMemoryRevocationStore() }],
+    ['audience', { audience: 'b' }],
+    ['clockToleranceSeconds', { clockToleranceSeconds: 0 }],
+  ])('%s next to verifier or albVerifier', (key, extra) => {
+    for (const [which, given] of [
+      ['verifier', { verifier }],
+      ['albVerifier', { albVerifier: alb }],
+    ] as const) {
+      const build = () => createGate({ ...given, ...extra } as never);
+      expect(build).toThrow(TypeError);
+      expect(build).toThrow(
+        `createGate: ${key} is an option of createVerifier(), not of a gate given ${which}`,
+      );
+    }
+  });
+
+  it('verifier and albVerifier together', () => {
+    const build = () => createGate({ verifier, albVerifier: alb } as never);
+    expect(build).toThrow('createGate: verifier and albVerifier cannot be used together');
+  });
+
+  it('takes gate options next to a verifier, and an option explicitly undefined', () => {
+    expect(() =>
+      createGate({ verifier, realm: 'api', optional: true, issuers: undefined } as never),
     ).not.toThrow();
   });
 });

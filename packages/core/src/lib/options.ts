@@ -146,6 +146,27 @@ function closestKey(key: string, known: ReadonlySet<string>): string | undefined
   return best;
 }
 
+/**
+ * A nested options object (`cache: { … }`): absent (`{}`), or an object of known keys, so a typo
+ * inside it fails like one at the top level instead of silently taking the default.
+ *
+ * @example
+ * nestedOptions({ maxEntrys: 10 }, 'cache', new Set(['maxEntries'])); // TypeError: cache: unknown option "maxEntrys"; did you mean `maxEntries`?
+ */
+export function nestedOptions<T extends object>(
+  value: T | undefined,
+  path: string,
+  known: ReadonlySet<string>,
+  expected = 'an object',
+): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${path} must be ${expected}, got ${describe(value)}`);
+  }
+  assertKnownKeys(value, known, path);
+  return value;
+}
+
 /** Optimal string alignment distance (a swap of two letters counts once), capped at `limit`. */
 function editDistance(a: string, b: string, limit: number): number {
   if (Math.abs(a.length - b.length) >= limit) return limit;

@@ -183,6 +183,23 @@ export const VERIFIER_OPTION_KEYS = optionKeys<VerifierOptions>({
   requiredClaims: true,
 });
 
+/** The keys of `cache: { … }`. */
+export const CACHE_OPTION_KEYS = optionKeys<Exclude<NonNullable<VerifierOptions['cache']>, false>>({
+  maxEntries: true,
+  maxBytes: true,
+  maxTtlMs: true,
+});
+
+/** The keys of `resolverCache: { … }`. */
+export const RESOLVER_CACHE_OPTION_KEYS = optionKeys<NonNullable<VerifierOptions['resolverCache']>>(
+  {
+    maxEntries: true,
+    maxBytes: true,
+    ttlMs: true,
+    negativeTtlMs: true,
+  },
+);
+
 /** A shared `JwksCache` rather than options for the verifier's own. */
 export function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): value is JwksCache {
   return (

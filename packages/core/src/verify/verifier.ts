@@ -2,7 +2,12 @@ import { SUPPORTED_ALGORITHMS, isSupportedAlgorithm } from '../jws/algorithms.js
 import { MAX_ISSUER_LENGTH, checkClaims, invalid } from '../claims/claims-check.js';
 import { decodeCompactJws } from '../jws/compact-jws.js';
 import { assertTokenCharset } from '../jws/token-charset.js';
-import { assertKnownKeys, positiveInteger, optionalFunction } from '../lib/options.js';
+import {
+  assertKnownKeys,
+  nestedOptions,
+  positiveInteger,
+  optionalFunction,
+} from '../lib/options.js';
 import { detailList, seen } from '../errors/error-detail.js';
 import { createDynamicRoutes } from '../issuers/dynamic-routes.js';
 import { markVerified } from '../claims/verified-token.js';
@@ -25,6 +30,8 @@ import {
 import { createTokenCache, validityWindow, type CachedVerdict } from './token-cache.js';
 import { createVerdictCheck } from './verdict-check.js';
 import {
+  CACHE_OPTION_KEYS,
+  RESOLVER_CACHE_OPTION_KEYS,
   VERIFIER_OPTION_KEYS,
   isJwksCache,
   type Verifier,
@@ -59,13 +66,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const jwks = isJwksCache(options.jwks)
     ? options.jwks
     : createJwksCache(onEvent === undefined ? { ...options.jwks } : { ...options.jwks, onEvent });
-  const cache =
+  const cacheOptions =
     options.cache === false
       ? undefined
+      : nestedOptions(options.cache, 'cache', CACHE_OPTION_KEYS, 'false or an object');
+  const cache =
+    cacheOptions === undefined
+      ? undefined
       : createTokenCache({
-          maxEntries: positiveInteger(options.cache?.maxEntries, 'cache.maxEntries', 10_000),
-          maxBytes: positiveInteger(options.cache?.maxBytes, 'cache.maxBytes', 32 * 1024 * 1024),
-          maxTtlMs: positiveInteger(options.cache?.maxTtlMs, 'cache.maxTtlMs', 600_000),
+          maxEntries: positiveInteger(cacheOptions.maxEntries, 'cache.maxEntries', 10_000),
+          maxBytes: positiveInteger(cacheOptions.maxBytes, 'cache.maxBytes', 32 * 1024 * 1024),
+          maxTtlMs: positiveInteger(cacheOptions.maxTtlMs, 'cache.maxTtlMs', 600_000),
         });
   if (options.threadPool !== undefined && typeof options.threadPool !== 'boolean') {
     throw new TypeError('threadPool must be a boolean');
@@ -101,23 +112,24 @@ export function createVerifier(options: VerifierOptions): Verifier {
     routes,
   });
   const resolveIssuer = optionalFunction(options.resolveIssuer, 'resolveIssuer');
+  const resolverCache = nestedOptions(
+    options.resolverCache,
+    'resolverCache',
+    RESOLVER_CACHE_OPTION_KEYS,
+  );
   const dynamicRoutes =
     resolveIssuer === undefined
       ? undefined
       : createDynamicRoutes(resolveIssuer, options, routeEnvironment, {
-          maxEntries: positiveInteger(
-            options.resolverCache?.maxEntries,
-            'resolverCache.maxEntries',
-            10_000,
-          ),
+          maxEntries: positiveInteger(resolverCache.maxEntries, 'resolverCache.maxEntries', 10_000),
           maxBytes: positiveInteger(
-            options.resolverCache?.maxBytes,
+            resolverCache.maxBytes,
             'resolverCache.maxBytes',
             8 * 1024 * 1024,
           ),
-          ttlMs: positiveInteger(options.resolverCache?.ttlMs, 'resolverCache.ttlMs', 600_000),
+          ttlMs: positiveInteger(resolverCache.ttlMs, 'resolverCache.ttlMs', 600_000),
           negativeTtlMs: positiveInteger(
-            options.resolverCache?.negativeTtlMs,
+            resolverCache.negativeTtlMs,
             'resolverCache.negativeTtlMs',
             60_000,
           ),
