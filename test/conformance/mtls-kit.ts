@@ -2,7 +2,7 @@
 // certificate for 127.0.0.1, two self-signed client certificates (RFC 8705 §2.2), tokens bound
 // to the first, and the apps each adapter serves them with: https reading the TLS socket, plain
 // http (no certificate at all), and plain http behind a named proxy header.
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { oidcIssuer, type GateOptions } from '@tokengate/core';
 import { createDpopKey, createTestIssuer, type DpopKey, type TestIssuer } from '@tokengate/testing';
 import { startApp, type RunningApp } from './apps.js';
@@ -43,6 +43,8 @@ function identity(
 
 /** The proxy header the `header` apps trust, as nginx's `$ssl_client_escaped_cert` fills it. */
 export const CERT_HEADER = 'x-ssl-client-cert';
+/** RFC 9440 §2.2: the field a proxy writes the client certificate into. */
+export const RFC9440_HEADER = 'Client-Cert';
 
 export interface MtlsWorld {
   readonly idp: TestIssuer;
@@ -82,9 +84,10 @@ export async function createMtlsWorld(): Promise<MtlsWorld> {
 
 /**
  * `tls`: https, the certificate read from the socket (the default source); `http`: the same
- * gate on plain http; `header`: plain http, the certificate read from `CERT_HEADER` only.
+ * gate on plain http; `header`: plain http, the certificate read from `CERT_HEADER` only;
+ * `client-cert`: plain http, the certificate read from RFC 9440's `Client-Cert` only.
  */
-export type MtlsApp = 'tls' | 'http' | 'header';
+export type MtlsApp = 'tls' | 'http' | 'header' | 'client-cert';
 
 function gateOptions(world: MtlsWorld, app: MtlsApp): GateOptions {
   const { idp } = world;
@@ -93,6 +96,9 @@ function gateOptions(world: MtlsWorld, app: MtlsApp): GateOptions {
     issuers: [oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience })],
     ...(app === 'header'
       ? { clientCertificate: { header: CERT_HEADER, format: 'url-encoded-pem' } }
+      : {}),
+    ...(app === 'client-cert'
+      ? { clientCertificate: { header: RFC9440_HEADER, format: 'rfc9440' } }
       : {}),
   };
 }
@@ -108,7 +114,7 @@ export async function startMtlsApps(world: MtlsWorld): Promise<Map<string, Runni
     rejectUnauthorized: false,
   };
   await Promise.all(
-    (['tls', 'http', 'header'] as const).flatMap((app) =>
+    (['tls', 'http', 'header', 'client-cert'] as const).flatMap((app) =>
       ADAPTERS.map(async (adapter) => {
         const setup = app === 'tls' ? { tls } : {};
         running.set(`${app}:${adapter}`, await startApp(adapter, gateOptions(world, app), setup));
@@ -120,3 +126,7 @@ export async function startMtlsApps(world: MtlsWorld): Promise<Map<string, Runni
 
 /** The URL-encoded PEM nginx writes (`$ssl_client_escaped_cert`). */
 export const escapedPem = (identity: Identity): string => encodeURIComponent(identity.cert);
+
+/** RFC 9440 §2.2: the certificate's DER as a Structured Field Byte Sequence. */
+export const byteSequence = (identity: Identity): string =>
+  `:${new X509Certificate(identity.cert).raw.toString('base64')}:`;

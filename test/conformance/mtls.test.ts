@@ -16,9 +16,11 @@ import {
   tokenRefusedInDpop,
 } from './dpop-kit.js';
 import {
+  byteSequence,
   CERT_HEADER,
   createMtlsWorld,
   escapedPem,
+  RFC9440_HEADER,
   startMtlsApps,
   type MtlsApp,
   type MtlsWorld,
@@ -168,6 +170,49 @@ const SCENARIOS: readonly MtlsScenario[] = [
     app: 'header',
     request: (w) => get(w.plain, [CERT_HEADER, 'not-a-certificate']),
     expected: ok(),
+  },
+  {
+    name: "header: RFC 9440's Client-Cert is not the header the app named",
+    app: 'header',
+    request: (w) => get(w.bound, [RFC9440_HEADER, byteSequence(w.client)]),
+    expected: MISSING,
+  },
+
+  // Behind a proxy that writes RFC 9440's Client-Cert (a Byte Sequence of the DER).
+  {
+    name: 'Client-Cert: the bound certificate',
+    app: 'client-cert',
+    request: (w) => get(w.bound, [RFC9440_HEADER, byteSequence(w.client)]),
+    expected: ok(),
+  },
+  {
+    name: 'Client-Cert: another certificate',
+    app: 'client-cert',
+    request: (w) => get(w.bound, [RFC9440_HEADER, byteSequence(w.stranger)]),
+    expected: MISMATCH,
+  },
+  {
+    name: 'Client-Cert: a URL-encoded PEM is not a Byte Sequence',
+    app: 'client-cert',
+    request: (w) => get(w.bound, [RFC9440_HEADER, escapedPem(w.client)]),
+    expected: headerRefused('Client certificate header is malformed'),
+  },
+  {
+    name: 'Client-Cert: twice',
+    app: 'client-cert',
+    request: (w) =>
+      get(
+        w.bound,
+        [RFC9440_HEADER, byteSequence(w.client)],
+        [RFC9440_HEADER, byteSequence(w.client)],
+      ),
+    expected: headerRefused('Request has more than one client certificate header'),
+  },
+  {
+    name: 'Client-Cert: the nginx header is not the one the app named',
+    app: 'client-cert',
+    request: (w) => get(w.bound, [CERT_HEADER, escapedPem(w.client)]),
+    expected: MISSING,
   },
 ];
 

@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors/errors.js';
 import type { ClientCertificatePolicy } from './client-certificate-policy.js';
+import { byteSequence } from './byte-sequence.js';
 import { isDerCertificate } from './der-certificate.js';
 import { pemCertificates, percentDecode } from './pem-certificate.js';
 import { xfccCertificate, type XfccFailure } from './xfcc.js';
@@ -16,7 +17,13 @@ export const MAX_CERTIFICATE_HEADER_LENGTH = 32 * 1024;
 const MAX_CHAIN_LENGTH = 10;
 
 type Failure =
-  XfccFailure | 'repeated header' | 'too large' | 'encoding' | 'PEM' | 'not a certificate';
+  | XfccFailure
+  | 'repeated header'
+  | 'too large'
+  | 'encoding'
+  | 'PEM'
+  | 'byte sequence'
+  | 'not a certificate';
 
 /**
  * The DER bytes of the client (leaf) certificate in the policy's header, or `undefined` when
@@ -34,6 +41,13 @@ export function headerCertificate(
   const value = oneHeader(rawHeaders, name, realm);
   if (value === undefined) return undefined;
   if (value.length > MAX_CERTIFICATE_HEADER_LENGTH) throw malformed('too large', name, realm);
+  if (policy.format === 'rfc9440') {
+    // RFC 9440 §2.2: the DER of the leaf itself, no PEM and no chain (that is `Client-Cert-Chain`).
+    const der = byteSequence(value);
+    if (der === undefined) throw malformed('byte sequence', name, realm);
+    if (!isDerCertificate(der)) throw malformed('not a certificate', name, realm);
+    return der;
+  }
   let encoded = value;
   if (policy.format === 'envoy-xfcc') {
     const found = xfccCertificate(value);

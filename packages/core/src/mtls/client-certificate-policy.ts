@@ -7,7 +7,9 @@ import { assertKnownKeys, describe, optionKeys } from '../lib/options.js';
  *   `/` left as they are;
  * - `envoy-xfcc`: Envoy's `x-forwarded-client-cert`, its `Cert=` value (URL-encoded PEM), and
  *   exactly one element (one proxy);
- * - `url-encoded-pem`: one URL-encoded PEM certificate, e.g. nginx's `$ssl_client_escaped_cert`.
+ * - `url-encoded-pem`: one URL-encoded PEM certificate, e.g. nginx's `$ssl_client_escaped_cert`;
+ * - `rfc9440`: RFC 9440's `Client-Cert` field (§2.1–2.2), the leaf's DER as a Structured Field
+ *   Byte Sequence (`:base64:`), e.g. Cloudflare's `cf.tls_client_auth.cert_rfc9440`.
  *
  * @example
  * ```ts
@@ -15,7 +17,8 @@ import { assertKnownKeys, describe, optionKeys } from '../lib/options.js';
  * const requireAuth = authenticate({ issuers, clientCertificate: { header: 'x-client-cert', format } });
  * ```
  */
-export type ClientCertificateHeaderFormat = 'aws-alb' | 'envoy-xfcc' | 'url-encoded-pem';
+export type ClientCertificateHeaderFormat =
+  'aws-alb' | 'envoy-xfcc' | 'url-encoded-pem' | 'rfc9440';
 
 /**
  * Where the client certificate of a request comes from (RFC 8705 §3): `'socket'` (the default),
@@ -37,6 +40,7 @@ export type ClientCertificateSource =
         | 'x-amzn-mtls-clientcert'
         | 'x-amzn-mtls-clientcert-leaf'
         | 'x-forwarded-client-cert'
+        | 'client-cert'
         // Any other name (nginx has none of its own); `string & {}` keeps the hints above.
         | (string & {});
       /** How the proxy encodes the certificate in it. */
@@ -74,6 +78,7 @@ const FORMATS: ReadonlySet<string> = new Set<ClientCertificateHeaderFormat>([
   'aws-alb',
   'envoy-xfcc',
   'url-encoded-pem',
+  'rfc9440',
 ]);
 
 type HeaderSource = Exclude<ClientCertificateSource, 'socket'>;
@@ -115,7 +120,7 @@ export function clientCertificatePolicy(
   const format: unknown = source.format;
   if (typeof format !== 'string' || !FORMATS.has(format)) {
     throw new TypeError(
-      `${path}.format must be 'aws-alb', 'envoy-xfcc' or 'url-encoded-pem', got ${describe(format)}`,
+      `${path}.format must be 'aws-alb', 'envoy-xfcc', 'url-encoded-pem' or 'rfc9440', got ${describe(format)}`,
     );
   }
   const name = header.toLowerCase();

@@ -10,6 +10,7 @@ import {
   type ClientCertificateSource,
 } from '../../src/mtls/client-certificate.js';
 import { MAX_CERTIFICATE_HEADER_LENGTH } from '../../src/mtls/certificate-header.js';
+import { byteSequence } from '../../src/mtls/byte-sequence.js';
 import { certificatePem, certificateThumbprintOf } from '../../../../test/support/x509.js';
 import {
   albEncode,
@@ -94,6 +95,124 @@ describe("nginx's $ssl_client_escaped_cert, in a header the user names", () => {
 
   it('refuses a chain: one certificate only', () => {
     expectMalformed(NGINX, ['x-ssl-client-cert', nginxEncode(chainPem)], 'PEM');
+  });
+});
+
+describe('RFC 9440 Client-Cert: the DER certificate as a Structured Field Byte Sequence', () => {
+  const RFC9440 = clientCertificatePolicy({ header: 'Client-Cert', format: 'rfc9440' });
+  const field = (der: Buffer) => `:${der.toString('base64')}:`;
+  /** A prefix of the certificate that needs `==` padding, to spell it other ways. */
+  const short = leaf.subarray(0, leaf.length - (leaf.length % 3) - 2);
+
+  it('reads the leaf: the same thumbprint as the PEM headers give', async () => {
+    expect(field(leaf)).toMatch(/^:[A-Za-z0-9+/]+=*:$/);
+    expect(await thumbprint(RFC9440, ['Client-Cert', field(leaf)])).toBe(expected);
+    expect(await thumbprint(RFC9440, ['client-cert', ` ${field(leaf)}  `])).toBe(expected);
+    expect(await thumbprint(NGINX, ['X-SSL-Client-Cert', nginxEncode(leafPem)])).toBe(expected);
+  });
+
+  it('gives undefined without the header or with an empty one', () => {
+    expect(thumbprint(RFC9440, [])).toBeUndefined();
+    expect(thumbprint(RFC9440, ['Client-Cert', ''])).toBeUndefined();
+    expect(thumbprint(RFC9440, ['Client-Cert', '   '])).toBeUndefined();
+  });
+
+  it('decodes as RFC 8941 §4.2.7 asks: missing padding and pad bits do not fail', async () => {
+    // Neither changes the decoded bytes, and the binding is to those bytes (RFC 8705 §3.1).
+    const unpadded = `:${short.toString('base64').replace(/=+$/, '')}:`;
+    const noisyPadBits = `:${short
+      .toString('base64')
+      .replace(/A==$/, 'B==')
+      .replace(/Q==$/, 'R==')
+      .replace(/g==$/, 'h==')
+      .replace(/w==$/, 'x==')}:`;
+    expect(noisyPadBits).not.toBe(`:${short.toString('base64')}:`);
+    for (const value of [unpadded, noisyPadBits]) {
+      expect(Buffer.from(byteSequence(value)!)).toEqual(short);
+      // A prefix of a certificate is not one: it got past the Byte Sequence to the DER check.
+      expectMalformed(RFC9440, ['Client-Cert', value], 'not a certificate');
+    }
+    const bare = leaf.toString('base64').replace(/=+$/, '');
+    expect(await thumbprint(RFC9440, ['Client-Cert', `:${bare}:`])).toBe(expected);
+  });
+
+  it.each([
+    ['PEM instead of DER', () => leafPem],
+    ['URL-encoded PEM', () => nginxEncode(leafPem)],
+    ['no colons', () => leaf.toString('base64')],
+    ['one colon', () => `:${leaf.toString('base64')}`],
+    ['base64url instead of base64', () => `:${leaf.toString('base64url')}:`],
+    ['a space inside', () => `:${leaf.toString('base64').replace(/^(.{20})/, '$1 ')}:`],
+    ['a line break inside', () => `:${leaf.toString('base64').replace(/^(.{20})/, '$1\n')}:`],
+    ['parameters, which RFC 9440 does not define', () => `${field(leaf)};hash=sha256`],
+    ['a list of two', () => `${field(leaf)}, ${field(leaf)}`],
+    ['a string item', () => `"${leaf.toString('base64')}"`],
+    ['padding in the middle', () => `:${leaf.toString('base64').replace(/^(.{8})./, '$1=')}:`],
+    ['one character past whole quanta', () => `:${leaf.toString('base64').replace(/=+$/, '')}A:`],
+    ['anything outside ASCII', () => `:${leaf.toString('base64')}\u00e9:`],
+  ])('refuses %s', (_name, value) => {
+    expectMalformed(RFC9440, ['Client-Cert', value()], 'byte sequence');
+  });
+
+  it.each([
+    ['DER with a trailing byte', () => Buffer.concat([leaf, Buffer.from([0])])],
+    ['a truncated certificate', () => leaf.subarray(0, leaf.length - 1)],
+    ['a DER INTEGER', () => Buffer.from([2, 1, 1])],
+    ['nothing', () => Buffer.alloc(0)],
+  ])('refuses %s', (_name, der) => {
+    expectMalformed(RFC9440, ['Client-Cert', field(der())], 'not a certificate');
+  });
+
+  it('refuses two header lines and a header over 32 KiB', () => {
+    expectMalformed(
+      RFC9440,
+      ['Client-Cert', field(leaf), 'CLIENT-CERT', field(leaf)],
+      'repeated header',
+    );
+    const huge = field(leaf) + ' '.repeat(MAX_CERTIFICATE_HEADER_LENGTH);
+    expectMalformed(RFC9440, ['Client-Cert', huge], 'too large');
+  });
+
+  it('answers every mutation with a thumbprint, undefined, or a TokengateError', async () => {
+    const valid = field(leaf);
+    let seed = 0x1f123bb5;
+    const random = (limit: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % limit;
+    };
+    const outcomes = new Map<string, number>();
+    for (let round = 0; round < 1500; round += 1) {
+      const chars = [...valid];
+      for (let edits = 1 + random(3); edits > 0; edits -= 1) {
+        const at = random(chars.length);
+        const choice = random(3);
+        if (choice === 0) chars[at] = String.fromCharCode(32 + random(95));
+        else if (choice === 1) chars.splice(at, 1);
+        else chars.splice(at, 0, ':=;,+/ '[random(7)]!);
+      }
+      let outcome: string;
+      try {
+        const result = await thumbprint(RFC9440, ['Client-Cert', chars.join('')]);
+        outcome =
+          result === undefined
+            ? 'none'
+            : result === certificateThumbprintOf(leaf)
+              ? 'same'
+              : 'other';
+      } catch (error) {
+        expect(isTokengateError(error), String(error)).toBe(true);
+        outcome = (error as InvalidRequestError).code;
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    expect(outcomes.get('CERTIFICATE_HEADER_MALFORMED')).toBeGreaterThan(1000);
+    expect(
+      [...outcomes.keys()].every((key) =>
+        ['CERTIFICATE_HEADER_MALFORMED', 'same', 'other', 'none'].includes(key),
+      ),
+    ).toBe(true);
   });
 });
 

@@ -27,7 +27,7 @@ describe('clientCertificatePolicy', () => {
       headerNames: ['x-amzn-mtls-clientcert'],
     });
     expect(Object.isFrozen(policy) && Object.isFrozen(policy.headerNames)).toBe(true);
-    for (const format of ['aws-alb', 'envoy-xfcc', 'url-encoded-pem'] as const) {
+    for (const format of ['aws-alb', 'envoy-xfcc', 'url-encoded-pem', 'rfc9440'] as const) {
       expect(clientCertificatePolicy({ header: 'ssl-client-cert', format }).format).toBe(format);
     }
   });
@@ -56,7 +56,7 @@ describe('clientCertificatePolicy', () => {
     [
       'no format',
       { header: 'x-cert' },
-      /^clientCertificate\.format must be 'aws-alb', 'envoy-xfcc' or 'url-encoded-pem', got undefined$/,
+      /^clientCertificate\.format must be 'aws-alb', 'envoy-xfcc', 'url-encoded-pem' or 'rfc9440', got undefined$/,
     ],
     [
       'an unknown format',
