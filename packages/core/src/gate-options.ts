@@ -62,19 +62,31 @@ export type GateOptions = BearerOptions &
      */
     readonly resourceMetadata?: boolean | ResourceMetadataOptions;
   } & (
-    | {
+    | ({
         /** A verifier built with `createVerifier()`, shared with other gates; yours to close. */
         readonly verifier: Verifier;
-      }
-    | {
+      } & NoVerifierOptions)
+    | ({
         /**
          * Behind an Application Load Balancer with authentication: read the ALB's signed
          * `x-amzn-oidc-data` header instead of `Authorization`.
          */
         readonly albVerifier: AlbVerifier;
-      }
+      } & NoVerifierOptions)
     | VerifierOptions
   );
+
+/**
+ * Next to a prebuilt `verifier` or `albVerifier`, the options only `createVerifier()` reads are
+ * compile errors, as they are `TypeError`s at run time: that verifier is used as it was built.
+ *
+ * @example
+ * ```ts
+ * // @ts-expect-error: `issuers` belongs where the verifier is built
+ * const options: GateOptions = { verifier: createVerifier({ issuers }), issuers };
+ * ```
+ */
+export type NoVerifierOptions = { readonly [K in keyof VerifierOptions]?: never };
 
 /**
  * Who builds the gate, for option errors: an adapter names itself and its own option names.
