@@ -85,7 +85,17 @@ export async function startApp(
   options: GateOptions,
   setup: AppSetup = {},
 ): Promise<RunningApp> {
-  const gateOptions = { ...options, optional: true, allowBodyToken: true } as GateOptions;
+  // Body tokens for the RFC 6750 §2.2 rows; behind the ALB its header is the only credential,
+  // and where DPoP is required a body token (always a bearer token) could never pass.
+  const dpop = (options as { dpop?: unknown }).dpop;
+  const dpopRequired =
+    dpop === 'required' ||
+    (typeof dpop === 'object' && (dpop as { mode?: unknown }).mode === 'required');
+  const gateOptions = (
+    'albVerifier' in options || dpopRequired
+      ? { ...options, optional: true }
+      : { ...options, optional: true, allowBodyToken: true }
+  ) as GateOptions;
   const { routes = ROUTES, tls } = setup;
   switch (adapter) {
     case 'express':

@@ -237,7 +237,13 @@ export async function gateCode(
   port: number,
   requests: readonly RawRequest[],
 ): Promise<TokengateErrorCode | null> {
-  const gate = createGate({ ...dpopGateOptions(world, app), optional: true, allowBodyToken: true });
+  // Body tokens as the adapters' apps have them (test/conformance/apps.ts): not where DPoP is
+  // required, since a body token is a bearer token.
+  const gate = createGate({
+    ...dpopGateOptions(world, app),
+    optional: true,
+    ...(app === 'required' ? {} : { allowBodyToken: true }),
+  });
   try {
     for (const request of requests) {
       const rawHeaders = ['Host', `127.0.0.1:${port}`, ...(request.headers ?? []).flat()];

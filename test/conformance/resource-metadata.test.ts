@@ -224,6 +224,26 @@ describe.each(ADAPTERS)('%s', (adapter) => {
       }
     });
 
+    it('without a Host to name the document, a DPoP request keeps its error in the DPoP challenge', async () => {
+      // RFC 9449 §7.1: the error goes into the challenge of the scheme the client used; an
+      // HTTP/1.0 request without Host has no origin to build `resource_metadata` from.
+      const response = await sendExact(app().port, [
+        'GET /me HTTP/1.0',
+        'Authorization: DPoP x.y.z',
+        'Connection: close',
+      ]);
+      if (adapter === 'hono') {
+        // @hono/node-server cannot build the Fetch Request's URL without a Host: it answers
+        // 400 itself, before any middleware runs.
+        expect(response.status).toBe(400);
+        return;
+      }
+      expect(response.status).toBe(401);
+      const challenge = response.headers['www-authenticate'] ?? '';
+      expect(challenge).toMatch(/^Bearer realm="[^"]*", DPoP realm="[^"]*", error="invalid_token"/);
+      expect(challenge).not.toMatch(/^Bearer [^,]*, error=/);
+    });
+
     it('403 challenges from authorize name the document too', async () => {
       const response = await get({ path: '/admin', headers: [bearer(userToken)] });
       expect(response.status).toBe(403);

@@ -69,6 +69,7 @@ export const KNOWN_CODES: Readonly<
   DPOP_NONCE_REQUIRED: [401, 'use_dpop_nonce'],
   DPOP_REPLAY_UNAVAILABLE: [503, 'temporarily_unavailable'],
   INTROSPECTION_UNAVAILABLE: [503, 'temporarily_unavailable'],
+  VERIFIER_FAILED: [503, 'temporarily_unavailable'],
 };
 
 /** The `error` values a JSON error body may carry (`unauthorized`: no credentials at all). */

@@ -138,7 +138,7 @@ export function assertNoVerifierOptions(options: GateOptions, where: string): vo
   if (given['verifier'] !== undefined && given['albVerifier'] !== undefined) {
     throw new TypeError(`${where}: verifier and albVerifier cannot be used together`);
   }
-  const which = given['verifier'] !== undefined ? 'verifier' : 'albVerifier';
+  const which = 'verifier' in given ? 'verifier' : 'albVerifier';
   for (const key of VERIFIER_OPTION_KEYS) {
     if (given[key] !== undefined) {
       throw new TypeError(

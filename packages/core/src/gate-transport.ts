@@ -86,6 +86,26 @@ export function createTransport(options: GateOptions, realm: string | undefined)
   if (alb && sources !== undefined) {
     throw new TypeError("tokenCookie and getToken: the ALB's header is the only credential there");
   }
+  if (alb) {
+    for (const name of ['allowQueryToken', 'allowBodyToken', 'clientCertificate'] as const) {
+      if (options[name] !== undefined && options[name] !== false) {
+        throw new TypeError(
+          `${name}: the ALB's header is the only credential there, and it is bound to no certificate`,
+        );
+      }
+    }
+  }
+  if (dpopRequired) {
+    // RFC 9449 §7.2: with DPoP required every token must come in the DPoP scheme, so a source
+    // that can only carry a bearer token would refuse everything it finds.
+    for (const name of ['allowQueryToken', 'allowBodyToken', 'tokenCookie', 'getToken'] as const) {
+      if (options[name] !== undefined && options[name] !== false) {
+        throw new TypeError(
+          `${name} has no effect with dpop: 'required': its tokens are bearer tokens, all refused (RFC 9449 §7.2)`,
+        );
+      }
+    }
+  }
   const extract = alb
     ? (request: BearerRequest): Credentials | undefined => {
         const token = extractAlbToken(request.rawHeaders, realm);

@@ -16,6 +16,7 @@ import { isVerifiedToken } from './claims/verified-token.js';
 import { assertKnownKeys } from './lib/options.js';
 import { createVerifier } from './verify/verifier.js';
 import { createTransport } from './gate-transport.js';
+import { verifiedOnly, verifierFailed } from './gate-verdict.js';
 import {
   VERIFIER_OPTION_KEYS,
   VERIFY_NOW,
@@ -150,8 +151,13 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     );
   }
   const realm = options.realm;
-  if (realm !== undefined && typeof realm !== 'string')
-    throw new TypeError('realm must be a string');
+  // RFC 9110 §11.2: the realm is sent as a quoted-string; anything a challenge would have to
+  // escape or rewrite is refused here, so the realm a client sees is the one configured.
+  if (realm !== undefined && (typeof realm !== 'string' || !QUOTABLE.test(realm))) {
+    throw new TypeError(
+      `realm must be printable ASCII without " or \\, got ${JSON.stringify(realm) ?? String(realm)}`,
+    );
+  }
   for (const flag of ['optional', 'allowQueryToken', 'allowBodyToken'] as const) {
     if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
       throw new TypeError(`${flag} must be a boolean`);
@@ -173,8 +179,10 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
       return;
     }
     const own = error.realm;
+    // RFC 9449 §7.1: the error stays in the challenge of the scheme the request used, which a
+    // first decoration already knows (no `auth` exists when authentication itself failed).
     const bound = isVerifiedToken(auth) && auth.binding.type === 'dpop';
-    decorate(error, request, bound ? 'dpop' : 'bearer');
+    decorate(error, request, given?.scheme ?? (bound ? 'dpop' : 'bearer'));
     if (own !== undefined) error.realm = own;
   }
 
@@ -219,7 +227,7 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
       // The request rides along for the verifier's `rejected` event (method, path, route, id).
       const verdict = verifyNow(credentials.token, request, ALLOW_BOUND_TOKENS);
       if (verdict instanceof Promise) return finishLater(verdict, request, credentials);
-      return bound(verdict, request, credentials);
+      return bound(verifiedOnly(verdict, realm), request, credentials);
     } catch (error) {
       throw decorated(error, request, credentials?.scheme);
     }
@@ -231,7 +239,7 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     credentials: Credentials,
   ): Promise<VerifiedToken> {
     try {
-      return await bound(await verdict, request, credentials);
+      return await bound(verifiedOnly(await verdict, realm), request, credentials);
     } catch (error) {
       throw decorated(error, request, credentials.scheme);
     }
@@ -243,7 +251,8 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     scheme: Credentials['scheme'] | undefined,
   ): unknown {
     // The brand, not `instanceof`: a `verifier` passed in may come from another copy of the core.
-    if (isTokengateError(error) && error.challenge === undefined) decorate(error, request, scheme);
+    if (!isTokengateError(error)) return verifierFailed(error, realm);
+    if (error.challenge === undefined) decorate(error, request, scheme);
     return error;
   }
 
@@ -296,6 +305,9 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
 }
 
 const DIRECT: GateAdapter = { name: 'createGate' };
+
+/** RFC 9110 §5.6.4 qdtext that needs no quoted-pair: printable ASCII but `"` and `\`. */
+const QUOTABLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 const NO_REQUEST: BearerRequest = Object.freeze({ rawHeaders: Object.freeze([]) });
 

@@ -148,7 +148,8 @@ describe('createClientCredentialsSource() against the local Cognito issuer', () 
     return createClientCredentialsSource({
       tokenEndpoint: pool.tokenEndpoint,
       ...WORKER,
-      retryDelayMs: 1,
+      // A retry delay is refused with retries: 0, which never waits.
+      ...(options.retries === 0 ? {} : { retryDelayMs: 1 }),
       onEvent: (event) => events.push(event),
       ...options,
     });

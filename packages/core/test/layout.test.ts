@@ -16,6 +16,7 @@ const FLOORS: Readonly<Record<string, number>> = {
   'gate.ts': 7,
   'gate-options.ts': 7,
   'gate-transport.ts': 7,
+  'gate-verdict.ts': 7,
   'fetch-request.ts': 7,
   'error-response.ts': 7,
   verify: 6,

@@ -28,14 +28,24 @@ export type TokengatePluginOptions = GateOptions & {
   readonly errorHandler?: boolean;
 };
 
+const ADAPTER = '@tokengate/fastify';
+
 type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 async function tokengatePlugin(
   fastify: FastifyInstance,
   options: TokengatePluginOptions,
 ): Promise<void> {
+  // Checked before the gate is built, so a mistake leaves nothing running. A truthy stand-in
+  // (`'false'`, `0` from an env variable) must not silently mean `true`.
+  const errorHandler = (options as { errorHandler?: unknown } | null | undefined)?.errorHandler;
+  if (errorHandler !== undefined && typeof errorHandler !== 'boolean') {
+    throw new TypeError(
+      `${ADAPTER}: errorHandler must be a boolean, got ${typeof errorHandler === 'string' ? JSON.stringify(errorHandler) : String(errorHandler)}`,
+    );
+  }
   const gate = createGate(options, {
-    name: '@tokengate/fastify',
+    name: ADAPTER,
     // Fastify hands `register()`'s own options to the plugin along with ours.
     keys: ['errorHandler', 'prefix', 'logLevel', 'logSerializers'],
   });
@@ -91,7 +101,7 @@ async function tokengatePlugin(
     fastify.get(`${metadataPath}/*`, serveResourceMetadata);
   }
 
-  if (options.errorHandler !== false) answerTokengateErrors(fastify, gate);
+  if (errorHandler !== false) answerTokengateErrors(fastify, gate);
 }
 
 /**

@@ -32,6 +32,8 @@ export type KoaAuthenticateOptions = GateOptions & {
   readonly respond?: boolean;
 };
 
+const ADAPTER = '@tokengate/koa authenticate()';
+
 /**
  * Koa middleware that verifies the request's bearer token and sets `ctx.state.auth`. Build it
  * once (it owns the JWKS cache). `close()` on the middleware stops the verifier it built from
@@ -49,8 +51,16 @@ export function authenticate(options: KoaAuthenticateOptions): Middleware & {
   /** Stops the verifier built from `options` (JWKS refresh timers, fetches in flight). */
   close(): Promise<void>;
 } {
-  const gate = createGate(options, { name: '@tokengate/koa authenticate()', keys: ['respond'] });
-  const respond = options.respond !== false;
+  // Checked before the gate is built, so a mistake leaves nothing running. A truthy stand-in
+  // (`'false'`, `0` from an env variable) must not silently mean `true`.
+  const given = (options as { respond?: unknown } | null | undefined)?.respond;
+  if (given !== undefined && typeof given !== 'boolean') {
+    throw new TypeError(
+      `${ADAPTER}: respond must be a boolean, got ${typeof given === 'string' ? JSON.stringify(given) : String(given)}`,
+    );
+  }
+  const gate = createGate(options, { name: ADAPTER, keys: ['respond'] });
+  const respond = given !== false;
   return Object.assign(tokengateAuthenticate, { close: gate.close, [GATE]: gate });
   // Not `async`: a cached token is answered without a promise of its own (see
   // `gate.authenticateFast`); a refusal here or further down (e.g. `authorize()`) comes back

@@ -18,7 +18,7 @@ import { TokengateGuard } from './tokengate-guard.js';
 /**
  * Options of {@link TokengateModule.forRoot}: the core's {@link GateOptions} (issuers,
  * verifier, realm, optional mode, token sources…) and whether the guard is global. Checked once,
- * when the gate is built, with `TypeError`.
+ * by `forRoot()` itself, with `TypeError`.
  *
  * @example
  * ```ts
@@ -71,11 +71,12 @@ const FOR_ROOT_ASYNC = '@tokengate/nestjs TokengateModule.forRootAsync()';
 const ASYNC_KEYS = new Set(['imports', 'inject', 'useFactory', 'global']);
 
 /**
- * The Nest module: builds the core gate (and its verifier and JWKS cache) once, when the
- * application initialises, provides `TokengateGuard` and the gate (`TOKENGATE_GATE`) to every
- * module (it is a global module), and closes the verifier it built when the application closes
- * (`app.close()`; `enableShutdownHooks()` for signals). Options are validated when the gate is
- * built: a mistake is a `TypeError` at start-up.
+ * The Nest module: one core gate (and its verifier and JWKS cache) per application; it provides
+ * `TokengateGuard` and the gate (`TOKENGATE_GATE`) to every module (it is a global module), and
+ * closes the verifier it built when the application closes (`app.close()`;
+ * `enableShutdownHooks()` for signals). `forRoot()` validates its options when
+ * called (a mistake is a `TypeError` there); `forRootAsync()` validates its own at once and the
+ * factory's result at start-up, with the same messages.
  *
  * @example
  * ```ts
@@ -109,16 +110,32 @@ export class TokengateModule implements OnModuleDestroy, NestModule {
     consumer.apply(resourceMetadataMiddleware(this.#gate, path)).forRoutes('{*path}');
   }
 
-  /** Options known up front. */
+  /**
+   * Options known up front, validated here (a mistake is a `TypeError` from `forRoot()` itself)
+   * and copied: changing the object afterwards changes nothing.
+   */
   static forRoot(options: TokengateModuleOptions): DynamicModule {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`${FOR_ROOT}: options must be an object`);
     }
     const global = globalFlag(options.global, FOR_ROOT);
+    // A shallow copy: what a caller reassigns on `options` later is not seen. createGate copies
+    // and validates the rest when it builds, here and now.
+    const snapshot: TokengateModuleOptions = { ...options };
+    // `global` is this module's option, not the gate's: named so createGate accepts it.
+    const build = (): Gate => createGate(snapshot, { name: FOR_ROOT, keys: ['global'] });
+    // Built now, to validate now; it holds nothing until its first request (no timers, no
+    // fetches), so a forRoot() that never boots leaks nothing. The first application to boot
+    // takes it; each later one (an e2e suite booting the same AppModule again after closing
+    // the first) gets its own, since closing an application closes its gate.
+    let prebuilt: Gate | undefined = build();
     const gate: Provider = {
       provide: TOKENGATE_GATE,
-      // `global` is this module's option, not the gate's: named so createGate accepts it.
-      useFactory: () => createGate(options, { name: FOR_ROOT, keys: ['global'] }),
+      useFactory: () => {
+        const built = prebuilt ?? build();
+        prebuilt = undefined;
+        return built;
+      },
     };
     return dynamicModule(gate, global);
   }
@@ -156,11 +173,26 @@ export class TokengateModule implements OnModuleDestroy, NestModule {
     const gate: Provider = {
       provide: TOKENGATE_GATE,
       inject: options.inject ?? [],
-      useFactory: async (...args: unknown[]) =>
-        createGate(await useFactory(...args), { name: FOR_ROOT_ASYNC }),
+      useFactory: async (...args: unknown[]) => gateFromFactory(await useFactory(...args)),
     };
     return { ...dynamicModule(gate, global), imports: options.imports ?? [] };
   }
+}
+
+/**
+ * The gate from what `useFactory` resolved to: the same checks and `TypeError`s as `forRoot()`,
+ * named after `forRootAsync()`, at start-up since the factory cannot run earlier.
+ */
+function gateFromFactory(options: unknown): Gate {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${FOR_ROOT_ASYNC}: useFactory must resolve to the gate options object`);
+  }
+  if ('global' in options) {
+    throw new TypeError(
+      `${FOR_ROOT_ASYNC}: unknown option "global" in what useFactory resolved to; pass global to forRootAsync() itself`,
+    );
+  }
+  return createGate({ ...(options as GateOptions) }, { name: FOR_ROOT_ASYNC });
 }
 
 function globalFlag(value: unknown, where: string): boolean {

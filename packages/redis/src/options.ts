@@ -21,6 +21,21 @@ export function integerAtLeast(
   return value;
 }
 
+/**
+ * The longest delay Node's timers honour: `setTimeout` turns anything above 2^31 - 1 ms (about
+ * 24.8 days) into 1 ms, with only a warning, so a long grace would silently become none.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A whole number of milliseconds that a timer can wait for, from `min` to `MAX_TIMER_MS`. */
+export function timerMs(value: unknown, name: string, min: number, fallback: number): number {
+  const ms = integerAtLeast(value, name, min, fallback);
+  if (ms > MAX_TIMER_MS) {
+    throw new TypeError(`${name} must be an integer from ${min} to ${MAX_TIMER_MS}`);
+  }
+  return ms;
+}
+
 export function oneOf<T extends string>(
   value: unknown,
   name: string,

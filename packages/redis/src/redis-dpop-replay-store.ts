@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createClient } from '@redis/client';
 import { assertKnownKeys } from '@tokengate/core';
+import { notifyListener } from './notify-listener.js';
 import { integerAtLeast, isErrorReply, nonEmptyString } from './options.js';
 import type {
   RedisDpopReplayClient,
@@ -69,11 +70,7 @@ export function createRedisDpopReplayStore(
   const waiters = new Set<Waiter>();
 
   function emit(event: RedisDpopReplayEvent): void {
-    try {
-      onEvent?.(event);
-    } catch {
-      // An observer's failure must never change the store's behaviour.
-    }
+    notifyListener(onEvent, event);
   }
   const onError = (error: unknown): void => {
     if (!closed) emit({ type: 'dpop-replay-store-error', error });

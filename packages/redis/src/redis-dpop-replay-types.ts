@@ -54,7 +54,7 @@ export interface RedisDpopReplayStoreOptions {
    * at once instead of queueing more. Default 10000.
    */
   readonly maxPending?: number;
-  /** Observability hook: connection errors, degradation and recovery. A throwing listener is ignored. */
+  /** Observability hook: connection errors, degradation and recovery. A listener that throws, or returns a promise that rejects, is ignored. */
   readonly onEvent?: (event: RedisDpopReplayEvent) => void;
 }
 

@@ -14,7 +14,8 @@ import type {
 } from '@tokengate/core';
 import { assertKnownKeys, entryLifetimeOption, prepareRevocation } from '@tokengate/core';
 import { createNearCache } from './near-cache.js';
-import { integerAtLeast, isErrorReply, nonEmptyString, oneOf } from './options.js';
+import { notifyListener } from './notify-listener.js';
+import { integerAtLeast, isErrorReply, nonEmptyString, oneOf, timerMs } from './options.js';
 import { createRedisLink } from './redis-link.js';
 import type {
   RedisRevocationClient,
@@ -50,7 +51,7 @@ export function createRedisRevocationStore(
   const keyPrefix = nonEmptyString(options.keyPrefix, 'keyPrefix', 'tokengate:revoked:');
   const channel = nonEmptyString(options.channel, 'channel', 'tokengate:revocations');
   const failurePolicy = oneOf(options.failurePolicy, 'failurePolicy', ['closed', 'open'], 'closed');
-  const graceMs = integerAtLeast(options.graceMs, 'graceMs', 0, 1000);
+  const graceMs = timerMs(options.graceMs, 'graceMs', 0, 1000);
   const maxEntries = integerAtLeast(options.maxEntries, 'maxEntries', 1, 100_000);
   const entryLifetimeSeconds = entryLifetimeOption(options.entryLifetimeSeconds);
   const onEvent = options.onEvent;
@@ -67,11 +68,7 @@ export function createRedisRevocationStore(
   let graceTimer: NodeJS.Timeout | undefined;
 
   function emit(event: RedisRevocationEvent): void {
-    try {
-      onEvent?.(event);
-    } catch {
-      // An observer's failure must never change the store's behaviour.
-    }
+    notifyListener(onEvent, event);
   }
 
   function degrade(reason: 'unreachable' | 'overflow'): void {

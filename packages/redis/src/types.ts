@@ -74,7 +74,7 @@ export interface RedisRevocationStoreOptions {
   readonly channel?: string;
   /** What `isRevoked` does while Redis is unreachable beyond `graceMs`, or before the first sync. Default `'closed'`. */
   readonly failurePolicy?: RevocationFailurePolicy;
-  /** How long a lost connection may last before the store stops trusting its near-cache. Default 1000 ms. */
+  /** How long a lost connection may last before the store stops trusting its near-cache. Default 1000 ms, at most 2^31 - 1 (a Node timer's limit). */
   readonly graceMs?: number;
   /** Entries the near-cache holds. Default 100000. Full of live entries, it refuses new revocations and never drops one. */
   readonly maxEntries?: number;
@@ -85,7 +85,7 @@ export interface RedisRevocationStoreOptions {
    * up to 30 days). Give every instance of a fleet the same value.
    */
   readonly entryLifetimeSeconds?: number;
-  /** Observability hook: syncs, degradation and recovery, client errors. A throwing listener is ignored. */
+  /** Observability hook: syncs, degradation and recovery, client errors. A listener that throws, or returns a promise that rejects, is ignored. */
   readonly onEvent?: (event: RedisRevocationEvent) => void;
 }
 

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { TestClient } from './types.js';
+import { assertKnownKeys } from './known-keys.js';
 
 /** A registered client as the token endpoint sees it: the secret only as a digest. */
 export interface RegisteredClient {
@@ -8,7 +9,8 @@ export interface RegisteredClient {
 }
 
 export interface ClientRegistry {
-  register(client: TestClient): void;
+  /** `where` names the call in errors: `registerClient`, or `createTestIssuer: clients[0]`. */
+  register(client: TestClient, where?: string): void;
   /** The client if `clientSecret` is its secret; compared in constant time. */
   authenticate(clientId: string, clientSecret: string): RegisteredClient | undefined;
 }
@@ -21,10 +23,11 @@ const VSCHARS = /^[\x20-\x7E]+$/;
 export function createClientRegistry(): ClientRegistry {
   const clients = new Map<string, RegisteredClient & { readonly digest: Buffer }>();
   return {
-    register(client) {
+    register(client, where = 'registerClient') {
       if (typeof client !== 'object' || client === null) {
         throw new TypeError('client must be an object');
       }
+      assertKnownKeys(client, CLIENT_KEYS, where);
       const { clientId, clientSecret, scopes = [] } = client;
       if (typeof clientId !== 'string' || !VSCHARS.test(clientId)) {
         throw new TypeError('clientId must be a non-empty string of printable ASCII');
@@ -51,6 +54,12 @@ export function createClientRegistry(): ClientRegistry {
     },
   };
 }
+
+const CLIENT_KEYS = Object.keys({
+  clientId: true,
+  clientSecret: true,
+  scopes: true,
+} satisfies { readonly [K in keyof Required<TestClient>]: true });
 
 function digest(secret: string): Buffer {
   return createHash('sha256').update(secret, 'utf8').digest();

@@ -1,4 +1,5 @@
 import type { DpopKey, DpopKeyOptions } from './dpop-types.js';
+import { assertKnownKeys } from './known-keys.js';
 import type { ProofSigner } from './dpop-proof.js';
 import { assertTestAlgorithm } from './algorithms.js';
 import { buildDpopProof } from './dpop-proof.js';
@@ -47,6 +48,7 @@ export async function createDpopKey(options: DpopKeyOptions = {}): Promise<DpopK
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object');
   }
+  assertKnownKeys(options, ['alg'], 'createDpopKey');
   const alg = options.alg ?? 'ES256';
   assertTestAlgorithm(alg, 'alg');
   const key = await generateIssuerKey(alg);
@@ -79,8 +81,12 @@ function resolveSigner(signWith: unknown, own: IssuerKey): ProofSigner {
   const other = material.get(signWith as DpopKey);
   if (other !== undefined) return { kind: 'key', key: other };
   const { alg, secret } = (signWith ?? {}) as { alg?: unknown; secret?: unknown };
-  if (alg === 'none') return { kind: 'none' };
+  if (alg === 'none') {
+    assertKnownKeys(signWith as object, ['alg'], 'proof: signWith');
+    return { kind: 'none' };
+  }
   if (typeof alg === 'string' && HMAC_ALGS.includes(alg)) {
+    assertKnownKeys(signWith as object, ['alg', 'secret'], 'proof: signWith');
     const bytes = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
     if (bytes instanceof Uint8Array && bytes.byteLength > 0) {
       return { kind: 'hmac', alg: alg as 'HS256' | 'HS384' | 'HS512', secret: bytes };

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { DpopProofOptions } from './dpop-types.js';
 import type { IssuerKey } from './key-ring.js';
+import { assertKnownKeys } from './known-keys.js';
 import { mergeDeleting } from './merge.js';
 import { signJws } from './sign-jws.js';
 
@@ -68,6 +69,7 @@ function validateProofOptions(options: DpopProofOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('proof options must be an object with method and url');
   }
+  assertKnownKeys(options, PROOF_OPTION_KEYS, 'proof');
   if (typeof options.method !== 'string' || !METHOD.test(options.method)) {
     throw new TypeError('method must be an HTTP method token, e.g. GET');
   }
@@ -98,3 +100,15 @@ function validateProofOptions(options: DpopProofOptions): void {
 function encodeJson(value: unknown): string {
   return Buffer.from(encoder.encode(JSON.stringify(value))).toString('base64url');
 }
+
+const PROOF_OPTION_KEYS = Object.keys({
+  method: true,
+  url: true,
+  accessToken: true,
+  nonce: true,
+  iat: true,
+  jti: true,
+  header: true,
+  claims: true,
+  signWith: true,
+} satisfies { readonly [K in keyof Required<DpopProofOptions>]: true });

@@ -1,6 +1,16 @@
 import type { TestAlgorithm } from './test-algorithm.js';
 import type { TestClient, TestIssuerOptions } from './types.js';
 import { assertTestAlgorithm } from './algorithms.js';
+import { assertKnownKeys } from './known-keys.js';
+
+/**
+ * The longest token lifetime (and `expiresIn`) accepted: 100 years. Beyond it `exp` stops being
+ * a plausible NumericDate (RFC 7519 §2), and `1e300` would be written as `1e+300`.
+ */
+export const MAX_LIFETIME_SECONDS = 100 * 365 * 24 * 3600;
+
+// RFC 9110 §5.5: a field value is visible ASCII, spaces and tabs (obs-text aside).
+const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 
 export interface ResolvedIssuerOptions {
   readonly kind: 'cognito' | 'oidc';
@@ -24,16 +34,8 @@ export function resolveIssuerOptions(options: TestIssuerOptions): ResolvedIssuer
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object');
   }
-  for (const key of Object.keys(options)) {
-    if (TEST_ISSUER_OPTION_KEYS.includes(key)) continue;
-    // As @tokengate/core does for its own options (no dependency on it here): a misspelt
-    // option must not leave a default silently in force.
-    const near = TEST_ISSUER_OPTION_KEYS.find((known) => nearlyEqual(key, known));
-    throw new TypeError(
-      `createTestIssuer: unknown option ${JSON.stringify(key)}` +
-        (near === undefined ? '' : `; did you mean \`${near}\`?`),
-    );
-  }
+  // A misspelt option must not leave a default silently in force.
+  assertKnownKeys(options, TEST_ISSUER_OPTION_KEYS, 'createTestIssuer');
   const kind = options.kind ?? 'oidc';
   if (kind !== 'cognito' && kind !== 'oidc') {
     throw new TypeError("kind must be 'cognito' or 'oidc'");
@@ -53,15 +55,25 @@ export function resolveIssuerOptions(options: TestIssuerOptions): ResolvedIssuer
 
   const clientId = nonEmptyString(options.clientId, 'clientId') ?? 'tokengate-test-client';
   const audience = nonEmptyString(options.audience, 'audience') ?? 'https://api.tokengate.test';
-  const issuer = nonEmptyString(options.issuer, 'issuer');
+  const issuer = issuerOption(options.issuer);
 
   const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
-  if (!Number.isFinite(tokenLifetimeSeconds) || tokenLifetimeSeconds <= 0) {
-    throw new TypeError('tokenLifetimeSeconds must be a positive number');
+  if (
+    !Number.isSafeInteger(tokenLifetimeSeconds) ||
+    tokenLifetimeSeconds <= 0 ||
+    tokenLifetimeSeconds > MAX_LIFETIME_SECONDS
+  ) {
+    throw new TypeError(
+      `tokenLifetimeSeconds must be a whole number of seconds from 1 to ${MAX_LIFETIME_SECONDS}`,
+    );
   }
   const jwksCacheControl = options.jwksCacheControl ?? 'max-age=300';
-  if (typeof jwksCacheControl !== 'string' || /[\r\n]/.test(jwksCacheControl)) {
-    throw new TypeError('jwksCacheControl must be a single-line string');
+  // Checked here: Node's writeHead throws ERR_INVALID_CHAR on a control character, which would
+  // fail every JWKS request (and crash the server) long after the test set the option.
+  if (typeof jwksCacheControl !== 'string' || !FIELD_VALUE.test(jwksCacheControl)) {
+    throw new TypeError(
+      'jwksCacheControl must be a header value of printable ASCII, spaces and tabs (RFC 9110 §5.5)',
+    );
   }
 
   const clients = options.clients ?? [];
@@ -78,6 +90,21 @@ export function resolveIssuerOptions(options: TestIssuerOptions): ResolvedIssuer
     jwksCacheControl,
     clients,
   };
+}
+
+/**
+ * The `iss` to write: an absolute http(s) URL, as RFC 8414 §2 and OIDC Discovery §3 require of
+ * an issuer identifier (http allowed, for loopback issuers), so a typo cannot mint tokens no
+ * verifier could be configured for.
+ */
+function issuerOption(value: unknown): string | undefined {
+  const issuer = nonEmptyString(value, 'issuer');
+  if (issuer === undefined) return undefined;
+  const parsed = URL.canParse(issuer) ? new URL(issuer) : undefined;
+  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    throw new TypeError('issuer must be an absolute http(s) URL');
+  }
+  return issuer;
 }
 
 function nonEmptyString(value: unknown, name: string): string | undefined {
@@ -99,25 +126,3 @@ const TEST_ISSUER_OPTION_KEYS = Object.keys({
   jwksCacheControl: true,
   clients: true,
 } satisfies { readonly [K in keyof Required<TestIssuerOptions>]: true });
-
-/** Same letters in another case, or a Levenshtein distance of at most 2. */
-function nearlyEqual(a: string, b: string): boolean {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (Math.abs(x.length - y.length) > 2) return false;
-  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j += 1) {
-      current.push(
-        Math.min(
-          (previous[j] as number) + 1,
-          (current[j - 1] as number) + 1,
-          (previous[j - 1] as number) + (x[i - 1] === y[j - 1] ? 0 : 1),
-        ),
-      );
-    }
-    previous = current;
-  }
-  return (previous[y.length] as number) <= 2;
-}

@@ -1,11 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import type { OutageMode, OutageOptions } from './types.js';
+import { assertKnownKeys } from './known-keys.js';
 
 const OUTAGE_MODES: readonly OutageMode[] = ['refuse', 'error', 'slow', 'garbage', 'hang', 'huge'];
 const DEFAULT_STATUS = 503;
 const DEFAULT_DELAY_MS = 5000;
 // Large enough to trip any sane response-size limit of a JWKS client (real sets are < 10 KB).
 const HUGE_PADDING_BYTES = 10 * 1024 * 1024;
+// Node's timers turn a longer delay into 1 ms, so a "very slow" IdP would answer at once.
+const MAX_DELAY_MS = 2 ** 31 - 1;
 
 /** An outage the server answers itself; `refuse` never reaches a handler. */
 export interface AnsweredOutage {
@@ -26,12 +29,13 @@ export function parseOutage(mode: unknown, options: OutageOptions = {}): Outage 
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('outage options must be an object');
   }
+  assertKnownKeys(options, OUTAGE_OPTION_KEYS, 'outage');
   const { status = DEFAULT_STATUS, delayMs = DEFAULT_DELAY_MS, retryAfter, requests } = options;
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new TypeError('status must be an integer HTTP status from 200 to 599');
   }
-  if (!Number.isFinite(delayMs) || delayMs < 0) {
-    throw new TypeError('delayMs must be a non-negative number');
+  if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS) {
+    throw new TypeError(`delayMs must be a number from 0 to ${MAX_DELAY_MS}`);
   }
   if (retryAfter !== undefined && (!Number.isSafeInteger(retryAfter) || retryAfter < 0)) {
     throw new TypeError('retryAfter must be a non-negative integer number of seconds');
@@ -46,6 +50,13 @@ export function parseOutage(mode: unknown, options: OutageOptions = {}): Outage 
   }
   return { mode: mode as AnsweredOutage['mode'], status, delayMs, retryAfter, requests };
 }
+
+const OUTAGE_OPTION_KEYS = Object.keys({
+  delayMs: true,
+  status: true,
+  retryAfter: true,
+  requests: true,
+} satisfies { readonly [K in keyof Required<OutageOptions>]: true });
 
 /** What a responder needs from the server: the healthy answer and a place to park timers. */
 export interface OutageResponseContext {

@@ -1,6 +1,6 @@
 import { TEST_ALGORITHMS } from './test-algorithm.js';
 import type { TestAlgorithm } from './test-algorithm.js';
-import type { AddKeyOptions, TestKey } from './key-types.js';
+import type { AddKeyOptions, RotateKeysOptions, TestKey } from './key-types.js';
 import type {
   SignOptions,
   TestIssuer,
@@ -13,6 +13,7 @@ import { createClientRegistry } from './client-registry.js';
 import { createKeyRing, generateIssuerKey } from './key-ring.js';
 import type { IssuerKey, KeyRing } from './key-ring.js';
 import { startJwksServer } from './jwks-server.js';
+import { assertKnownKeys } from './known-keys.js';
 import { mergeDeleting } from './merge.js';
 import { resolveIssuerOptions } from './options.js';
 import { parseOutage } from './outage.js';
@@ -54,7 +55,9 @@ import type { TokenContext, TokenType } from './token-claims.js';
 export async function createTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
   const resolved = resolveIssuerOptions(options);
   const clients = createClientRegistry();
-  for (const client of resolved.clients) clients.register(client);
+  resolved.clients.forEach((client, index) => {
+    clients.register(client, `createTestIssuer: clients[${index}]`);
+  });
   const ring = createKeyRing(await generateIssuerKey(resolved.alg));
 
   // Cognito serves everything under `/<userPoolId>`, the last segment of its issuer URL.
@@ -116,9 +119,14 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     if (typeof signOptions !== 'object' || signOptions === null) {
       throw new TypeError('sign options must be an object');
     }
+    assertKnownKeys(signOptions, SIGN_OPTION_KEYS, 'sign');
+    const { header } = signOptions;
+    if (header !== undefined && (typeof header !== 'object' || header === null)) {
+      throw new TypeError('header must be an object');
+    }
     const { key, alg } = selectKey(ring, signOptions.kid, signOptions.alg);
     const base = signOptions.kid === null ? { alg } : { alg, kid: key.kid };
-    return signJws(claims, mergeDeleting(base, signOptions.header), key, alg);
+    return signJws(claims, mergeDeleting(base, header), key, alg);
   }
 
   async function mint(type: TokenType, tokenOptions?: TokenOptions) {
@@ -127,7 +135,11 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     return sign(claims, kid === undefined ? { header } : { header, kid });
   }
 
-  async function addKey(keyOptions: AddKeyOptions = {}) {
+  async function addKey(keyOptions: AddKeyOptions = {}, where = 'addKey') {
+    if (typeof keyOptions !== 'object' || keyOptions === null) {
+      throw new TypeError(`${where} options must be an object`);
+    }
+    assertKnownKeys(keyOptions, ADD_KEY_OPTION_KEYS, where);
     if (keyOptions.kid !== undefined && ring.list().some((key) => key.kid === keyOptions.kid)) {
       throw new TypeError(`a key with kid ${JSON.stringify(keyOptions.kid)} is already published`);
     }
@@ -158,9 +170,13 @@ export async function createTestIssuer(options: TestIssuerOptions = {}): Promise
     idToken: (tokenOptions) => mint('id', tokenOptions),
     m2mToken: (tokenOptions) => mint('m2m', tokenOptions),
     registerClient: (client) => clients.register(client),
-    addKey,
+    addKey: (keyOptions) => addKey(keyOptions),
     async rotateKeys(rotateOptions = {}) {
-      const kid = await addKey({ alg: rotateOptions.alg ?? ring.current.alg });
+      if (typeof rotateOptions !== 'object' || rotateOptions === null) {
+        throw new TypeError('rotateKeys options must be an object');
+      }
+      assertKnownKeys(rotateOptions, ROTATE_KEYS_OPTION_KEYS, 'rotateKeys');
+      const kid = await addKey({ alg: rotateOptions.alg ?? ring.current.alg }, 'rotateKeys');
       ring.makeCurrent(kid);
       return kid;
     },
@@ -236,3 +252,20 @@ function discoveryDocument(
     dpop_signing_alg_values_supported: [...TEST_ALGORITHMS],
   };
 }
+
+const SIGN_OPTION_KEYS = Object.keys({
+  header: true,
+  kid: true,
+  alg: true,
+} satisfies { readonly [K in keyof Required<SignOptions>]: true });
+
+const ADD_KEY_OPTION_KEYS = Object.keys({
+  alg: true,
+  kid: true,
+  rsaModulusLength: true,
+  use: true,
+} satisfies { readonly [K in keyof Required<AddKeyOptions>]: true });
+
+const ROTATE_KEYS_OPTION_KEYS = Object.keys({
+  alg: true,
+} satisfies { readonly [K in keyof Required<RotateKeysOptions>]: true });

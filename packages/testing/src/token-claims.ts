@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenOptions } from './types.js';
+import { assertKnownKeys } from './known-keys.js';
 import { mergeDeleting } from './merge.js';
+import { MAX_LIFETIME_SECONDS } from './options.js';
 import { confirmationClaim } from './token-binding.js';
 
 export type TokenType = 'access' | 'id' | 'm2m';
@@ -69,7 +71,7 @@ export function draftToken(
   };
   const { claims, typ } =
     context.kind === 'cognito' ? cognitoToken(facts) : oidcToken(facts, context.audience);
-  const cnf = confirmationClaim(options);
+  const cnf = confirmationClaim(options, METHOD_NAMES[type]);
   if (cnf !== undefined) claims['cnf'] = cnf;
   return {
     claims: mergeDeleting(claims, options.claims),
@@ -177,10 +179,19 @@ function oidcToken(
   };
 }
 
+/** The issuer method each token type comes from, to name it in errors. */
+const METHOD_NAMES: Readonly<Record<TokenType, string>> = {
+  access: 'accessToken',
+  id: 'idToken',
+  m2m: 'm2mToken',
+};
+
 function validateTokenOptions(type: TokenType, options: TokenOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('token options must be an object');
   }
+  // A misspelt option would otherwise mint a valid default token (`expiresInn: -60`).
+  assertKnownKeys(options, TOKEN_OPTION_KEYS, METHOD_NAMES[type]);
   for (const name of ['sub', 'username', 'clientId', 'kid'] as const) {
     const value = options[name];
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
@@ -193,8 +204,14 @@ function validateTokenOptions(type: TokenType, options: TokenOptions): void {
       throw new TypeError(`${name} must be an array of strings`);
     }
   }
-  if (options.expiresIn !== undefined && !Number.isFinite(options.expiresIn)) {
-    throw new TypeError('expiresIn must be a finite number of seconds');
+  const { expiresIn } = options;
+  if (
+    expiresIn !== undefined &&
+    (!Number.isSafeInteger(expiresIn) || Math.abs(expiresIn) > MAX_LIFETIME_SECONDS)
+  ) {
+    throw new TypeError(
+      `expiresIn must be a whole number of seconds from -${MAX_LIFETIME_SECONDS} to ${MAX_LIFETIME_SECONDS}`,
+    );
   }
   for (const name of ['claims', 'header'] as const) {
     const value = options[name];
@@ -220,3 +237,17 @@ function validateTokenOptions(type: TokenType, options: TokenOptions): void {
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
+
+const TOKEN_OPTION_KEYS = Object.keys({
+  sub: true,
+  username: true,
+  clientId: true,
+  groups: true,
+  scopes: true,
+  expiresIn: true,
+  claims: true,
+  header: true,
+  kid: true,
+  dpop: true,
+  certificate: true,
+} satisfies { readonly [K in keyof Required<TokenOptions>]: true });

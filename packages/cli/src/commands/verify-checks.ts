@@ -108,6 +108,8 @@ export const CHECK_OF_CODE: Readonly<Record<TokengateErrorCode, CheckName>> = {
   // Opaque tokens: the authorization server's answer stands for the signature and claims.
   TOKEN_INACTIVE: 'signature',
   INTROSPECTION_UNAVAILABLE: 'key',
+  // Only a gate given a foreign verifier says this; the CLI builds its own.
+  VERIFIER_FAILED: 'key',
 };
 
 export interface CheckInput {

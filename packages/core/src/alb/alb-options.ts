@@ -3,6 +3,7 @@ import type { ResolvedPolicy } from '../claims/claims-check.js';
 import {
   assertKnownKeys,
   describe,
+  durationMs,
   nonNegativeNumber,
   optionKeys,
   optionalFunction,
@@ -43,9 +44,12 @@ export interface AlbVerifierOptions {
   readonly keyUrl?: (kid: string) => string;
   /** Key location prefix, `<keyBaseUrl><kid>`. Default `https://public-keys.auth.elb.<region>.amazonaws.com/`. */
   readonly keyBaseUrl?: string;
-  /** Deadline for one key request, headers and body together. Default 3000 ms. */
+  /** Deadline for one key request, headers and body together. Default 3000 ms, at most 2^31 − 1. */
   readonly timeoutMs?: number;
-  /** How long a missing key or failed fetch is remembered, and the fetch-budget window. Default 5000 ms. */
+  /**
+   * How long a missing key or failed fetch is remembered, and the fetch-budget window. Default
+   * 5000 ms, at most 2^31 − 1.
+   */
   readonly cooldownMs?: number;
   /** Public keys kept, least recently used evicted. Default 100. */
   readonly maxKeys?: number;
@@ -119,8 +123,10 @@ export function resolveAlbOptions(options: AlbVerifierOptions): ResolvedAlbOptio
   };
   const keyStore: AlbKeyStoreOptions = {
     keyUrl: keyLocator(options, region),
-    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', 3000),
-    cooldownMs: positiveInteger(options.cooldownMs, 'cooldownMs', 5000),
+    // `timeoutMs` arms the fetch deadline, which a larger value would fire at once; every
+    // duration option is held to the same bound, so none means "forever" in one place only.
+    timeoutMs: durationMs(options.timeoutMs, 'timeoutMs', 3000),
+    cooldownMs: durationMs(options.cooldownMs, 'cooldownMs', 5000),
     maxKeys: positiveInteger(options.maxKeys, 'maxKeys', 100),
     maxFetchesPerCooldown: positiveInteger(
       options.maxFetchesPerCooldown,

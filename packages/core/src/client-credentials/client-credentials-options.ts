@@ -3,11 +3,11 @@ import { clientIdOption, clientSecretOption } from '../lib/client-secret.js';
 import {
   assertKnownKeys,
   describe,
+  durationMs,
   nonEmptyString,
   optionKeys,
   nonNegativeNumber,
   optionalFunction,
-  positiveInteger,
   secureUrl,
   stringList,
 } from '../lib/options.js';
@@ -45,13 +45,19 @@ export interface ClientCredentialsOptions {
   readonly authMethod?: ClientAuthMethod;
   /** Renew this long before `expires_in` ends, capped at half the lifetime. Default 60. */
   readonly refreshSkewSeconds?: number;
-  /** Deadline of one request, headers and body. Default 5000. */
+  /** Deadline of one request, headers and body, in ms (at most 2^31 − 1). Default 5000. */
   readonly timeoutMs?: number;
   /** Extra attempts after network errors, timeouts, 429 and 5xx; never after other 4xx. Default 2. */
   readonly retries?: number;
-  /** Base of the jittered exponential backoff. Default 200. */
+  /**
+   * Base of the jittered exponential backoff, in whole ms. Default 200. Not with `retries: 0`,
+   * which never waits.
+   */
   readonly retryDelayMs?: number;
-  /** Longest wait between attempts; a longer `Retry-After` fails at once instead. Default 10000. */
+  /**
+   * Longest wait between attempts, in whole ms, at least `retryDelayMs` and at most 2^31 − 1;
+   * a longer `Retry-After` fails at once instead. Default 10000. Not with `retries: 0`.
+   */
   readonly maxRetryDelayMs?: number;
   /** Allow an `http:` endpoint off loopback (a container in development, never production). */
   readonly allowInsecureHttp?: boolean;
@@ -151,8 +157,12 @@ export function resolveClientCredentialsOptions(
     throw new TypeError('options must be an object');
   }
   assertKnownKeys(options, CLIENT_CREDENTIALS_OPTION_KEYS, 'createClientCredentialsSource');
-  const allowInsecureHttp = options.allowInsecureHttp === true;
-  const tokenEndpoint = endpointUrl(options.tokenEndpoint, allowInsecureHttp);
+  // A boolean only: `'true'` or `1` would otherwise be read as false in silence.
+  const allowInsecureHttp: unknown = options.allowInsecureHttp;
+  if (allowInsecureHttp !== undefined && typeof allowInsecureHttp !== 'boolean') {
+    throw new TypeError(`allowInsecureHttp must be a boolean, got ${describe(allowInsecureHttp)}`);
+  }
+  const tokenEndpoint = endpointUrl(options.tokenEndpoint, allowInsecureHttp === true);
   const clientId = clientIdOption(nonEmptyString(options.clientId, 'clientId'), 'clientId');
   // Checked without nonEmptyString, which would echo the value.
   const clientSecret = clientSecretOption(options.clientSecret, 'clientSecret');
@@ -166,6 +176,7 @@ export function resolveClientCredentialsOptions(
   }
   const retries = nonNegativeNumber(options.retries, 'retries', 2);
   if (!Number.isSafeInteger(retries)) throw new TypeError('retries must be an integer');
+  const { retryDelayMs, maxRetryDelayMs } = retryDelays(options, retries);
   const fetchImpl = optionalFunction(options.fetch, 'fetch') ?? globalThis.fetch;
 
   return {
@@ -184,14 +195,41 @@ export function resolveClientCredentialsOptions(
         resource: resourceUri(options.resource),
       }),
       redact: createRedactor(clientId, clientSecret),
-      timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', 5000),
+      timeoutMs: durationMs(options.timeoutMs, 'timeoutMs', 5000),
       maxBytes: MAX_RESPONSE_BYTES,
       fetch: fetchImpl,
       retries,
-      retryDelayMs: nonNegativeNumber(options.retryDelayMs, 'retryDelayMs', 200),
-      maxRetryDelayMs: nonNegativeNumber(options.maxRetryDelayMs, 'maxRetryDelayMs', 10_000),
+      retryDelayMs,
+      maxRetryDelayMs,
     },
   };
+}
+
+/**
+ * The backoff: whole milliseconds a timer can hold (a longer sleep would fire at once), the
+ * base no longer than the ceiling (which would silently cap every wait), and neither with
+ * `retries: 0`, which never waits.
+ */
+function retryDelays(
+  options: ClientCredentialsOptions,
+  retries: number,
+): { retryDelayMs: number; maxRetryDelayMs: number } {
+  if (retries === 0) {
+    for (const name of ['retryDelayMs', 'maxRetryDelayMs'] as const) {
+      if (options[name] !== undefined) {
+        throw new TypeError(`${name} has no effect with retries: 0 (no retry waits); drop it`);
+      }
+    }
+  }
+  const retryDelayMs = durationMs(options.retryDelayMs, 'retryDelayMs', 200);
+  const maxRetryDelayMs = durationMs(options.maxRetryDelayMs, 'maxRetryDelayMs', 10_000);
+  if (maxRetryDelayMs < retryDelayMs) {
+    const given = options.maxRetryDelayMs === undefined ? ', its default' : '';
+    throw new TypeError(
+      `maxRetryDelayMs (${maxRetryDelayMs}${given}) must not be less than retryDelayMs (${retryDelayMs})`,
+    );
+  }
+  return { retryDelayMs, maxRetryDelayMs };
 }
 
 function endpointUrl(value: unknown, allowInsecureHttp: boolean): string {

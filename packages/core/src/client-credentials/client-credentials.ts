@@ -1,4 +1,5 @@
 import { bearerChallengeError } from '../errors/bearer-challenge.js';
+import { notifyListener } from '../lib/notify-listener.js';
 import {
   resolveClientCredentialsOptions,
   type ClientCredentialsEvent,
@@ -70,11 +71,9 @@ export function createClientCredentialsSource(
   let pending: Promise<HeldToken> | undefined;
 
   function emit(event: ClientCredentialsEvent): void {
-    try {
-      onEvent?.(event);
-    } catch {
-      // An observer's failure must never change whether a token is obtained.
-    }
+    // An observer's failure (a throw, an async listener's rejection) never changes whether a
+    // token is obtained.
+    notifyListener(onEvent, event);
   }
 
   function onFailure({ attempt, error, delayMs }: AttemptFailure): void {

@@ -1,8 +1,9 @@
 import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS } from '../jws/algorithms.js';
-import { utf8Bytes } from '../lib/base64.js';
 import {
   assertKnownKeys,
   describe,
+  durationMs,
+  isPlainObject,
   nonNegativeNumber,
   optionKeys,
   positiveInteger,
@@ -10,8 +11,11 @@ import {
 import type { Algorithm } from '../lib/types.js';
 import type { DpopReplayStore } from './dpop-replay-store.js';
 import { createMemoryDpopReplayStore } from './memory-replay-store.js';
-import { createDpopNonces, type DpopNonces } from './nonce.js';
+import type { DpopNonces } from './nonce.js';
+import { dpopNoncesOption, type DpopNonceOptions } from './nonce-options.js';
 import { createProofKeyCache, type ProofKeyCache } from './proof-keys.js';
+
+export type { DpopNonceOptions } from './nonce-options.js';
 
 /**
  * Whether a route accepts DPoP-bound tokens (RFC 9449): `allowed` takes both schemes, `required`
@@ -50,34 +54,21 @@ export interface DpopOptions {
    * (`createMemoryDpopReplayStore()`); behind a load balancer, a shared one.
    */
   readonly replayStore?: DpopReplayStore;
-  /** How long a request waits for the replay store before answering 503. Default 1000 ms. */
+  /**
+   * How long a request waits for the replay store before answering 503. Default 1000 ms; at
+   * most 2^31 − 1 (a timer's limit).
+   */
   readonly replayTimeoutMs?: number;
-  /** Server nonces (RFC 9449 §8). Default `false`. */
+  /**
+   * Server nonces (RFC 9449 §8). Default `false`. This and the options above shape how proofs
+   * are checked: with `mode: 'disabled'` none is, so setting one is a `TypeError`.
+   */
   readonly nonce?: false | DpopNonceOptions;
   /**
    * Per issuer (its exact `iss`), with `mode: 'allowed'`: `'required'` refuses that issuer's
    * bearer tokens, `'disabled'` its DPoP-bound ones; other issuers follow `mode`.
    */
   readonly issuers?: Readonly<Record<string, DpopMode>>;
-}
-
-/**
- * Server-provided nonces (RFC 9449 §8), the `dpop.nonce` option: proofs must carry a recent
- * nonce from `DPoP-Nonce`, which bounds how long a stolen proof is worth anything.
- *
- * @example
- * ```ts
- * const dpop: DpopOptions = { mode: 'required', nonce: { secret: process.env.DPOP_NONCE_SECRET!, rotateSeconds: 120 } };
- * ```
- */
-export interface DpopNonceOptions {
-  /**
-   * The secret nonces are derived from (at least 32 bytes; a string counts its UTF-8 bytes):
-   * give every server of a fleet the same one so they agree. Default: random, per process.
-   */
-  readonly secret?: string | Uint8Array;
-  /** How often the nonce changes, in whole seconds (at most 3600). Default 60; the previous one stays accepted. */
-  readonly rotateSeconds?: number;
 }
 
 /**
@@ -120,8 +111,6 @@ export interface DpopPolicy {
 const MODES: ReadonlySet<string> = new Set(['allowed', 'required', 'disabled']);
 const MAX_PROOF_AGE_SECONDS = 3600;
 const MAX_TOLERANCE_SECONDS = 300;
-const MAX_ROTATE_SECONDS = 3600;
-const MIN_SECRET_BYTES = 32;
 
 /** Proof keys kept imported: one a client, most clients sign every proof with the same key. */
 const PROOF_KEY_ENTRIES = 10_000;
@@ -141,7 +130,9 @@ const PROOF_KEY_BYTES = 16 * 1024 * 1024;
 export function dpopPolicy(options: DpopMode | DpopOptions | undefined): DpopPolicy {
   const given: DpopOptions =
     options === undefined ? {} : typeof options === 'string' ? { mode: options } : options;
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+  // A plain object only: the fields of a Map or a class instance are no options, and its
+  // defaults would silently apply.
+  if (!isPlainObject(given)) {
     throw new TypeError(
       `dpop must be 'allowed', 'required', 'disabled' or an object, got ${describe(options)}`,
     );
@@ -153,6 +144,7 @@ export function dpopPolicy(options: DpopMode | DpopOptions | undefined): DpopPol
       `dpop.mode must be 'allowed', 'required' or 'disabled', got ${describe(mode)}`,
     );
   }
+  if (mode === 'disabled') refuseProofOptions(given);
   const algorithms = algorithmsOption(given.algorithms);
   const proofMaxAgeSeconds = positiveInteger(
     given.proofMaxAgeSeconds,
@@ -176,7 +168,7 @@ export function dpopPolicy(options: DpopMode | DpopOptions | undefined): DpopPol
       `dpop.clockToleranceSeconds must be at most ${MAX_TOLERANCE_SECONDS}, got ${clockToleranceSeconds}`,
     );
   }
-  const replayTimeoutMs = positiveInteger(given.replayTimeoutMs, 'dpop.replayTimeoutMs', 1000);
+  const replayTimeoutMs = durationMs(given.replayTimeoutMs, 'dpop.replayTimeoutMs', 1000);
   const ownsStore = given.replayStore === undefined;
   if (
     !ownsStore &&
@@ -187,7 +179,7 @@ export function dpopPolicy(options: DpopMode | DpopOptions | undefined): DpopPol
     );
   }
   const replayStore = given.replayStore ?? createMemoryDpopReplayStore();
-  const nonces = noncesOption(given.nonce);
+  const nonces = dpopNoncesOption(given.nonce);
   const issuerModes = issuerModesOption(given.issuers, mode);
   let closed: Promise<void> | undefined;
   return {
@@ -226,40 +218,30 @@ function algorithmsOption(value: unknown): readonly Algorithm[] {
   return Object.freeze([...new Set(value as Algorithm[])]);
 }
 
-function noncesOption(value: unknown): DpopNonces | undefined {
-  if (value === undefined || value === false) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`dpop.nonce must be false or an object, got ${describe(value)}`);
-  }
-  assertKnownKeys(value, NONCE_OPTION_KEYS, 'dpop.nonce');
-  const { secret, rotateSeconds } = value as DpopNonceOptions;
-  const rotate = positiveInteger(rotateSeconds, 'dpop.nonce.rotateSeconds', 60);
-  if (rotate > MAX_ROTATE_SECONDS) {
-    throw new TypeError(
-      `dpop.nonce.rotateSeconds must be at most ${MAX_ROTATE_SECONDS}, got ${rotate}`,
-    );
-  }
-  return createDpopNonces(secretOption(secret), rotate);
-}
+/**
+ * The options that shape how a proof is checked. With `mode: 'disabled'` no proof is ever
+ * checked (a DPoP-bound token is refused before its proof is read), so one of them set there
+ * would be silently ignored: most likely a mode mistyped or left over, which is refused instead.
+ * `nonce: false` says what the mode already means, and `issuers` is checked on its own (a mode
+ * per issuer other than the gate's needs `mode: 'allowed'`).
+ */
+const PROOF_OPTIONS = [
+  'algorithms',
+  'proofMaxAgeSeconds',
+  'clockToleranceSeconds',
+  'replayStore',
+  'replayTimeoutMs',
+  'nonce',
+] as const satisfies readonly (keyof DpopOptions)[];
 
-function secretOption(secret: unknown): Uint8Array {
-  if (secret === undefined) return crypto.getRandomValues(new Uint8Array(MIN_SECRET_BYTES));
-  const bytes =
-    typeof secret === 'string'
-      ? utf8Bytes(secret)
-      : secret instanceof Uint8Array
-        ? Uint8Array.from(secret) // a copy: the caller may reuse or wipe its buffer
-        : undefined;
-  // Never echoes the secret in the message.
-  if (bytes === undefined) {
-    throw new TypeError('dpop.nonce.secret must be a string or a Uint8Array');
-  }
-  if (bytes.length < MIN_SECRET_BYTES) {
+function refuseProofOptions(given: DpopOptions): void {
+  for (const name of PROOF_OPTIONS) {
+    const value: unknown = given[name];
+    if (value === undefined || (name === 'nonce' && value === false)) continue;
     throw new TypeError(
-      `dpop.nonce.secret must be at least ${MIN_SECRET_BYTES} bytes, got ${bytes.length}`,
+      `dpop.${name} has no effect with dpop.mode 'disabled', which checks no DPoP proof: drop it, or set dpop.mode to 'allowed' or 'required'`,
     );
   }
-  return bytes;
 }
 
 const OPTION_KEYS = optionKeys<DpopOptions>({
@@ -273,13 +255,12 @@ const OPTION_KEYS = optionKeys<DpopOptions>({
   issuers: true,
 });
 
-const NONCE_OPTION_KEYS = optionKeys<DpopNonceOptions>({ secret: true, rotateSeconds: true });
-
 /** `dpop.issuers`: a policy per exact `iss`, only under `mode: 'allowed'` (stricter only). */
 function issuerModesOption(value: unknown, mode: DpopMode): ReadonlyMap<string, DpopMode> {
   const modes = new Map<string, DpopMode>();
   if (value === undefined) return modes;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  // A Map would pass as an object without entries: every mode in it silently dropped.
+  if (!isPlainObject(value)) {
     throw new TypeError(`dpop.issuers must be an object of iss → mode, got ${describe(value)}`);
   }
   for (const [issuer, issuerMode] of Object.entries(value)) {

@@ -1,5 +1,11 @@
 import { LRUCache } from 'lru-cache';
-import { assertKnownKeys, optionKeys, positiveInteger } from '../lib/options.js';
+import {
+  assertKnownKeys,
+  describe,
+  isPlainObject,
+  optionKeys,
+  positiveInteger,
+} from '../lib/options.js';
 import type { DpopReplayStore } from './dpop-replay-store.js';
 
 /**
@@ -55,8 +61,12 @@ export function createMemoryDpopReplayStore(
   /** Proof ids remembered now. */
   readonly size: number;
 } {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('createMemoryDpopReplayStore options must be an object');
+  // A plain object only: an array or a Map has no option a reader would see, and the default
+  // bounds would silently apply.
+  if (!isPlainObject(options)) {
+    throw new TypeError(
+      `createMemoryDpopReplayStore options must be an object, got ${describe(options)}`,
+    );
   }
   assertKnownKeys(options, OPTION_KEYS, 'createMemoryDpopReplayStore');
   const maxEntries = positiveInteger(options.maxEntries, 'maxEntries', 100_000);

@@ -99,4 +99,7 @@ export type TokengateErrorCode =
   | 'IDP_UNAVAILABLE'
   | 'REVOCATION_UNAVAILABLE'
   | 'DPOP_REPLAY_UNAVAILABLE'
-  | 'INTROSPECTION_UNAVAILABLE';
+  | 'INTROSPECTION_UNAVAILABLE'
+  // A verifier passed in (not built by this gate) failed with something else than a
+  // TokengateError, or answered with something else than a verified token.
+  | 'VERIFIER_FAILED';

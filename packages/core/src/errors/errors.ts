@@ -188,7 +188,8 @@ export class IdpUnavailableError extends TokengateError {
         | 'IDP_UNAVAILABLE'
         | 'REVOCATION_UNAVAILABLE'
         | 'DPOP_REPLAY_UNAVAILABLE'
-        | 'INTROSPECTION_UNAVAILABLE';
+        | 'INTROSPECTION_UNAVAILABLE'
+        | 'VERIFIER_FAILED';
     },
   ) {
     super(options.code ?? 'IDP_UNAVAILABLE', options);

@@ -91,8 +91,20 @@ function schemeOf(request: BearerRequest): string {
 
 function hostOf(request: BearerRequest, realm: string | undefined): string {
   const host = singleHeader(request.rawHeaders, 'host', 'Host', realm);
-  if (host === undefined) throw invalidHost(realm);
-  return host;
+  // RFC 9113 §8.3.1: an HTTP/2 request names its authority in `:authority` (Node's HTTP/2
+  // compatibility layer lists it among the raw headers) and usually sends no `Host`; when both
+  // are there, a `Host` naming another authority makes the request malformed.
+  const authority = singleHeader(request.rawHeaders, ':authority', ':authority', realm);
+  if (
+    authority !== undefined &&
+    host !== undefined &&
+    authority.toLowerCase() !== host.toLowerCase()
+  ) {
+    throw invalidHost(realm);
+  }
+  const named = host ?? authority;
+  if (named === undefined) throw invalidHost(realm);
+  return named;
 }
 
 /**

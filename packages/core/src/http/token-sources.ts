@@ -1,5 +1,6 @@
 import { parseCookie } from 'cookie';
 import { InvalidRequestError, InvalidTokenError } from '../errors/errors.js';
+import { isThenable, synchronousFunction } from '../lib/options.js';
 import type { BearerRequest, Credentials } from './bearer.js';
 
 /** Where else a token may come from, besides RFC 6750's header, query and body. */
@@ -35,12 +36,59 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 // on the browser's cookie.
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
+/**
+ * Headers a browser may put on a cross-site request by itself, so their presence proves
+ * nothing: the CORS-safelisted request headers a page may set without a preflight and the
+ * forbidden request headers the browser sets (Fetch standard, "CORS-safelisted request-header"
+ * and "forbidden request-header"), plus those it adds on navigations.
+ */
+const BROWSER_HEADERS: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-charset',
+  'accept-encoding',
+  'accept-language',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'authorization',
+  'cache-control',
+  'connection',
+  'content-language',
+  'content-length',
+  'content-type',
+  'cookie',
+  'cookie2',
+  'date',
+  'dnt',
+  'expect',
+  'host',
+  'keep-alive',
+  'origin',
+  'pragma',
+  'priority',
+  'range',
+  'referer',
+  'set-cookie',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'upgrade-insecure-requests',
+  'user-agent',
+  'via',
+]);
+
+function browserSends(name: string): boolean {
+  return BROWSER_HEADERS.has(name) || name.startsWith('sec-') || name.startsWith('proxy-');
+}
+
 /** Validates `tokenCookie` and `getToken` once; `undefined` when neither is set. */
 export function tokenSources(options: TokenSourceOptions): TokenSources | undefined {
-  const { tokenCookie, getToken } = options;
-  if (getToken !== undefined && typeof getToken !== 'function') {
-    throw new TypeError('getToken must be a function (request) => string | undefined');
-  }
+  const { tokenCookie } = options;
+  const getToken = synchronousFunction(
+    options.getToken,
+    'getToken',
+    '(request) => string | undefined',
+  );
   if (tokenCookie === undefined) {
     return getToken === undefined
       ? undefined
@@ -63,6 +111,11 @@ export function tokenSources(options: TokenSourceOptions): TokenSources | undefi
     throw new TypeError('tokenCookie.csrfHeader must be a header name, or false to opt out');
   }
   const csrfHeader = csrf === false ? undefined : csrf.toLowerCase();
+  if (csrfHeader !== undefined && browserSends(csrfHeader)) {
+    throw new TypeError(
+      `tokenCookie.csrfHeader must be a header a cross-site form cannot send, got ${JSON.stringify(csrf)}: browsers set it themselves`,
+    );
+  }
   return {
     cookie: spec.name,
     csrfHeader,
@@ -154,6 +207,15 @@ function customToken(
       description: 'The token could not be read from the request',
       realm,
       cause,
+    });
+  }
+  if (isThenable(token)) {
+    // A promise is not a token; its rejection, left unhandled, would end the process.
+    token.then(undefined, () => undefined);
+    throw new InvalidRequestError('TOKEN_SOURCE_FAILED', {
+      description: 'The token could not be read from the request',
+      realm,
+      detail: { reason: 'getToken returned a promise: it must return the token synchronously' },
     });
   }
   if (token === undefined || token === null || token === '') return undefined;

@@ -4,6 +4,8 @@ import { basicAuthorization, clientIdOption, clientSecretOption } from '../lib/c
 import {
   assertKnownKeys,
   describe,
+  durationMs,
+  nestedOptions,
   nonEmptyString,
   optionKeys,
   optionalFunction,
@@ -93,7 +95,8 @@ export interface IntrospectionIssuerOptions extends Omit<ClaimPolicy, 'typ'> {
    * token's `exp` or `maxTtlMs` (default 60 s), whichever is first: the trade-off between
    * load on the server and how long a token revoked there keeps working here. A refusal
    * (inactive, wrong audience…) is kept `inactiveTtlMs` (default 5 s; 0 keeps none). `false`:
-   * ask the server every time. Defaults: 10000 entries, 8 MiB.
+   * ask the server every time. Defaults: 10000 entries, 8 MiB. Times are whole milliseconds, at
+   * most 2^31 − 1.
    */
   readonly cache?:
     | false
@@ -107,7 +110,10 @@ export interface IntrospectionIssuerOptions extends Omit<ClaimPolicy, 'typ'> {
         /** Approximate heap the answers may hold. Default 8 MiB. */
         readonly maxBytes?: number;
       };
-  /** Deadline of one introspection, request and answer. Default 3000 ms; past it, 503. */
+  /**
+   * Deadline of one introspection, request and answer. Default 3000 ms, at most 2^31 − 1 (a
+   * timer's limit); past it, 503.
+   */
   readonly timeoutMs?: number;
   /** Claim(s) holding scopes, the first present wins. Default `scope` (RFC 7662 §2.2). */
   readonly scopeClaim?: string | readonly string[];
@@ -161,7 +167,8 @@ export function resolveIntrospectionOptions(
     // RFC 7662 answers are JSON documents, not JWTs: there is no token header to compare.
     throw new TypeError('introspectionIssuer: typ does not apply to introspected tokens');
   }
-  const allowInsecureHttp = options.allowInsecureHttp === true;
+  // A boolean only: `'false'` or `1` would otherwise be read one way or the other in silence.
+  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
   const issuer = nonEmptyString(options.issuer, 'issuer');
   secureUrl(issuer, 'issuer', allowInsecureHttp);
   const endpoint = secureUrl(
@@ -176,6 +183,13 @@ export function resolveIntrospectionOptions(
   const jwtResponse = booleanOption(options.jwtResponse, 'jwtResponse', false);
   if (!jwtResponse && (options.jwksUri !== undefined || options.jwks !== undefined)) {
     throw new TypeError('jwksUri and jwks verify JWT answers: set jwtResponse: true, or drop them');
+  }
+  // An introspected token is never checked against `algorithms` (its issuer vouches for it,
+  // whatever its format): only a signed answer's `alg` is (RFC 9701 §5).
+  if (!jwtResponse && options.algorithms !== undefined) {
+    throw new TypeError(
+      'algorithms applies only to signed answers (RFC 9701): set jwtResponse: true, or drop algorithms',
+    );
   }
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
@@ -224,7 +238,7 @@ export function resolveIntrospectionOptions(
     opaqueTokens: booleanOption(options.opaqueTokens, 'opaqueTokens', true),
     jwtResponse,
     cache: cacheOption(options.cache),
-    timeoutMs: positiveInteger(options.timeoutMs, 'timeoutMs', 3000),
+    timeoutMs: durationMs(options.timeoutMs, 'timeoutMs', 3000),
     scopeClaims: stringList(options.scopeClaim ?? 'scope', 'scopeClaim'),
     groupsClaims: stringList(options.groupsClaim ?? 'groups', 'groupsClaim'),
     fetch: optionalFunction(options.fetch, 'fetch'),
@@ -233,27 +247,26 @@ export function resolveIntrospectionOptions(
 
 function cacheOption(value: IntrospectionIssuerOptions['cache']): IntrospectionSettings['cache'] {
   if (value === false) return undefined;
-  if (value !== undefined && (typeof value !== 'object' || value === null)) {
-    throw new TypeError(`cache must be false or an object, got ${describe(value)}`);
-  }
-  const cache = value ?? {};
-  assertKnownKeys(cache, CACHE_KEYS, 'cache');
-  const inactiveTtlMs = cache.inactiveTtlMs ?? 5000;
-  if (
-    typeof inactiveTtlMs !== 'number' ||
-    !Number.isSafeInteger(inactiveTtlMs) ||
-    inactiveTtlMs < 0
-  ) {
-    throw new TypeError(
-      `cache.inactiveTtlMs must be a non-negative integer, got ${describe(inactiveTtlMs)}`,
-    );
-  }
+  // A plain object only: `[]` or a Map would otherwise pass as "no options" and leave the
+  // defaults in force, though the app meant something by it.
+  const cache = nestedOptions(value, 'cache', CACHE_KEYS, 'false or an object');
   return {
-    maxTtlMs: positiveInteger(cache.maxTtlMs, 'cache.maxTtlMs', 60_000),
-    inactiveTtlMs,
+    maxTtlMs: durationMs(cache.maxTtlMs, 'cache.maxTtlMs', 60_000),
+    inactiveTtlMs: inactiveTtlOption(cache.inactiveTtlMs),
     maxEntries: positiveInteger(cache.maxEntries, 'cache.maxEntries', 10_000),
     maxBytes: positiveInteger(cache.maxBytes, 'cache.maxBytes', 8 * 1024 * 1024),
   };
+}
+
+/** `cache.inactiveTtlMs`: 0 keeps no refusal, otherwise a duration a timer could hold. */
+function inactiveTtlOption(value: unknown): number {
+  if (value === 0) return 0;
+  if (value === undefined || (typeof value === 'number' && value > 0)) {
+    return durationMs(value, 'cache.inactiveTtlMs', 5000);
+  }
+  throw new TypeError(
+    `cache.inactiveTtlMs must be a non-negative integer (0 keeps none), got ${describe(value)}`,
+  );
 }
 
 function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
@@ -291,4 +304,9 @@ INTROSPECTION_OPTION_KEYS.add('typ');
 
 const SECRET_KEYS = new Set(['method', 'clientSecret']);
 const ASSERTION_KEYS = new Set(['method', 'privateKey', 'alg', 'kid', 'assertionAudience']);
-const CACHE_KEYS = new Set(['maxTtlMs', 'inactiveTtlMs', 'maxEntries', 'maxBytes']);
+const CACHE_KEYS = optionKeys<Exclude<IntrospectionIssuerOptions['cache'], false | undefined>>({
+  maxTtlMs: true,
+  inactiveTtlMs: true,
+  maxEntries: true,
+  maxBytes: true,
+});

@@ -22,7 +22,8 @@ import {
   secureUrl,
   stringList,
 } from '../lib/options.js';
-import { pickPolicy } from './policy.js';
+import { booleanOption, checkedPolicy } from './policy.js';
+import { frozenIssuer } from './issuer-shape.js';
 import { withStaticKeys } from '../jwks/static-keys.js';
 import type {
   ClaimPolicy,
@@ -115,7 +116,8 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('cognitoIssuer options must be an object');
   assertKnownKeys(options, COGNITO_OPTION_KEYS, 'cognitoIssuer');
-  const allowInsecureHttp = options.allowInsecureHttp === true;
+  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
+  const policy = checkedPolicy(options, (key) => key);
   const override =
     options.issuerOverride === undefined
       ? undefined
@@ -176,12 +178,12 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
       ? [{ issuer: override, jwksUri: jwksUri ?? `${override}/.well-known/jwks.json` }]
       : awsEndpoints(options, userPoolId as string, region as string, jwksUri);
 
-  return {
+  return frozenIssuer({
     // Cognito signs with RS256 only; anything else is not from Cognito.
     algorithms: ['RS256'],
-    ...pickPolicy(options),
+    ...policy,
     kind: 'cognito',
-    endpoints: withStaticKeys(endpoints, options.jwks, jwksUri, options.algorithms ?? ['RS256']),
+    endpoints: withStaticKeys(endpoints, options.jwks, jwksUri, policy.algorithms ?? ['RS256']),
     allowInsecureHttp,
     // Access tokens carry no `aud`: the client is checked through `client_id` instead.
     audience: null,
@@ -220,7 +222,7 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
         groups: stringArrayClaim(firstPresent(claims, groupsClaims)),
       };
     },
-  };
+  });
 }
 
 const COGNITO_OPTION_KEYS = optionKeys<CognitoIssuerOptions>({

@@ -40,6 +40,9 @@ function answerSize(_route: Route | false, issuer: string): number {
  * asked once per `iss`, its answer (trusted or not) cached in an LRU bounded by entries and
  * bytes whose entries expire (lru-cache `ttl`), concurrent misses share one call, and a
  * resolver failure or a resolver slower than the deadline is an outage (503), never a bad token.
+ * So is a malformed answer (no `normalize`, an endpoint without a string `issuer`): `routesOf`
+ * refuses it with a TypeError, which becomes that 503. `defaults` is the verifier's checked
+ * snapshot of its claim settings, never its live options.
  */
 export function createDynamicRoutes(
   resolve: IssuerResolver,

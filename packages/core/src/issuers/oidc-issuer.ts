@@ -12,7 +12,8 @@ import {
   stringList,
 } from '../lib/options.js';
 import { withStaticKeys } from '../jwks/static-keys.js';
-import { pickPolicy } from './policy.js';
+import { booleanOption, checkedPolicy } from './policy.js';
+import { frozenIssuer } from './issuer-shape.js';
 import { acceptedTokenUse, oidcTokenKind, tokenUseCheck } from '../claims/token-kind.js';
 import type {
   ClaimPolicy,
@@ -42,7 +43,10 @@ export interface OidcIssuerOptions extends ClaimPolicy {
   readonly issuer: string;
   /** JWKS location. Without it, `jwks_uri` is read from `<issuer>/.well-known/openid-configuration`. */
   readonly jwksUri?: string;
-  /** Use OpenID Connect Discovery; the default when `jwksUri` and `jwks` are absent. */
+  /**
+   * Use OpenID Connect Discovery; the default when `jwksUri` and `jwks` are absent. `false`
+   * needs `jwksUri` or `jwks`.
+   */
   readonly discovery?: boolean;
   /**
    * The issuer's keys, given up front (e.g. `JSON.parse` of a file shipped with the app): no
@@ -81,16 +85,26 @@ export function oidcIssuer(options: OidcIssuerOptions): TrustedIssuer {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('oidcIssuer options must be an object');
   assertKnownKeys(options, OIDC_OPTION_KEYS, 'oidcIssuer');
-  const allowInsecureHttp = options.allowInsecureHttp === true;
+  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
   const issuer = nonEmptyString(options.issuer, 'issuer');
   // The issuer identifier is a URL (OpenID Connect Discovery 1.0 §2); check it like one.
   secureUrl(issuer, 'issuer', allowInsecureHttp);
-  if (options.jwksUri !== undefined && options.discovery === true) {
+  const located = options.jwksUri !== undefined || options.jwks !== undefined;
+  const discovery = booleanOption(options.discovery, 'discovery', !located);
+  if (options.jwksUri !== undefined && discovery) {
     throw new TypeError('pass either jwksUri or discovery: true, not both');
   }
-  if (options.jwks !== undefined && options.discovery === true) {
+  if (options.jwks !== undefined && discovery) {
     throw new TypeError('pass either jwks or discovery: true, not both');
   }
+  // Without discovery the keys must come from somewhere: `discovery: false` alone would
+  // silently discover all the same.
+  if (!discovery && !located) {
+    throw new TypeError(
+      'discovery: false needs jwksUri or jwks: where else would the keys come from?',
+    );
+  }
+  const policy = checkedPolicy(options, (key) => key);
   const jwksUri =
     options.jwksUri === undefined
       ? undefined
@@ -99,14 +113,14 @@ export function oidcIssuer(options: OidcIssuerOptions): TrustedIssuer {
   const groupsClaims = stringList(options.groupsClaim ?? 'groups', 'groupsClaim');
   const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), oidcTokenKind, true);
 
-  return {
-    ...pickPolicy(options),
+  return frozenIssuer({
+    ...policy,
     kind: 'oidc',
     endpoints: withStaticKeys(
       [jwksUri === undefined ? { issuer } : { issuer, jwksUri }],
       options.jwks,
       jwksUri,
-      options.algorithms,
+      policy.algorithms,
     ),
     allowInsecureHttp,
     validate: tokenUse,
@@ -120,7 +134,7 @@ export function oidcIssuer(options: OidcIssuerOptions): TrustedIssuer {
         groups: stringArrayClaim(firstPresent(claims, groupsClaims)),
       };
     },
-  };
+  });
 }
 
 const OIDC_OPTION_KEYS = optionKeys<OidcIssuerOptions>({

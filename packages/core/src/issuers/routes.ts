@@ -1,23 +1,32 @@
-import type { Algorithm, ClaimPolicy, TrustedIssuer, VerifierEventListener } from '../lib/types.js';
+import type {
+  Algorithm,
+  ClaimPolicy,
+  IssuerEndpoint,
+  TrustedIssuer,
+  VerifierEventListener,
+} from '../lib/types.js';
 import type { IssuerResolver } from './issuer-resolver.js';
-import { SUPPORTED_ALGORITHMS, isSupportedAlgorithm } from '../jws/algorithms.js';
+import { SUPPORTED_ALGORITHMS } from '../jws/algorithms.js';
 import { MAX_ISSUER_LENGTH, normalizeTyp, type ResolvedPolicy } from '../claims/claims-check.js';
 import { createJwksUriResolver } from '../jwks/discovery.js';
 import type { KeySet } from '../jws/jwk-import.js';
 import { importStaticKeys } from '../jwks/static-keys.js';
-import {
-  describe,
-  nonNegativeNumber,
-  positiveInteger,
-  secureUrl,
-  stringList,
-} from '../lib/options.js';
+import { describe, secureUrl } from '../lib/options.js';
+import { checkIssuerShape, issuerLabel, type IssuerLabel } from './issuer-shape.js';
+import { checkedPolicy } from './policy.js';
 
 /** One accepted `iss` value with everything needed to verify its tokens. */
 export interface Route {
   readonly issuer: string;
+  /** The issuer as configured: its identity groups routes (prewarm); read at build time only. */
   readonly trusted: TrustedIssuer;
   readonly policy: ResolvedPolicy;
+  /**
+   * The issuer's own checks and claim reader, copied at build: what verifies a token is what
+   * was configured then, whatever later happens to the issuer object.
+   */
+  readonly validate: TrustedIssuer['validate'];
+  readonly normalize: TrustedIssuer['normalize'];
   /** The JWKS location: known up front (synchronous), or learned once through discovery. */
   resolveJwksUri(): string | Promise<string>;
   /** The JWKS location when configured (not discovered): what `hydrate()` may seed. */
@@ -32,7 +41,8 @@ export interface Route {
 /**
  * The part of `VerifierOptions` routing reads: the issuers and the verifier-wide claim policy
  * each one's own policy falls back to. Declared here, below the verifier, so that routing does
- * not import the verifier that builds it.
+ * not import the verifier that builds it. The policy part is the verifier's snapshot, already
+ * checked (`checkedPolicy`), never the caller's live object.
  */
 export interface RouteOptions extends ClaimPolicy {
   readonly issuers?: readonly TrustedIssuer[] | undefined;
@@ -66,12 +76,16 @@ export function buildRoutes(
     );
   }
   const routes = new Map<string, Route>();
-  for (const trusted of issuers) {
+  // Indexed, not for…of: a hole in the array is an issuer missing, named by its place.
+  for (let index = 0; index < issuers.length; index += 1) {
+    const trusted = issuers[index] as TrustedIssuer;
     // Routed by introspection/ (createIntrospection), which asks a server rather than keys.
     if (isIntrospected(trusted)) continue;
-    for (const route of routesOf(trusted, options, env)) {
+    for (const route of routesOf(trusted, options, env, `issuers[${index}]`)) {
       if (routes.has(route.issuer)) {
-        throw new TypeError(`issuer ${describe(route.issuer)} is configured twice`);
+        throw new TypeError(
+          `issuers[${index}]: issuer ${describe(route.issuer)} is configured twice`,
+        );
       }
       routes.set(route.issuer, route);
     }
@@ -79,11 +93,15 @@ export function buildRoutes(
   return routes;
 }
 
-/** The routes of one trusted issuer, one per accepted `iss`. Throws TypeError on a bad issuer. */
+/**
+ * The routes of one trusted issuer, one per accepted `iss`. Throws TypeError on a bad issuer,
+ * naming it by `path` (`issuers[1]`) when given.
+ */
 export function routesOf(
   trusted: TrustedIssuer,
   defaults: ClaimPolicy,
   env: RouteEnvironment,
+  path?: string,
 ): Route[] {
   // A resolver's answer is routed by keys only: introspecting would need the verifier's
   // introspection state, built once for the issuers listed up front. Fail closed rather than
@@ -93,47 +111,51 @@ export function routesOf(
       'an introspectionIssuer() must be listed in issuers; resolveIssuer cannot return one',
     );
   }
-  return endpointRoutes(trusted, defaults, env);
+  return endpointRoutes(trusted, defaults, env, path);
 }
 
 /**
  * The routes of any trusted issuer, introspected ones included: their policy and, for signed
- * introspection answers (RFC 9701), where their keys are.
+ * introspection answers (RFC 9701), where their keys are. Everything a request reads is taken
+ * from `trusted` here, once: its policy, endpoints, `validate` and `normalize`.
  */
 export function endpointRoutes(
   trusted: TrustedIssuer,
   defaults: ClaimPolicy,
   env: RouteEnvironment,
+  path?: string,
 ): Route[] {
-  if (typeof trusted !== 'object' || trusted === null || !Array.isArray(trusted.endpoints)) {
-    throw new TypeError('each issuer must be built with oidcIssuer(), cognitoIssuer() or a preset');
-  }
-  const policy = resolvePolicy(trusted, defaults);
+  const label = issuerLabel(trusted, path);
+  checkIssuerShape(trusted, label);
+  const policy = resolvePolicy(trusted, defaults, label);
   const allowInsecureHttp = trusted.allowInsecureHttp === true;
-  return trusted.endpoints.map((endpoint) => {
-    const issuer = endpoint.issuer;
+  const { validate, normalize } = trusted;
+  // A copy: the array (and its endpoints) are read once, here.
+  const endpoints: IssuerEndpoint[] = [...trusted.endpoints];
+  return endpoints.map((endpoint, index) => {
+    const { issuer, jwksUri: configured, jwks: given } = endpoint;
+    const at = (name = ''): string => label.key(`endpoints[${index}]${name}`);
     // Such an issuer could never match: tokens with an `iss` this long are refused unrouted.
-    if (typeof issuer === 'string' && issuer.length > MAX_ISSUER_LENGTH) {
+    if (issuer.length > MAX_ISSUER_LENGTH) {
       throw new TypeError(
-        `issuer ${describe(issuer)} is longer than ${MAX_ISSUER_LENGTH} characters`,
+        `${at()}: issuer ${describe(issuer)} is longer than ${MAX_ISSUER_LENGTH} characters`,
       );
     }
-    if (endpoint.jwks !== undefined && endpoint.jwksUri !== undefined) {
-      throw new TypeError(`issuer ${describe(issuer)}: pass either jwks or jwksUri, not both`);
+    if (given !== undefined && configured !== undefined) {
+      throw new TypeError(`${at()}: pass either jwks or jwksUri, not both`);
     }
     // Imported against the final policy: a verifier-wide `algorithms` may narrow what fits.
     const keys =
-      endpoint.jwks === undefined
-        ? undefined
-        : importStaticKeys(endpoint.jwks, policy.algorithms, `issuer ${describe(issuer)}`);
+      given === undefined ? undefined : importStaticKeys(given, policy.algorithms, label.whole);
     const jwksUri =
-      endpoint.jwksUri === undefined
+      configured === undefined
         ? undefined
-        : secureUrl(endpoint.jwksUri, 'jwksUri', allowInsecureHttp);
+        : secureUrl(configured, at('.jwksUri'), allowInsecureHttp);
     const resolver =
       jwksUri === undefined && keys === undefined
         ? createJwksUriResolver({
-            issuer,
+            // Discovery fetches `<issuer>/.well-known/openid-configuration`: a URL, checked now.
+            issuer: secureUrl(issuer, at('.issuer'), allowInsecureHttp),
             allowInsecureHttp,
             cooldownMs: env.cooldownMs,
             waitMs: env.timeoutMs,
@@ -148,6 +170,8 @@ export function endpointRoutes(
       issuer,
       trusted,
       policy,
+      validate,
+      normalize,
       // A static route has no JWKS location; `keys` is read instead, so this is never called.
       resolveJwksUri: () => (resolver === undefined ? (jwksUri ?? '') : resolver.resolve()),
       jwksUri,
@@ -165,40 +189,31 @@ function isIntrospected(trusted: unknown): boolean {
   );
 }
 
-function resolvePolicy(trusted: TrustedIssuer, defaults: ClaimPolicy): ResolvedPolicy {
-  const label = `issuer ${describe(trusted.endpoints[0]?.issuer)}`;
-  const audience = trusted.audience !== undefined ? trusted.audience : defaults.audience;
+/**
+ * The issuer's own policy (checked here, naming the issuer), over the verifier-wide `defaults`
+ * (checked once when the verifier was built, so never blamed on an issuer).
+ */
+function resolvePolicy(
+  trusted: TrustedIssuer,
+  defaults: ClaimPolicy,
+  label: IssuerLabel,
+): ResolvedPolicy {
+  const own = checkedPolicy(trusted, label.key);
+  const audience = own.audience !== undefined ? own.audience : defaults.audience;
   if (audience === undefined) {
     throw new TypeError(
-      `${label}: audience is required (RFC 8725 §3.9); pass null to skip the check explicitly`,
+      `${label.whole}: audience is required (RFC 8725 §3.9); pass null to skip the check explicitly`,
     );
   }
-  const algorithms = narrowAlgorithms(trusted.algorithms, defaults.algorithms, label);
-  if (
-    !Array.isArray(algorithms) ||
-    algorithms.length === 0 ||
-    !algorithms.every(isSupportedAlgorithm)
-  ) {
-    throw new TypeError(
-      `${label}: algorithms must be a non-empty list of ${SUPPORTED_ALGORITHMS.join(', ')} (HMAC and none are never accepted)`,
-    );
-  }
-  const maxAge = trusted.maxTokenAgeSeconds ?? defaults.maxTokenAgeSeconds;
-  const typ = trusted.typ ?? defaults.typ;
-  const required = trusted.requiredClaims ?? defaults.requiredClaims ?? ['exp'];
+  const typ = own.typ ?? defaults.typ;
   return {
-    audience: audience === null ? null : new Set(stringList(audience, `${label}: audience`)),
-    algorithms: new Set<Algorithm>(algorithms),
-    clockToleranceSeconds: nonNegativeNumber(
-      trusted.clockToleranceSeconds ?? defaults.clockToleranceSeconds,
-      `${label}: clockToleranceSeconds`,
-      5,
-    ),
-    maxTokenAgeSeconds:
-      maxAge === undefined ? undefined : positiveInteger(maxAge, `${label}: maxTokenAgeSeconds`, 0),
-    typ:
-      typ === undefined ? undefined : normalizeTyp(stringList(typ, `${label}: typ`)[0] as string),
-    requiredClaims: required.length === 0 ? [] : stringList(required, `${label}: requiredClaims`),
+    audience:
+      audience === null ? null : new Set(typeof audience === 'string' ? [audience] : audience),
+    algorithms: new Set<Algorithm>(narrowAlgorithms(own.algorithms, defaults.algorithms, label)),
+    clockToleranceSeconds: own.clockToleranceSeconds ?? defaults.clockToleranceSeconds ?? 5,
+    maxTokenAgeSeconds: own.maxTokenAgeSeconds ?? defaults.maxTokenAgeSeconds,
+    typ: typ === undefined ? undefined : normalizeTyp(typ),
+    requiredClaims: own.requiredClaims ?? defaults.requiredClaims ?? ['exp'],
   };
 }
 
@@ -206,21 +221,19 @@ function resolvePolicy(trusted: TrustedIssuer, defaults: ClaimPolicy): ResolvedP
  * The issuer's algorithms within the verifier-wide ones: a verifier-level `algorithms` is a
  * ceiling (RFC 8725 §3.1: accept only the algorithms you mean to), so an issuer cannot widen it,
  * and one whose algorithms it excludes entirely (Cognito signs RS256 only) could verify no
- * token: a TypeError naming the issuer, not a route that refuses everything.
+ * token: a TypeError naming the issuer, not a route that refuses everything. Both lists are
+ * already checked (non-empty, supported algorithms only).
  */
 function narrowAlgorithms(
   own: readonly Algorithm[] | undefined,
   ceiling: readonly Algorithm[] | undefined,
-  label: string,
+  label: IssuerLabel,
 ): readonly Algorithm[] {
-  // Malformed or empty lists are left to the check that follows, which names them.
-  if (!Array.isArray(own) || !Array.isArray(ceiling) || own.length === 0 || ceiling.length === 0) {
-    return own ?? ceiling ?? SUPPORTED_ALGORITHMS;
-  }
+  if (own === undefined || ceiling === undefined) return own ?? ceiling ?? SUPPORTED_ALGORITHMS;
   const allowed = own.filter((alg) => ceiling.includes(alg));
   if (allowed.length === 0) {
     throw new TypeError(
-      `${label} signs with ${own.join(', ')}, none of which the verifier's algorithms (${ceiling.join(', ')}) allow`,
+      `${label.whole} signs with ${own.join(', ')}, none of which the verifier's algorithms (${ceiling.join(', ')}) allow`,
     );
   }
   return allowed;

@@ -1,5 +1,12 @@
 import type { JwksKey } from '../jws/jwk-import.js';
-import { assertKnownKeys, optionKeys, optionalFunction, positiveInteger } from '../lib/options.js';
+import {
+  assertKnownKeys,
+  describe,
+  durationMs,
+  optionKeys,
+  optionalFunction,
+  positiveInteger,
+} from '../lib/options.js';
 import type { Algorithm, VerifierEventListener } from '../lib/types.js';
 
 /**
@@ -46,7 +53,10 @@ export interface JwksCacheOptions {
   readonly staleIfErrorMs?: number;
   /** Replaces the global `fetch` (e.g. to set a proxy agent). */
   readonly fetch?: typeof globalThis.fetch;
-  /** Receives `jwks-fetch` events. A listener that throws is ignored. */
+  /**
+   * Receives `jwks-fetch` events. A listener that throws is ignored. As `jwks` of a verifier
+   * that has its own `onEvent` (which receives these events already), a TypeError.
+   */
   readonly onEvent?: VerifierEventListener;
 }
 
@@ -115,18 +125,37 @@ export interface ResolvedJwksCacheOptions {
   readonly onEvent: VerifierEventListener | undefined;
 }
 
-/** Validates {@link JwksCacheOptions}; a mistake throws `TypeError` naming the option. */
-export function resolveJwksCacheOptions(options: JwksCacheOptions): ResolvedJwksCacheOptions {
-  assertKnownKeys(options, JWKS_CACHE_OPTION_KEYS, 'createJwksCache');
-  const maxEntries = positiveInteger(options.maxEntries, 'maxEntries', 1000);
-  const { timeoutMs, fetchTimeoutMs } = fetchDeadlines(options);
-  const maxBytes = positiveInteger(options.maxBytes, 'maxBytes', 256 * 1024);
-  const defaultTtlMs = positiveInteger(options.defaultTtlMs, 'defaultTtlMs', 600_000);
-  const minTtlMs = positiveInteger(options.minTtlMs, 'minTtlMs', 60_000);
-  const maxTtlMs = positiveInteger(options.maxTtlMs, 'maxTtlMs', 3_600_000);
-  const cooldownMs = positiveInteger(options.cooldownMs, 'cooldownMs', 5000);
-  const staleIfErrorMs = positiveInteger(options.staleIfErrorMs, 'staleIfErrorMs', 6 * 3_600_000);
-  if (minTtlMs > maxTtlMs) throw new TypeError('minTtlMs must not exceed maxTtlMs');
+/**
+ * Validates {@link JwksCacheOptions}; a mistake throws `TypeError` naming the option. `path` is
+ * where the options sit when they are part of other options (`jwks` of a verifier): names
+ * then read `jwks.maxBytes`. `undefined` is no options at all.
+ */
+export function resolveJwksCacheOptions(
+  options: JwksCacheOptions | undefined,
+  path?: string,
+): ResolvedJwksCacheOptions {
+  const at = (name: string): string => (path === undefined ? name : `${path}.${name}`);
+  // Only `undefined` is "no options": `null` is a mistake, not a request for the defaults.
+  const given: JwksCacheOptions = options === undefined ? {} : options;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new TypeError(
+      path === undefined
+        ? `createJwksCache options must be an object, got ${describe(given)}`
+        : `${path} must be a JwksCache or an object of options, got ${describe(given)}`,
+    );
+  }
+  assertKnownKeys(given, JWKS_CACHE_OPTION_KEYS, path ?? 'createJwksCache');
+  const maxEntries = positiveInteger(given.maxEntries, at('maxEntries'), 1000);
+  const { timeoutMs, fetchTimeoutMs } = fetchDeadlines(given, path);
+  const maxBytes = positiveInteger(given.maxBytes, at('maxBytes'), 256 * 1024);
+  const defaultTtlMs = durationMs(given.defaultTtlMs, at('defaultTtlMs'), 600_000);
+  const minTtlMs = durationMs(given.minTtlMs, at('minTtlMs'), 60_000);
+  const maxTtlMs = durationMs(given.maxTtlMs, at('maxTtlMs'), 3_600_000);
+  const cooldownMs = durationMs(given.cooldownMs, at('cooldownMs'), 5000);
+  const staleIfErrorMs = durationMs(given.staleIfErrorMs, at('staleIfErrorMs'), 6 * 3_600_000);
+  if (minTtlMs > maxTtlMs) {
+    throw new TypeError(`${at('minTtlMs')} must not exceed ${at('maxTtlMs')}`);
+  }
   return {
     maxEntries,
     timeoutMs,
@@ -137,23 +166,28 @@ export function resolveJwksCacheOptions(options: JwksCacheOptions): ResolvedJwks
     maxTtlMs,
     cooldownMs,
     staleIfErrorMs,
-    fetch: optionalFunction(options.fetch, 'fetch') ?? globalThis.fetch,
-    onEvent: optionalFunction(options.onEvent, 'onEvent'),
+    fetch: optionalFunction(given.fetch, at('fetch')) ?? globalThis.fetch,
+    onEvent: optionalFunction(given.onEvent, at('onEvent')),
   };
 }
 
 /** The request wait and the fetch deadline, validated; shared with discovery. */
-export function fetchDeadlines(options: Pick<JwksCacheOptions, 'timeoutMs' | 'fetchTimeoutMs'>): {
+export function fetchDeadlines(
+  options: Pick<JwksCacheOptions, 'timeoutMs' | 'fetchTimeoutMs'>,
+  path?: string,
+): {
   timeoutMs: number;
   fetchTimeoutMs: number;
 } {
-  const timeoutMs = positiveInteger(options.timeoutMs, 'timeoutMs', 3000);
-  const fetchTimeoutMs = positiveInteger(
+  const at = (name: string): string => (path === undefined ? name : `${path}.${name}`);
+  const timeoutMs = durationMs(options.timeoutMs, at('timeoutMs'), 3000);
+  const fetchTimeoutMs = durationMs(
     options.fetchTimeoutMs,
-    'fetchTimeoutMs',
+    at('fetchTimeoutMs'),
     Math.max(30_000, timeoutMs),
   );
-  if (fetchTimeoutMs < timeoutMs)
-    throw new TypeError('fetchTimeoutMs must not be less than timeoutMs');
+  if (fetchTimeoutMs < timeoutMs) {
+    throw new TypeError(`${at('fetchTimeoutMs')} must not be less than ${at('timeoutMs')}`);
+  }
   return { timeoutMs, fetchTimeoutMs };
 }

@@ -7,15 +7,11 @@ import type {
   VerifierEventListener,
 } from './types.js';
 import { detailString } from '../errors/error-detail.js';
+import { notifyListener } from './notify-listener.js';
 
 /** Hands an event to the app's listener; a listener's failure never changes an outcome. */
 export function notify(onEvent: VerifierEventListener | undefined, event: VerifierEvent): void {
-  if (onEvent === undefined) return;
-  try {
-    onEvent(event);
-  } catch {
-    // An observer's failure must never change a verification outcome.
-  }
+  notifyListener(onEvent, event);
 }
 
 /**

@@ -8,6 +8,21 @@ export function positiveInteger(value: unknown, name: string, fallback: number):
   return value;
 }
 
+/**
+ * Timers hold at most 2^31 − 1 ms (about 24.8 days): Node turns a longer delay into 1 ms with a
+ * warning, and browsers and workers wrap it, so a larger deadline would fire at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A positive whole number of milliseconds a timer can hold (see `MAX_TIMER_MS`). */
+export function durationMs(value: unknown, name: string, fallback: number): number {
+  const ms = positiveInteger(value, name, fallback);
+  if (ms > MAX_TIMER_MS) {
+    throw new TypeError(`${name} must be at most ${MAX_TIMER_MS} ms (a timer's limit), got ${ms}`);
+  }
+  return ms;
+}
+
 export function nonNegativeNumber(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -21,6 +36,38 @@ export function optionalFunction<T>(value: T | undefined, name: string): T | und
     throw new TypeError(`${name} must be a function, got ${describe(value)}`);
   }
   return value;
+}
+
+/**
+ * A callback the request path needs an answer from synchronously (a token, a verdict): an
+ * `async` function would hand back a promise, which is neither, so it is refused at creation.
+ * A plain function returning a promise is caught where it is called.
+ */
+export function synchronousFunction<T>(
+  value: T | undefined,
+  name: string,
+  shape: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') {
+    throw new TypeError(`${name} must be a function ${shape}, got ${describe(value)}`);
+  }
+  const kind = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  if (kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction') {
+    throw new TypeError(
+      `${name} must answer synchronously ${shape}: an async function returns a promise`,
+    );
+  }
+  return value;
+}
+
+/** A promise or any other thenable, whose rejection must not go unhandled. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 export function nonEmptyString(value: unknown, name: string): string {
@@ -121,7 +168,9 @@ export function optionKeys<T>(keys: { readonly [K in keyof Required<T>]: true })
  * ```
  */
 export function assertKnownKeys(options: object, known: ReadonlySet<string>, where: string): void {
-  for (const key of Object.keys(options)) {
+  // `for…in`, not `Object.keys`: an option inherited from a prototype is read like an own one
+  // (`options.cache`), so a misspelt inherited one must be caught too.
+  for (const key in options) {
     if (known.has(key)) continue;
     const suggestion = closestKey(key, known);
     throw new TypeError(
@@ -160,11 +209,21 @@ export function nestedOptions<T extends object>(
   expected = 'an object',
 ): Partial<T> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (!isPlainObject(value)) {
     throw new TypeError(`${path} must be ${expected}, got ${describe(value)}`);
   }
   assertKnownKeys(value, known, path);
   return value;
+}
+
+/**
+ * An object literal (or `Object.create(null)`): not an array, a `Map`, a `Date` or a class
+ * instance, whose fields would be read as options they never meant to be.
+ */
+export function isPlainObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** Optimal string alignment distance (a swap of two letters counts once), capped at `limit`. */

@@ -2,6 +2,7 @@ import {
   assertKnownKeys,
   describe,
   isLoopbackHost,
+  isPlainObject,
   nonEmptyString,
   optionKeys,
   secureUrl,
@@ -105,7 +106,9 @@ export function resourceMetadataPolicy(
 ): ResourceMetadataPolicy | undefined {
   if (options === undefined || options === false) return undefined;
   const given: ResourceMetadataOptions = options === true ? {} : options;
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+  // A plain object only: a Map or a class instance would pass as "no options" and publish the
+  // defaults in silence.
+  if (!isPlainObject(given)) {
     throw new TypeError(
       `resourceMetadata must be true or an object of options, got ${describe(options)}`,
     );

@@ -1,4 +1,4 @@
-import { assertKnownKeys, describe, optionKeys } from '../lib/options.js';
+import { assertKnownKeys, describe, isPlainObject, optionKeys } from '../lib/options.js';
 
 /**
  * How a TLS-terminating proxy writes the client certificate into its header:
@@ -105,7 +105,8 @@ export function clientCertificatePolicy(
   path = 'clientCertificate',
 ): ClientCertificatePolicy {
   if (source === undefined || source === 'socket') return SOCKET;
-  if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+  // A plain object only: a Map's entries are no options (its `header` would read undefined).
+  if (!isPlainObject(source)) {
     throw new TypeError(
       `${path} must be 'socket' or { header, format }, got ${describe(source as unknown)}`,
     );

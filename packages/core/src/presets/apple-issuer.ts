@@ -8,6 +8,7 @@ import {
   signInCheck,
 } from './preset-base.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
 
 export interface AppleIssuerOptions extends PresetOptions {
   /** Your app's bundle id or Services ID (web), e.g. `com.example.app`: the accepted `aud`. */
@@ -31,7 +32,7 @@ export interface AppleIssuerOptions extends PresetOptions {
  */
 export function appleIssuer(options: AppleIssuerOptions): TrustedIssuer {
   assertOptions(options, 'appleIssuer', APPLE_OPTION_KEYS);
-  return {
+  return frozenIssuer({
     ...presetIssuer(options, {
       kind: 'apple',
       // https://developer.apple.com/documentation/sign_in_with_apple/sign_in_with_apple_rest_api/verifying_a_user
@@ -42,7 +43,7 @@ export function appleIssuer(options: AppleIssuerOptions): TrustedIssuer {
       tokenUse: signInCheck(options.tokenUse, 'appleIssuer'),
     }),
     normalize: idTokenIdentity,
-  };
+  });
 }
 
 const APPLE_OPTION_KEYS = presetKeys<AppleIssuerOptions>({

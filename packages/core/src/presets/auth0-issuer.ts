@@ -13,6 +13,7 @@ import {
 } from './preset-base.js';
 import { auth0TokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
 
 export interface Auth0IssuerOptions extends PresetOptions {
   /** The tenant or custom domain, e.g. `example.eu.auth0.com`: a host name, no `https://`. */
@@ -54,7 +55,7 @@ export function auth0Issuer(options: Auth0IssuerOptions): TrustedIssuer {
   // Auth0 writes the issuer with a trailing slash: https://auth0.com/docs/secure/tokens/access-tokens
   const issuer = `https://${domain}/`;
   const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), auth0TokenKind);
-  return {
+  return frozenIssuer({
     ...presetIssuer(options, {
       kind: 'auth0',
       issuers: [issuer],
@@ -72,7 +73,7 @@ export function auth0Issuer(options: Auth0IssuerOptions): TrustedIssuer {
         groups: rolesClaim === undefined ? EMPTY : stringArrayClaim(claims[rolesClaim]),
       };
     },
-  };
+  });
 }
 
 const AUTH0_OPTION_KEYS = presetKeys<Auth0IssuerOptions>({

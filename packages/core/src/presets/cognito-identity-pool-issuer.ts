@@ -5,6 +5,7 @@ import { describe, nonEmptyString } from '../lib/options.js';
 import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '../lib/types.js';
 import { EMPTY, assertOptions, presetKeys, presetIssuer, signInCheck } from './preset-base.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
 
 export interface CognitoIdentityPoolIssuerOptions extends PresetOptions {
   /** The identity pool id, e.g. `us-east-1:0f5d2f1a-8c8e-4a4b-9c57-3f3d2e1b0a99`: the accepted `aud`. */
@@ -60,7 +61,7 @@ export function cognitoIdentityPoolIssuer(
   // documents no regional form, so other partitions (China, GovCloud) are unverified here:
   // use issuerOverride and jwksUri there.
   const issuer = 'https://cognito-identity.amazonaws.com';
-  return {
+  return frozenIssuer({
     ...presetIssuer(options, {
       kind: 'cognito-identity',
       issuers: [issuer],
@@ -89,7 +90,7 @@ export function cognitoIdentityPoolIssuer(
         groups: EMPTY,
       };
     },
-  };
+  });
 }
 
 const COGNITO_IDENTITY_POOL_OPTION_KEYS = presetKeys<CognitoIdentityPoolIssuerOptions>({

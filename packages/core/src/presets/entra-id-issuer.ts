@@ -7,6 +7,7 @@ import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '..
 import { assertOptions, presetKeys, presetIssuer, requiredAudience, union } from './preset-base.js';
 import { entraTokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
 
 export interface EntraIdIssuerOptions extends PresetOptions {
   /** The directory (tenant) id, a GUID such as `72f988bf-86f1-41af-91ab-2d7cd011db47`. */
@@ -59,7 +60,7 @@ export function entraIdIssuer(options: EntraIdIssuerOptions): TrustedIssuer {
   // When a SPA and its API share one app registration, the ID token's `aud` is the API's
   // client id too: only the token's shape tells it from an access token.
   const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), entraTokenKind);
-  return {
+  return frozenIssuer({
     ...presetIssuer(options, {
       kind: 'entra-id',
       issuers: [issuer],
@@ -89,7 +90,7 @@ export function entraIdIssuer(options: EntraIdIssuerOptions): TrustedIssuer {
         groups: union(stringArrayClaim(claims.roles), stringArrayClaim(claims.groups)),
       };
     },
-  };
+  });
 }
 
 const ENTRA_ID_OPTION_KEYS = presetKeys<EntraIdIssuerOptions>({

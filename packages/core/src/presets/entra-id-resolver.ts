@@ -4,6 +4,7 @@ import { assertKnownKeys, stringList } from '../lib/options.js';
 import { presetKeys } from './preset-base.js';
 import { entraIdIssuer } from './entra-id-issuer.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenCopy } from '../issuers/issuer-shape.js';
 
 /**
  * Options of {@link entraIdResolver}: the multi-tenant API's audience and which tenants may
@@ -54,7 +55,10 @@ export function entraIdResolver(options: EntraIdResolverOptions): IssuerResolver
     throw new TypeError('entraIdResolver options must be an object');
   }
   assertKnownKeys(options, RESOLVER_OPTION_KEYS, 'entraIdResolver');
-  const { allowedTenants, ...issuerOptions } = options;
+  const { allowedTenants, ...given } = options;
+  // Read again for every tenant at request time: a frozen copy, so changing `options` (or the
+  // arrays in it) after this call changes nothing.
+  const issuerOptions = frozenCopy(given);
   stringList(options.audience, 'audience');
   // Issuers are built per tenant at request time, where a TypeError would be a 500: build one
   // now so every option mistake (tokenUse, jwksUri, algorithms, …) surfaces at creation.

@@ -8,6 +8,7 @@ import {
   signInCheck,
 } from './preset-base.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
 
 export interface FacebookIssuerOptions extends PresetOptions {
   /** Your Facebook app id, e.g. `1234567890123456`: the accepted `aud`. */
@@ -44,7 +45,7 @@ export function facebookIssuer(options: FacebookIssuerOptions): TrustedIssuer {
       `appId must be a numeric app id string or a list of them, got ${describe(options.appId)}`,
     );
   }
-  return {
+  return frozenIssuer({
     ...presetIssuer(options, {
       kind: 'facebook',
       // https://developers.facebook.com/docs/facebook-login/limited-login/token/validating
@@ -55,7 +56,7 @@ export function facebookIssuer(options: FacebookIssuerOptions): TrustedIssuer {
       tokenUse: signInCheck(options.tokenUse, 'facebookIssuer'),
     }),
     normalize: idTokenIdentity,
-  };
+  });
 }
 
 const FACEBOOK_OPTION_KEYS = presetKeys<FacebookIssuerOptions>({

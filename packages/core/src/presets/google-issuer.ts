@@ -11,6 +11,7 @@ import {
   signInCheck,
 } from './preset-base.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
 
 export interface GoogleIssuerOptions extends PresetOptions {
   /** Your OAuth client id(s), e.g. `1234567890-abc.apps.googleusercontent.com`: the accepted `aud`. */
@@ -51,7 +52,7 @@ export function googleIssuer(options: GoogleIssuerOptions): TrustedIssuer {
             hostName(domain, 'hostedDomain', 'example.com'),
           ),
         );
-  return {
+  return frozenIssuer({
     ...presetIssuer(options, {
       kind: 'google',
       // https://developers.google.com/identity/openid-connect/openid-connect#validatinganidtoken
@@ -80,7 +81,7 @@ export function googleIssuer(options: GoogleIssuerOptions): TrustedIssuer {
       }
     },
     normalize: idTokenIdentity,
-  };
+  });
 }
 
 const GOOGLE_OPTION_KEYS = presetKeys<GoogleIssuerOptions>({

@@ -12,6 +12,8 @@ import {
 } from './preset-base.js';
 import { keycloakTokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
+import { booleanOption } from '../issuers/policy.js';
 
 export interface KeycloakIssuerOptions extends PresetOptions {
   /** Where Keycloak is served, e.g. `https://sso.example.com` (Keycloak before 17: `…/auth`). */
@@ -52,7 +54,7 @@ const REALM = /^[\w.~-]+$/;
  */
 export function keycloakIssuer(options: KeycloakIssuerOptions): TrustedIssuer {
   assertOptions(options, 'keycloakIssuer', KEYCLOAK_OPTION_KEYS);
-  const allowInsecureHttp = options.allowInsecureHttp === true;
+  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
   const baseUrl = secureUrl(options.baseUrl, 'baseUrl', allowInsecureHttp);
   const parsed = new URL(baseUrl);
   if (
@@ -73,7 +75,7 @@ export function keycloakIssuer(options: KeycloakIssuerOptions): TrustedIssuer {
   const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), keycloakTokenKind);
   // Keycloak's Urls.realmIssuer(): the frontend URL, `/realms/`, the realm name.
   const issuer = `${baseUrl.replace(/\/+$/, '')}/realms/${realm}`;
-  return {
+  return frozenIssuer({
     ...presetIssuer(options, {
       kind: 'keycloak',
       issuers: [issuer],
@@ -90,7 +92,7 @@ export function keycloakIssuer(options: KeycloakIssuerOptions): TrustedIssuer {
         groups: keycloakGroups(claims, clientIds),
       };
     },
-  };
+  });
 }
 
 function keycloakGroups(claims: JwtClaims, clientIds: readonly string[]): readonly string[] {

@@ -11,6 +11,7 @@ import {
 } from './preset-base.js';
 import { oktaTokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
 
 export interface OktaIssuerOptions extends PresetOptions {
   /** The Okta org or custom domain, e.g. `example.okta.com`: a host name, no `https://`. */
@@ -60,7 +61,7 @@ export function oktaIssuer(options: OktaIssuerOptions): TrustedIssuer {
   const issuer = serverId === null ? `https://${domain}` : `https://${domain}/oauth2/${serverId}`;
   const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), oktaTokenKind);
   const jwksUri = serverId === null ? `https://${domain}/oauth2/v1/keys` : `${issuer}/v1/keys`;
-  return {
+  return frozenIssuer({
     ...presetIssuer(options, {
       kind: 'okta',
       issuers: [issuer],
@@ -78,7 +79,7 @@ export function oktaIssuer(options: OktaIssuerOptions): TrustedIssuer {
         groups: stringArrayClaim(claims.groups),
       };
     },
-  };
+  });
 }
 
 const OKTA_OPTION_KEYS = presetKeys<OktaIssuerOptions>({

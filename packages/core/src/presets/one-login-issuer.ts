@@ -10,6 +10,7 @@ import type { JwtClaims, JwtHeader, NormalizedIdentity, TrustedIssuer } from '..
 import { assertOptions, presetKeys, presetIssuer, requiredAudience } from './preset-base.js';
 import { oneLoginTokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
 
 export interface OneLoginIssuerOptions extends PresetOptions {
   /** The account subdomain: `example` for `https://example.onelogin.com`. */
@@ -51,7 +52,7 @@ export function oneLoginIssuer(options: OneLoginIssuerOptions): TrustedIssuer {
   // https://developers.onelogin.com/openid-connect (v2 issuer and /certs)
   const issuer = `https://${subdomain.toLowerCase()}.onelogin.com/oidc/2`;
   const tokenUse = tokenUseCheck(acceptedTokenUse(options.tokenUse), oneLoginTokenKind);
-  return {
+  return frozenIssuer({
     ...presetIssuer(options, {
       kind: 'onelogin',
       issuers: [issuer],
@@ -69,7 +70,7 @@ export function oneLoginIssuer(options: OneLoginIssuerOptions): TrustedIssuer {
         groups: stringArrayClaim(claims.groups),
       };
     },
-  };
+  });
 }
 
 const ONE_LOGIN_OPTION_KEYS = presetKeys<OneLoginIssuerOptions>({

@@ -7,7 +7,7 @@ import {
   secureUrl,
   stringList,
 } from '../lib/options.js';
-import { pickPolicy } from '../issuers/policy.js';
+import { booleanOption, checkedPolicy } from '../issuers/policy.js';
 import { signInTokenUse, tokenUseCheck } from '../claims/token-kind.js';
 import type { TokenUseCheck } from '../claims/token-kind.js';
 import { oidcIssuer } from '../issuers/oidc-issuer.js';
@@ -82,7 +82,8 @@ export function assertOptions(options: unknown, preset: string, known: ReadonlyS
  * them. Every option mistake is a TypeError thrown here, at creation.
  */
 export function presetIssuer(options: PresetOptions, spec: PresetSpec): TrustedIssuer {
-  const allowInsecureHttp = options.allowInsecureHttp === true;
+  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
+  const policy = checkedPolicy(options, (key) => key);
   const override =
     options.issuerOverride === undefined
       ? undefined
@@ -100,8 +101,8 @@ export function presetIssuer(options: PresetOptions, spec: PresetSpec): TrustedI
           : undefined; // an override without jwksUri: discovery of the override
   const issuers: readonly string[] = override === undefined ? spec.issuers : [override];
   const base = oidcIssuer({
-    ...pickPolicy(options),
-    ...(options.algorithms === undefined && spec.algorithms !== undefined
+    ...policy,
+    ...(policy.algorithms === undefined && spec.algorithms !== undefined
       ? { algorithms: spec.algorithms }
       : {}),
     ...(spec.audience === undefined ? {} : { audience: spec.audience }),

@@ -7,6 +7,7 @@ import {
 import { knownRule, toRule } from './rule-check.js';
 import type { Rule } from './rule.js';
 import type { VerifiedToken } from '../lib/types.js';
+import { isThenable } from '../lib/options.js';
 
 /**
  * Why a rule failed: `scopes` lists what would satisfy it when scopes alone would; `stepUp`
@@ -231,7 +232,11 @@ function claimMatches(rule: Extract<Rule, { type: 'claim' }>, auth: VerifiedToke
       return Array.isArray(value) && value.includes(rule.value);
     case 'satisfies':
       try {
-        return rule.predicate(value, auth) === true;
+        const verdict: unknown = rule.predicate(value, auth);
+        // Only `true` grants. A promise (a predicate that is async after all) denies, and its
+        // rejection is dropped: left unhandled it would end the process.
+        if (isThenable(verdict)) verdict.then(undefined, () => undefined);
+        return verdict === true;
       } catch {
         return false;
       }

@@ -4,6 +4,7 @@
 // refused: fail closed.
 import type { ClaimPredicate, Rule } from './rule.js';
 import { names, oneOf, only, primitive } from './rule-fields.js';
+import { synchronousFunction } from '../lib/options.js';
 import { stepUp } from './step-up-check.js';
 
 /** Deeper nesting is a configuration bug; the bound also keeps evaluation off the stack limit. */
@@ -179,8 +180,15 @@ function claim(fields: Record<string, unknown>, at: string): Rule {
   const path = names(fields.path, `${at}.path`);
   if (match === 'satisfies') {
     only(fields, ['type', 'path', 'match', 'predicate'], at);
-    const predicate = fields.predicate;
-    if (typeof predicate !== 'function') throw new TypeError(`${at}.predicate must be a function`);
+    if (typeof fields.predicate !== 'function') {
+      throw new TypeError(`${at}.predicate must be a function`);
+    }
+    // A verdict is needed now: an async predicate's promise would never be `true`.
+    const predicate = synchronousFunction(
+      fields.predicate,
+      `${at}.predicate`,
+      '(value, auth) => boolean',
+    );
     return { type: 'claim', path, match, predicate: predicate as ClaimPredicate };
   }
   only(fields, ['type', 'path', 'match', 'value'], at);

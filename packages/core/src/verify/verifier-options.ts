@@ -1,6 +1,11 @@
 import type { IssuerResolver } from '../issuers/issuer-resolver.js';
-import type { JwksCache, JwksCacheOptions } from '../jwks/jwks-cache-options.js';
-import { optionKeys } from '../lib/options.js';
+import { createJwksCache } from '../jwks/jwks-cache.js';
+import {
+  resolveJwksCacheOptions,
+  type JwksCache,
+  type JwksCacheOptions,
+} from '../jwks/jwks-cache-options.js';
+import { describe, optionKeys } from '../lib/options.js';
 import type {
   ClaimPolicy,
   JsonWebKeySet,
@@ -40,7 +45,8 @@ export interface VerifierOptions extends ClaimPolicy {
   /**
    * Bounds of the resolver's cache. Defaults: 10000 issuers, about 8 MiB (`iss` strings
    * included), 10 min, 1 min for refusals. A cached token of a resolved issuer is accepted only
-   * while the resolver's answer that verified it is still cached, unexpired.
+   * while the resolver's answer that verified it is still cached, unexpired. Only with
+   * `resolveIssuer` (a TypeError without it).
    */
   readonly resolverCache?: {
     /** Issuers kept at once. Default 10000. */
@@ -53,8 +59,9 @@ export interface VerifierOptions extends ClaimPolicy {
     readonly negativeTtlMs?: number;
   };
   /**
-   * A shared `JwksCache`, or options for the verifier's own. Its `timeoutMs` (request wait),
-   * `fetchTimeoutMs` (fetch deadline) and `cooldownMs` apply to discovery as well.
+   * A shared `JwksCache`, or options for the verifier's own. Given as options, their `fetch`,
+   * `timeoutMs` (request wait), `fetchTimeoutMs` (fetch deadline) and `cooldownMs` apply to
+   * discovery as well; a shared cache keeps its own, and discovery uses the defaults.
    */
   readonly jwks?: JwksCache | JwksCacheOptions;
   /** Tokens longer than this are refused before any parsing. Default 16384 characters. */
@@ -88,7 +95,8 @@ export interface VerifierOptions extends ClaimPolicy {
   readonly revocation?: RevocationStore;
   /**
    * How long a request waits for the revocation store's answer; past it, 503
-   * `REVOCATION_UNAVAILABLE`, so a hung store never holds a request. Default 1000 ms.
+   * `REVOCATION_UNAVAILABLE`, so a hung store never holds a request. Default 1000 ms. Only
+   * with `revocation` (a TypeError without it).
    */
   readonly revocationTimeoutMs?: number;
   /**
@@ -207,6 +215,58 @@ export function isJwksCache(value: JwksCache | JwksCacheOptions | undefined): va
   );
 }
 
+/** The verifier's JWKS cache, and the fetch settings its discovery shares with it. */
+export interface VerifierJwks {
+  readonly jwks: JwksCache;
+  /** Built from options, so `close()` closes it; a shared cache is left to its owner. */
+  readonly owned: boolean;
+  readonly fetch: typeof globalThis.fetch;
+  readonly timeoutMs: number;
+  readonly fetchTimeoutMs: number;
+  readonly cooldownMs: number;
+}
+
+/**
+ * `jwks` of the verifier: a shared cache (checked to have the methods the verifier calls), or
+ * options for its own (checked here, named `jwks.<option>`, and read once: the cache is built
+ * from the checked copy). Anything else (`null`, `42`, `true`, an array) is a TypeError, not the
+ * defaults. The verifier's `onEvent` already receives the cache's `jwks-fetch` events, so a
+ * second listener in `jwks.onEvent` is refused rather than silently replaced.
+ */
+export function verifierJwks(
+  value: JwksCache | JwksCacheOptions | undefined,
+  onEvent: VerifierOptions['onEvent'],
+): VerifierJwks {
+  if (isJwksCache(value)) {
+    for (const method of ['refresh', 'close'] as const) {
+      if (typeof value[method] !== 'function') {
+        throw new TypeError(
+          `jwks.${method} must be a function: pass a JwksCache (createJwksCache()) or an object of options`,
+        );
+      }
+    }
+    if (value.seed !== undefined && typeof value.seed !== 'function') {
+      throw new TypeError(`jwks.seed must be a function, got ${describe(value.seed)}`);
+    }
+    // A shared cache keeps its fetch settings to itself: discovery uses the defaults.
+    const { fetch, timeoutMs, fetchTimeoutMs, cooldownMs } = resolveJwksCacheOptions(undefined);
+    return { jwks: value, owned: false, fetch, timeoutMs, fetchTimeoutMs, cooldownMs };
+  }
+  const { onEvent: ownListener, ...own } = resolveJwksCacheOptions(value, 'jwks');
+  if (ownListener !== undefined && onEvent !== undefined) {
+    throw new TypeError(
+      "jwks.onEvent and onEvent are both set: the verifier's onEvent already receives jwks-fetch events; pass one",
+    );
+  }
+  const listener = ownListener ?? onEvent;
+  const jwks = createJwksCache({
+    ...own,
+    ...(listener === undefined ? {} : { onEvent: listener }),
+  });
+  const { fetch, timeoutMs, fetchTimeoutMs, cooldownMs } = own;
+  return { jwks, owned: true, fetch, timeoutMs, fetchTimeoutMs, cooldownMs };
+}
+
 /**
  * Where a verifier keeps its synchronous entry for the gate: `verify()`'s verdict, or a
  * promise only when something must be waited for (a cache miss, a key-set refresh, an
@@ -226,4 +286,18 @@ export type VerifyNow = (
 export interface VerifyNowEntry {
   readonly verify: Verifier['verify'];
   readonly now: VerifyNow;
+}
+
+/**
+ * `option` means something only together with `needs` (`revocationTimeoutMs` without a
+ * `revocation` store waits for nothing): given alone, it is a TypeError rather than ignored.
+ */
+export function requiresOption(
+  options: VerifierOptions,
+  option: keyof VerifierOptions,
+  needs: keyof VerifierOptions,
+): void {
+  if (options[option] !== undefined && options[needs] === undefined) {
+    throw new TypeError(`${option} applies only with ${needs}: set ${needs}, or remove ${option}`);
+  }
 }

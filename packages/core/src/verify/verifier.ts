@@ -4,10 +4,12 @@ import { decodeCompactJws } from '../jws/compact-jws.js';
 import { assertTokenCharset } from '../jws/token-charset.js';
 import {
   assertKnownKeys,
+  durationMs,
   nestedOptions,
   positiveInteger,
   optionalFunction,
 } from '../lib/options.js';
+import { checkedPolicy } from '../issuers/policy.js';
 import { detailList, seen } from '../errors/error-detail.js';
 import { createDynamicRoutes } from '../issuers/dynamic-routes.js';
 import { markVerified } from '../claims/verified-token.js';
@@ -33,14 +35,13 @@ import {
   CACHE_OPTION_KEYS,
   RESOLVER_CACHE_OPTION_KEYS,
   VERIFIER_OPTION_KEYS,
-  isJwksCache,
+  requiresOption,
+  verifierJwks,
   type Verifier,
   type VerifierOptions,
   VERIFY_NOW,
 } from './verifier-options.js';
 import { verifyEntries } from './verify-entries.js';
-import { createJwksCache } from '../jwks/jwks-cache.js';
-import { fetchDeadlines } from '../jwks/jwks-cache-options.js';
 import type { JwksKey } from '../jws/jwk-import.js';
 import type { VerifiedToken } from '../lib/types.js';
 
@@ -62,10 +63,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   assertKnownKeys(options, VERIFIER_OPTION_KEYS, 'createVerifier');
   const maxTokenBytes = positiveInteger(options.maxTokenBytes, 'maxTokenBytes', 16_384);
   const onEvent = optionalFunction(options.onEvent, 'onEvent');
-  const ownsJwks = !isJwksCache(options.jwks);
-  const jwks = isJwksCache(options.jwks)
-    ? options.jwks
-    : createJwksCache(onEvent === undefined ? { ...options.jwks } : { ...options.jwks, onEvent });
+  const { jwks, owned: ownsJwks, ...fetchSettings } = verifierJwks(options.jwks, onEvent);
   const cacheOptions =
     options.cache === false
       ? undefined
@@ -76,7 +74,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
       : createTokenCache({
           maxEntries: positiveInteger(cacheOptions.maxEntries, 'cache.maxEntries', 10_000),
           maxBytes: positiveInteger(cacheOptions.maxBytes, 'cache.maxBytes', 32 * 1024 * 1024),
-          maxTtlMs: positiveInteger(cacheOptions.maxTtlMs, 'cache.maxTtlMs', 600_000),
+          maxTtlMs: durationMs(cacheOptions.maxTtlMs, 'cache.maxTtlMs', 600_000),
         });
   if (options.threadPool !== undefined && typeof options.threadPool !== 'boolean') {
     throw new TypeError('threadPool must be a boolean');
@@ -88,47 +86,46 @@ export function createVerifier(options: VerifierOptions): Verifier {
       'threadPool needs node:crypto: this runtime uses Web Crypto, leave it unset',
     );
   }
+  requiresOption(options, 'revocationTimeoutMs', 'revocation');
   const revocation = revocationGuard(
     options.revocation,
-    positiveInteger(options.revocationTimeoutMs, 'revocationTimeoutMs', 1000),
+    durationMs(options.revocationTimeoutMs, 'revocationTimeoutMs', 1000),
   );
-  // Discovery follows the JWKS cache's deadline and cooldown when they are given as options.
-  const jwksOptions = isJwksCache(options.jwks) ? undefined : options.jwks;
+  // Checked and copied once: every issuer's policy falls back to this snapshot, the resolver's
+  // answers included, so changing `options` after this call changes nothing.
+  const policy = checkedPolicy(options, (key) => key);
+  const issuers = Array.isArray(options.issuers) ? [...options.issuers] : options.issuers;
+  const resolveIssuer = optionalFunction(options.resolveIssuer, 'resolveIssuer');
   // Aborted by close(): ends discovery fetches still in flight.
   const lifetime = new AbortController();
-  const routeEnvironment = {
-    fetch: jwksOptions?.fetch ?? globalThis.fetch,
-    ...fetchDeadlines(jwksOptions ?? {}),
-    signal: lifetime.signal,
-    cooldownMs: jwksOptions?.cooldownMs ?? 5000,
-    onEvent,
-  };
-  const routes = buildRoutes(options, routeEnvironment);
+  // Discovery follows the JWKS cache's fetch, deadline and cooldown when given as options.
+  const routeEnvironment = { ...fetchSettings, signal: lifetime.signal, onEvent };
+  const routes = buildRoutes({ ...policy, issuers, resolveIssuer }, routeEnvironment);
   // RFC 7662 issuers: opaque tokens, and JWSs whose `iss` names one, are asked about, not decoded.
-  const introspection = createIntrospection(options.issuers, options, {
+  const introspection = createIntrospection(issuers, policy, {
     env: routeEnvironment,
     jwks,
     revocation,
     routes,
   });
-  const resolveIssuer = optionalFunction(options.resolveIssuer, 'resolveIssuer');
   const resolverCache = nestedOptions(
     options.resolverCache,
     'resolverCache',
     RESOLVER_CACHE_OPTION_KEYS,
   );
+  requiresOption(options, 'resolverCache', 'resolveIssuer');
   const dynamicRoutes =
     resolveIssuer === undefined
       ? undefined
-      : createDynamicRoutes(resolveIssuer, options, routeEnvironment, {
+      : createDynamicRoutes(resolveIssuer, policy, routeEnvironment, {
           maxEntries: positiveInteger(resolverCache.maxEntries, 'resolverCache.maxEntries', 10_000),
           maxBytes: positiveInteger(
             resolverCache.maxBytes,
             'resolverCache.maxBytes',
             8 * 1024 * 1024,
           ),
-          ttlMs: positiveInteger(resolverCache.ttlMs, 'resolverCache.ttlMs', 600_000),
-          negativeTtlMs: positiveInteger(
+          ttlMs: durationMs(resolverCache.ttlMs, 'resolverCache.ttlMs', 600_000),
+          negativeTtlMs: durationMs(
             resolverCache.negativeTtlMs,
             'resolverCache.negativeTtlMs',
             60_000,
@@ -252,9 +249,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
 
     const policy = route.policy;
     checkClaims(claims, header, policy, Date.now() / 1000);
-    route.trusted.validate?.(claims, header);
+    route.validate?.(claims, header);
     if (revocation !== undefined) checkRevocable(revocation, claims, policy);
-    const identity = route.trusted.normalize(claims, header);
+    const identity = route.normalize(claims, header);
     // Before caching: a `cnf` this library cannot check is refused on every path.
     const binding = tokenBinding(claims);
     // Marked once here: guards accept only marked results (see verified-token.ts).

@@ -1,0 +1,152 @@
+// Options are read once, when the verifier (or issuer) is built: changing the caller's objects
+// afterwards must change nothing a request sees.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  appleIssuer,
+  auth0Issuer,
+  cognitoIdentityPoolIssuer,
+  cognitoIssuer,
+  createVerifier,
+  entraIdIssuer,
+  entraIdResolver,
+  facebookIssuer,
+  googleIssuer,
+  keycloakIssuer,
+  oidcIssuer,
+  oktaIssuer,
+  oneLoginIssuer,
+  type TrustedIssuer,
+  type VerifierOptions,
+} from '@tokengate/core';
+import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejectionOf } from './helpers.js';
+
+let idp: TestIssuer;
+let pool: TestIssuer;
+
+beforeAll(async () => {
+  [idp, pool] = await Promise.all([
+    createTestIssuer(),
+    createTestIssuer({ kind: 'cognito', clientId: 'app-client' }),
+  ]);
+});
+afterAll(() => Promise.all([idp.close(), pool.close()]));
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+describe('the verifier-wide defaults of resolved issuers', () => {
+  function resolvedVerifier(): {
+    options: Mutable<VerifierOptions>;
+    verify(token: string): Promise<unknown>;
+  } {
+    const options: Mutable<VerifierOptions> = {
+      resolveIssuer: (iss) =>
+        iss === idp.issuer ? oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri }) : undefined,
+      audience: idp.audience,
+      // Every request asks the resolver again, which is when live options used to be re-read.
+      resolverCache: { ttlMs: 1 },
+    };
+    const verifier = createVerifier(options);
+    return { options, verify: (token) => verifier.verify(token) };
+  }
+
+  it('keep the audience the verifier was built with', async () => {
+    const { options, verify } = resolvedVerifier();
+    const foreign = await idp.accessToken({ claims: { aud: 'https://someone-else.example' } });
+    expect((await rejectionOf(verify(foreign))).code).toBe('AUDIENCE_MISMATCH');
+    options.audience = null;
+    await sleep(5);
+    expect((await rejectionOf(verify(foreign))).code).toBe('AUDIENCE_MISMATCH');
+  });
+
+  it('ignore a value set after build that the verifier would have refused', async () => {
+    const { options, verify } = resolvedVerifier();
+    options.clockToleranceSeconds = -5;
+    options.algorithms = ['HS256' as never];
+    await sleep(5);
+    await expect(verify(await idp.accessToken())).resolves.toMatchObject({ issuer: idp.issuer });
+  });
+});
+
+describe('issuer objects', () => {
+  it('are copied into the route: a hand-made issuer changed after build changes nothing', async () => {
+    const handMade: Mutable<TrustedIssuer> = {
+      ...cognitoIssuer({
+        issuerOverride: pool.issuer,
+        allowInsecureHttp: true,
+        clientId: 'app-client',
+      }),
+    };
+    const verifier = createVerifier({ issuers: [handMade] });
+    const otherClient = await pool.accessToken({ clientId: 'another-client' });
+    expect((await rejectionOf(verifier.verify(otherClient))).code).toBe('CLIENT_ID_MISMATCH');
+    delete handMade.validate;
+    handMade.normalize = () => {
+      throw new Error('read at request time');
+    };
+    expect((await rejectionOf(verifier.verify(otherClient))).code).toBe('CLIENT_ID_MISMATCH');
+    await expect(verifier.verify(await pool.accessToken())).resolves.toMatchObject({
+      clientId: 'app-client',
+    });
+  });
+
+  it.each<[string, () => TrustedIssuer]>([
+    ['oidcIssuer', () => oidcIssuer({ issuer: 'https://idp.example.com/', audience: ['api'] })],
+    ['cognitoIssuer', () => cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: 'abc' })],
+    ['auth0Issuer', () => auth0Issuer({ domain: 'acme.eu.auth0.com', audience: 'api' })],
+    ['oktaIssuer', () => oktaIssuer({ domain: 'acme.okta.com', audience: 'api' })],
+    ['googleIssuer', () => googleIssuer({ clientId: 'x.apps.googleusercontent.com' })],
+    ['appleIssuer', () => appleIssuer({ clientId: 'com.acme' })],
+    ['facebookIssuer', () => facebookIssuer({ appId: '123' })],
+    [
+      'keycloakIssuer',
+      () => keycloakIssuer({ baseUrl: 'https://kc.example.com', realm: 'acme', audience: 'api' }),
+    ],
+    ['oneLoginIssuer', () => oneLoginIssuer({ subdomain: 'acme', audience: 'api' })],
+    [
+      'entraIdIssuer',
+      () => entraIdIssuer({ tenantId: '00000000-0000-0000-0000-000000000001', audience: 'api' }),
+    ],
+    [
+      'cognitoIdentityPoolIssuer',
+      () =>
+        cognitoIdentityPoolIssuer({
+          identityPoolId: 'us-east-1:0f5d2f1a-8c8e-4a4b-9c57-3f3d2e1b0a99',
+          region: 'us-east-1',
+        }),
+    ],
+  ])('%s returns a deeply frozen issuer', (_name, build) => {
+    const issuer = build();
+    expect(Object.isFrozen(issuer)).toBe(true);
+    expect(Object.isFrozen(issuer.endpoints)).toBe(true);
+    for (const endpoint of issuer.endpoints) expect(Object.isFrozen(endpoint)).toBe(true);
+    if (Array.isArray(issuer.audience)) expect(Object.isFrozen(issuer.audience)).toBe(true);
+    if (issuer.algorithms !== undefined) expect(Object.isFrozen(issuer.algorithms)).toBe(true);
+    expect(() => {
+      delete (issuer as Mutable<TrustedIssuer>).validate;
+    }).toThrow(TypeError);
+  });
+
+  it("copy the caller's arrays and key set instead of sharing them", () => {
+    const audience = ['api'];
+    const keys = idp.jwks();
+    const issuer = oidcIssuer({ issuer: idp.issuer, audience, jwks: keys });
+    audience[0] = 'someone-else';
+    (keys.keys as object[]).length = 0;
+    expect(issuer.audience).toEqual(['api']);
+    const given = issuer.endpoints[0]?.jwks;
+    expect(given?.keys.length).toBeGreaterThan(0);
+    expect(Object.isFrozen(given)).toBe(true);
+    expect(Object.isFrozen(given?.keys[0])).toBe(true);
+  });
+
+  it("entraIdResolver builds every tenant's issuer from the options as given at creation", async () => {
+    const audience = ['api'];
+    const resolve = entraIdResolver({ audience });
+    audience[0] = 'someone-else';
+    const tenant = '00000000-0000-0000-0000-000000000002';
+    const issuer = await resolve(`https://login.microsoftonline.com/${tenant}/v2.0`);
+    expect(issuer?.audience).toEqual(['api']);
+  });
+});
