@@ -11,6 +11,7 @@ import {
   entraIdResolver,
   facebookIssuer,
   googleIssuer,
+  introspectionIssuer,
   keycloakIssuer,
   oidcIssuer,
   oktaIssuer,
@@ -107,6 +108,17 @@ describe('issuer objects', () => {
     [
       'entraIdIssuer',
       () => entraIdIssuer({ tenantId: '00000000-0000-0000-0000-000000000001', audience: 'api' }),
+    ],
+    [
+      'introspectionIssuer',
+      () =>
+        introspectionIssuer({
+          issuer: 'https://as.example.com',
+          introspectionEndpoint: 'https://as.example.com/introspect',
+          clientId: 'api',
+          clientAuth: { method: 'client_secret_basic', clientSecret: 'a-long-enough-secret-value' },
+          audience: 'api',
+        }),
     ],
     [
       'cognitoIdentityPoolIssuer',

@@ -6,6 +6,7 @@ import {
 } from '../claims/claim-readers.js';
 import { invalid } from '../claims/claims-check.js';
 import { seen } from '../errors/error-detail.js';
+import { frozenIssuer } from '../issuers/issuer-shape.js';
 import { pickPolicy } from '../issuers/policy.js';
 import { withStaticKeys } from '../jwks/static-keys.js';
 import { describe, secureUrl } from '../lib/options.js';
@@ -76,8 +77,10 @@ export function introspectionIssuer(options: IntrospectionIssuerOptions): Truste
       };
     },
   };
-  SETTINGS.set(trusted, settings);
-  return trusted;
+  // Frozen like every issuer factory's result: what the verifier reads cannot change later.
+  const frozen = frozenIssuer(trusted);
+  SETTINGS.set(frozen, settings);
+  return frozen;
 }
 
 /** Whether `trusted` says it is an introspection issuer (built by any copy of the core). */

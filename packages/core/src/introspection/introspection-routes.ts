@@ -45,7 +45,7 @@ export function createIntrospection(
 ): Introspection | undefined {
   const byIssuer = new Map<string, Introspector>();
   let opaqueIntrospector: Introspector | undefined;
-  for (const trusted of Array.isArray(issuers) ? issuers : []) {
+  for (const [index, trusted] of (Array.isArray(issuers) ? issuers : []).entries()) {
     if (typeof trusted !== 'object' || trusted === null || !isIntrospectionIssuer(trusted)) {
       continue;
     }
@@ -54,9 +54,8 @@ export function createIntrospection(
     if (byIssuer.has(issuer) || deps.routes.has(issuer)) {
       throw new TypeError(`issuer ${describe(issuer)} is configured twice`);
     }
-    const [route] = endpointRoutes(trusted, defaults, deps.env);
+    const [route] = endpointRoutes(trusted, defaults, deps.env, `issuers[${index}]`);
     const introspector = createIntrospector({
-      trusted,
       settings,
       route: route as Route,
       jwks: deps.jwks,

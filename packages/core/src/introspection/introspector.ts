@@ -8,7 +8,7 @@ import type { Route } from '../issuers/routes.js';
 import type { JwksCache } from '../jwks/jwks-cache-options.js';
 import { encodeBase64 } from '../lib/base64.js';
 import { withinDeadline } from '../lib/deadline.js';
-import type { JwtClaims, JwtHeader, TrustedIssuer, VerifiedToken } from '../lib/types.js';
+import type { JwtClaims, JwtHeader, VerifiedToken } from '../lib/types.js';
 import {
   checkRevocable,
   checkRevocation,
@@ -33,7 +33,6 @@ export interface Introspector {
 }
 
 export interface IntrospectorDependencies {
-  readonly trusted: TrustedIssuer;
   readonly settings: IntrospectionSettings;
   /** The issuer's route: its resolved claim policy and, for RFC 9701 answers, its keys. */
   readonly route: Route;
@@ -65,7 +64,7 @@ const INACTIVE: Refusal = Object.freeze({
 const TRANSIENT_REFUSALS = new Set(['TOKEN_NOT_YET_VALID', 'TOKEN_ISSUED_IN_FUTURE']);
 
 export function createIntrospector(deps: IntrospectorDependencies): Introspector {
-  const { trusted, settings, route, revocation } = deps;
+  const { settings, route, revocation } = deps;
   // RFC 7662 answers have no JOSE header: the `typ` of a verifier-wide policy is for JWTs.
   const policy: ResolvedPolicy = { ...route.policy, typ: undefined };
   const cache = settings.cache === undefined ? undefined : createIntrospectionCache(settings.cache);
@@ -109,9 +108,10 @@ export function createIntrospector(deps: IntrospectorDependencies): Introspector
       });
     }
     checkClaims(claims, NO_HEADER, policy, Date.now() / 1000);
-    trusted.validate?.(claims, header);
+    // The route's own copies, taken when the verifier was built (see issuers/routes.ts).
+    route.validate?.(claims, header);
     if (revocation !== undefined) checkRevocable(revocation, claims, policy);
-    const identity = trusted.normalize(claims, header);
+    const identity = route.normalize(claims, header);
     return { claims, header, identity, binding: tokenBinding(claims), size };
   }
 
