@@ -87,3 +87,44 @@ export function expectMalformed(
   expect(error.detail).toEqual({ header: policy.header, reason });
   expect(error.headers['WWW-Authenticate']).toContain('error="invalid_request"');
 }
+
+/**
+ * 1,500 seeded random edits of a valid header value (a character replaced, removed, or one of
+ * `inserts` added; one to three edits each), tallied by outcome: `same` or `other` thumbprint,
+ * `none`, or the code of the TokengateError thrown. Anything else thrown fails the test.
+ */
+export async function mutationOutcomes(
+  policy: ClientCertificatePolicy,
+  valid: string,
+  inserts: string,
+  seed: number,
+): Promise<Map<string, number>> {
+  let state = seed;
+  const random = (limit: number) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % limit;
+  };
+  const outcomes = new Map<string, number>();
+  for (let round = 0; round < 1500; round += 1) {
+    const chars = [...valid];
+    for (let edits = 1 + random(3); edits > 0; edits -= 1) {
+      const at = random(chars.length);
+      const choice = random(3);
+      if (choice === 0) chars[at] = String.fromCharCode(32 + random(95));
+      else if (choice === 1) chars.splice(at, 1);
+      else chars.splice(at, 0, inserts[random(inserts.length)]!);
+    }
+    let outcome: string;
+    try {
+      const result = await thumbprint(policy, [policy.header!, chars.join('')]);
+      outcome = result === undefined ? 'none' : result === expected ? 'same' : 'other';
+    } catch (error) {
+      expect(isTokengateError(error), String(error)).toBe(true);
+      outcome = (error as InvalidRequestError).code;
+    }
+    outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  }
+  return outcomes;
+}
