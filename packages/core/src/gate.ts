@@ -13,7 +13,7 @@ import type { AlbVerifier } from './alb/alb-verifier.js';
 import type { Rule } from './rules/rule.js';
 import type { RequestSource, VerifiedToken, VerifierEventListener } from './lib/types.js';
 import { isVerifiedToken } from './claims/verified-token.js';
-import { assertKnownKeys } from './lib/options.js';
+import { assertKnownKeys, optionsSnapshot } from './lib/options.js';
 import { createVerifier } from './verify/verifier.js';
 import { createTransport } from './gate-transport.js';
 import { verifiedOnly, verifierFailed } from './gate-verdict.js';
@@ -127,9 +127,10 @@ export interface Gate {
  * gate.authorize(auth, anyGroup('admin'));
  * ```
  */
-export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT): Gate {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('options must be an object');
+export function createGate(given: GateOptions, adapter: GateAdapter = DIRECT): Gate {
+  if (typeof given !== 'object' || given === null) throw new TypeError('options must be an object');
+  // Every read below, and the verifier's, sees this one reading of the options.
+  const options = optionsSnapshot(given);
   // GateOptions is a union: a name any of its branches (or the adapter) takes is known.
   const adapterKeys = adapter.keys ?? [];
   assertKnownKeys(
@@ -137,9 +138,9 @@ export function createGate(options: GateOptions, adapter: GateAdapter = DIRECT):
     new Set([...GATE_OPTION_KEYS, ...VERIFIER_OPTION_KEYS, ...adapterKeys]),
     adapter.name,
   );
-  const given = 'verifier' in options || 'albVerifier' in options;
-  if (given) assertNoVerifierOptions(options, adapter.name);
-  const owned = given ? undefined : createVerifier(verifierOptions(options, adapterKeys));
+  const prebuilt = 'verifier' in options || 'albVerifier' in options;
+  if (prebuilt) assertNoVerifierOptions(options, adapter.name);
+  const owned = prebuilt ? undefined : createVerifier(verifierOptions(options, adapterKeys));
   const verifier =
     owned ??
     ('verifier' in options

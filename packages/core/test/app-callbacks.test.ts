@@ -112,6 +112,38 @@ describe('getToken', () => {
   });
 });
 
+describe('getToken answering a hostile thenable', () => {
+  it.each([
+    [
+      'a `then` getter that throws',
+      () =>
+        ({
+          get then() {
+            throw new Error('boom');
+          },
+        }) as never,
+    ],
+    [
+      'a `then` that throws',
+      () =>
+        ({
+          then() {
+            throw new Error('boom');
+          },
+        }) as never,
+    ],
+  ])(
+    '%s is the app failing to read the token: 400 TOKEN_SOURCE_FAILED',
+    async (_name, getToken) => {
+      const gate = createGate({ issuers, getToken });
+      const error = await rejectionOf(gate.authenticate(request(undefined)));
+      expect(error.code).toBe('TOKEN_SOURCE_FAILED');
+      expect(error.status).toBe(400);
+      await gate.close();
+    },
+  );
+});
+
 describe('claim predicates', () => {
   it('must answer synchronously: an async predicate is a TypeError where the rule is built', () => {
     const build = () =>

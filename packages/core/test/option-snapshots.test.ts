@@ -6,6 +6,7 @@ import {
   auth0Issuer,
   cognitoIdentityPoolIssuer,
   cognitoIssuer,
+  createGate,
   createVerifier,
   entraIdIssuer,
   entraIdResolver,
@@ -16,6 +17,7 @@ import {
   oidcIssuer,
   oktaIssuer,
   oneLoginIssuer,
+  type GateOptions,
   type TrustedIssuer,
   type VerifierOptions,
 } from '@tokengate/core';
@@ -92,6 +94,24 @@ describe('issuer objects', () => {
     });
   });
 
+  it('read a getter once: the function checked at build is the one every request runs', async () => {
+    const base = oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience });
+    let reads = 0;
+    const fickle = {
+      ...base,
+      get normalize() {
+        reads += 1;
+        return reads === 1 ? base.normalize : (42 as never);
+      },
+    } as TrustedIssuer;
+    const verifier = createVerifier({ issuers: [fickle] });
+    await expect(verifier.verify(await idp.accessToken())).resolves.toMatchObject({
+      issuer: idp.issuer,
+    });
+    expect(reads).toBe(1);
+    await verifier.close();
+  });
+
   it.each<[string, () => TrustedIssuer]>([
     ['oidcIssuer', () => oidcIssuer({ issuer: 'https://idp.example.com/', audience: ['api'] })],
     ['cognitoIssuer', () => cognitoIssuer({ userPoolId: 'eu-west-1_AbCdEf123', clientId: 'abc' })],
@@ -160,5 +180,48 @@ describe('issuer objects', () => {
     const tenant = '00000000-0000-0000-0000-000000000002';
     const issuer = await resolve(`https://login.microsoftonline.com/${tenant}/v2.0`);
     expect(issuer?.audience).toEqual(['api']);
+  });
+});
+
+describe('options read once, inherited ones included', () => {
+  const issuers = () => [
+    oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience }),
+  ];
+  const request = (token: string | undefined) => ({
+    rawHeaders: token === undefined ? [] : ['Authorization', `Bearer ${token}`],
+  });
+
+  it.each([
+    ['requiredClaims', { requiredClaims: ['exp', 'a_claim_no_token_has'] }, 'CLAIM_MISSING'],
+    ['algorithms', { algorithms: ['ES512'] }, 'ALG_NOT_ALLOWED'],
+    ['typ', { typ: 'application/x-never+jwt' }, 'TYP_MISMATCH'],
+  ] as const)(
+    'a gate applies an inherited %s as it applies an own one',
+    async (_name, inherited, code) => {
+      const token = await idp.accessToken();
+      for (const options of [
+        { issuers: issuers(), ...inherited },
+        Object.assign(Object.create(inherited) as object, { issuers: issuers() }),
+      ]) {
+        const gate = createGate(options as GateOptions);
+        expect((await rejectionOf(gate.authenticate(request(token)))).code).toBe(code);
+        await gate.close();
+      }
+    },
+  );
+
+  it('an option a Proxy hides from its keys is never read', async () => {
+    const target = { issuers: issuers(), optional: true };
+    const hiding = new Proxy(target, {
+      ownKeys: () => ['issuers'],
+      getOwnPropertyDescriptor: (object, key) =>
+        key === 'issuers' ? Reflect.getOwnPropertyDescriptor(object, key) : undefined,
+    });
+    const gate = createGate(hiding as GateOptions);
+    // Not optional: the key check never saw `optional`, so the gate never reads it.
+    expect((await rejectionOf(gate.authenticate(request(undefined)))).code).toBe(
+      'CREDENTIALS_MISSING',
+    );
+    await gate.close();
   });
 });

@@ -119,11 +119,19 @@ export class TokengateModule implements OnModuleDestroy, NestModule {
       throw new TypeError(`${FOR_ROOT}: options must be an object`);
     }
     const global = globalFlag(options.global, FOR_ROOT);
-    // A shallow copy: what a caller reassigns on `options` later is not seen. createGate copies
-    // and validates the rest when it builds, here and now.
-    const snapshot: TokengateModuleOptions = { ...options };
+    // A shallow copy: what a caller reassigns on `options` later is not seen. Inherited options
+    // too (`for…in`, as the core reads them), so a copy never drops what the original would
+    // have configured. createGate validates the rest when it builds, here and now.
+    const snapshot = {} as Record<string, unknown>;
+    for (const key in options) {
+      Object.defineProperty(snapshot, key, {
+        value: (options as Record<string, unknown>)[key],
+        enumerable: true,
+      });
+    }
     // `global` is this module's option, not the gate's: named so createGate accepts it.
-    const build = (): Gate => createGate(snapshot, { name: FOR_ROOT, keys: ['global'] });
+    const build = (): Gate =>
+      createGate(snapshot as TokengateModuleOptions, { name: FOR_ROOT, keys: ['global'] });
     // Built now, to validate now; it holds nothing until its first request (no timers, no
     // fetches), so a forRoot() that never boots leaks nothing. The first application to boot
     // takes it; each later one (an e2e suite booting the same AppModule again after closing

@@ -193,6 +193,9 @@ function cookieToken(
   return value;
 }
 
+/** What `getToken` answered when it answered a promise. */
+const PROMISE = Symbol('a promise');
+
 function customToken(
   request: BearerRequest,
   getToken: (request: BearerRequest) => string | undefined,
@@ -201,6 +204,12 @@ function customToken(
   let token: unknown;
   try {
     token = getToken(request);
+    // A promise is not a token; its rejection, left unhandled, would end the process. Inside
+    // the `try`: a hostile `then` (a getter that throws) is the app's failure too.
+    if (isThenable(token)) {
+      token.then(undefined, () => undefined);
+      token = PROMISE;
+    }
   } catch (cause) {
     // The application's own code failed: its error stays a cause, for logs, never the answer.
     throw new InvalidRequestError('TOKEN_SOURCE_FAILED', {
@@ -209,9 +218,7 @@ function customToken(
       cause,
     });
   }
-  if (isThenable(token)) {
-    // A promise is not a token; its rejection, left unhandled, would end the process.
-    token.then(undefined, () => undefined);
+  if (token === PROMISE) {
     throw new InvalidRequestError('TOKEN_SOURCE_FAILED', {
       description: 'The token could not be read from the request',
       realm,

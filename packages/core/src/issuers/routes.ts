@@ -12,7 +12,7 @@ import { createJwksUriResolver } from '../jwks/discovery.js';
 import type { KeySet } from '../jws/jwk-import.js';
 import { importStaticKeys } from '../jwks/static-keys.js';
 import { describe, secureUrl } from '../lib/options.js';
-import { checkIssuerShape, issuerLabel, type IssuerLabel } from './issuer-shape.js';
+import { checkIssuerShape, frozenCopy, issuerLabel, type IssuerLabel } from './issuer-shape.js';
 import { checkedPolicy } from './policy.js';
 
 /** One accepted `iss` value with everything needed to verify its tokens. */
@@ -126,12 +126,17 @@ export function endpointRoutes(
   path?: string,
 ): Route[] {
   const label = issuerLabel(trusted, path);
-  checkIssuerShape(trusted, label);
-  const policy = resolvePolicy(trusted, defaults, label);
-  const allowInsecureHttp = trusted.allowInsecureHttp === true;
-  const { validate, normalize } = trusted;
-  // A copy: the array (and its endpoints) are read once, here.
-  const endpoints: IssuerEndpoint[] = [...trusted.endpoints];
+  // Read once, into a frozen copy: a getter on a hand-made issuer answers once, so what is
+  // checked here is what every request runs (factory-made issuers are frozen already).
+  const snapshot =
+    typeof trusted === 'object' && trusted !== null && !Array.isArray(trusted)
+      ? frozenCopy(trusted)
+      : trusted;
+  checkIssuerShape(snapshot, label);
+  const policy = resolvePolicy(snapshot, defaults, label);
+  const allowInsecureHttp = snapshot.allowInsecureHttp === true;
+  const { validate, normalize } = snapshot;
+  const endpoints: readonly IssuerEndpoint[] = snapshot.endpoints;
   return endpoints.map((endpoint, index) => {
     const { issuer, jwksUri: configured, jwks: given } = endpoint;
     const at = (name = ''): string => label.key(`endpoints[${index}]${name}`);

@@ -196,6 +196,25 @@ function closestKey(key: string, known: ReadonlySet<string>): string | undefined
 }
 
 /**
+ * The options as given, read once into a plain object: own and inherited enumerable keys alike
+ * (what `assertKnownKeys` checks), each read exactly once, so every later read sees what was
+ * checked and a copy made later (`{ ...options }`) drops nothing.
+ */
+export function optionsSnapshot<T extends object>(options: T): T {
+  const copy: Record<string, unknown> = {};
+  for (const key in options) {
+    // A data property even for `__proto__`.
+    Object.defineProperty(copy, key, {
+      value: (options as Record<string, unknown>)[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy as T;
+}
+
+/**
  * A nested options object (`cache: { … }`): absent (`{}`), or an object of known keys, so a typo
  * inside it fails like one at the top level instead of silently taking the default.
  *

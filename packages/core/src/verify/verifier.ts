@@ -6,6 +6,7 @@ import {
   assertKnownKeys,
   durationMs,
   nestedOptions,
+  optionsSnapshot,
   positiveInteger,
   optionalFunction,
 } from '../lib/options.js';
@@ -57,9 +58,10 @@ import type { VerifiedToken } from '../lib/types.js';
  * const { subject, scopes, groups } = await verifier.verify(token);
  * ```
  */
-export function createVerifier(options: VerifierOptions): Verifier {
-  if (typeof options !== 'object' || options === null)
-    throw new TypeError('options must be an object');
+export function createVerifier(given: VerifierOptions): Verifier {
+  if (typeof given !== 'object' || given === null) throw new TypeError('options must be an object');
+  // Every read below sees this one reading of the options (a getter answers once).
+  const options = optionsSnapshot(given);
   assertKnownKeys(options, VERIFIER_OPTION_KEYS, 'createVerifier');
   const maxTokenBytes = positiveInteger(options.maxTokenBytes, 'maxTokenBytes', 16_384);
   const onEvent = optionalFunction(options.onEvent, 'onEvent');
