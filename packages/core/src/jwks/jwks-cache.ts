@@ -1,3 +1,4 @@
+import { withFetchSettings } from './jwks-fetch-settings.js';
 import { LRUCache } from 'lru-cache';
 import { IdpUnavailableError } from '../errors/errors.js';
 import { fetchJson } from '../lib/bounded-fetch.js';
@@ -289,7 +290,9 @@ export function createJwksCache(options: JwksCacheOptions = {}): JwksCache {
     store(entry, keys, minTtlMs);
   }
 
-  return { getKey, refresh, seed, close };
+  // Lent to a verifier sharing this cache, for its discovery fetches (jwks-fetch-settings.ts).
+  const settings = { fetch: fetchImpl, timeoutMs, fetchTimeoutMs, cooldownMs };
+  return withFetchSettings({ getKey, refresh, seed, close }, settings);
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -1,4 +1,5 @@
 import type { IssuerResolver } from '../issuers/issuer-resolver.js';
+import { fetchSettingsOf } from '../jwks/jwks-fetch-settings.js';
 import { createJwksCache } from '../jwks/jwks-cache.js';
 import {
   resolveJwksCacheOptions,
@@ -61,7 +62,7 @@ export interface VerifierOptions extends ClaimPolicy {
   /**
    * A shared `JwksCache`, or options for the verifier's own. Given as options, their `fetch`,
    * `timeoutMs` (request wait), `fetchTimeoutMs` (fetch deadline) and `cooldownMs` apply to
-   * discovery as well; a shared cache keeps its own, and discovery uses the defaults.
+   * discovery as well; a shared `createJwksCache()` lends discovery its own the same way.
    */
   readonly jwks?: JwksCache | JwksCacheOptions;
   /** Tokens longer than this are refused before any parsing. Default 16384 characters. */
@@ -248,8 +249,10 @@ export function verifierJwks(
     if (value.seed !== undefined && typeof value.seed !== 'function') {
       throw new TypeError(`jwks.seed must be a function, got ${describe(value.seed)}`);
     }
-    // A shared cache keeps its fetch settings to itself: discovery uses the defaults.
-    const { fetch, timeoutMs, fetchTimeoutMs, cooldownMs } = resolveJwksCacheOptions(undefined);
+    // A shared cache lends its fetch settings to discovery; a hand-written one has none, and
+    // discovery then uses the defaults.
+    const { fetch, timeoutMs, fetchTimeoutMs, cooldownMs } =
+      fetchSettingsOf(value) ?? resolveJwksCacheOptions(undefined);
     return { jwks: value, owned: false, fetch, timeoutMs, fetchTimeoutMs, cooldownMs };
   }
   const { onEvent: ownListener, ...own } = resolveJwksCacheOptions(value, 'jwks');
