@@ -6,6 +6,8 @@ import type { ResourceMetadataOptions } from './metadata/resource-metadata-optio
 import type { BearerMethod } from './metadata/resource-metadata.js';
 import type { AlbVerifier } from './alb/alb-verifier.js';
 import type { TrustedIssuer } from './lib/types.js';
+import { assertKnownKeys, optionalBoolean, optionsSnapshot } from './lib/options.js';
+import { createVerifier } from './verify/verifier.js';
 import {
   VERIFIER_OPTION_KEYS,
   type Verifier,
@@ -170,4 +172,57 @@ export function bearerMethodsOf(options: BearerOptions, dpopRequired: boolean): 
   if (options.allowBodyToken === true) methods.push('body');
   if (options.allowQueryToken === true) methods.push('query');
   return methods;
+}
+
+/** RFC 9110 §5.6.4 qdtext that needs no quoted-pair: printable ASCII but `"` and `\`. */
+const QUOTABLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** What `createGate` builds on: its options read once and checked, and its verifier. */
+export interface ResolvedGateOptions {
+  /** The one reading of the options every later read (and the verifier's) sees. */
+  readonly options: GateOptions;
+  readonly verifier: Verifier | AlbVerifier;
+  /** The verifier built from the options, which the gate closes; none for one passed in. */
+  readonly owned: Verifier | undefined;
+  readonly realm: string | undefined;
+  readonly optional: boolean;
+}
+
+/**
+ * Reads a gate's options once (own and inherited keys, as the key check sees them), checks
+ * them, and builds the verifier unless one is given. Every mistake is a `TypeError` here.
+ */
+export function resolveGateOptions(given: GateOptions, adapter: GateAdapter): ResolvedGateOptions {
+  if (typeof given !== 'object' || given === null) throw new TypeError('options must be an object');
+  // GateOptions is a union: a name any of its branches (or the adapter) takes is known.
+  const adapterKeys = adapter.keys ?? [];
+  const known = new Set([...GATE_OPTION_KEYS, ...VERIFIER_OPTION_KEYS, ...adapterKeys]);
+  const options = optionsSnapshot(given, known);
+  assertKnownKeys(options, known, adapter.name);
+  const prebuilt = 'verifier' in options || 'albVerifier' in options;
+  if (prebuilt) assertNoVerifierOptions(options, adapter.name);
+  const owned = prebuilt ? undefined : createVerifier(verifierOptions(options, adapterKeys));
+  const verifier =
+    owned ??
+    ('verifier' in options
+      ? options.verifier
+      : (options as { albVerifier: AlbVerifier }).albVerifier);
+  if (typeof verifier?.verify !== 'function') {
+    throw new TypeError(
+      'verifier must come from createVerifier() (or albVerifier from createAlbVerifier())',
+    );
+  }
+  const realm = options.realm;
+  // RFC 9110 §11.2: the realm is sent as a quoted-string; anything a challenge would have to
+  // escape or rewrite is refused here, so the realm a client sees is the one configured.
+  if (realm !== undefined && (typeof realm !== 'string' || !QUOTABLE.test(realm))) {
+    throw new TypeError(
+      `realm must be printable ASCII without " or \\, got ${JSON.stringify(realm) ?? String(realm)}`,
+    );
+  }
+  for (const flag of ['allowQueryToken', 'allowBodyToken'] as const) {
+    optionalBoolean(options[flag], flag, false);
+  }
+  const optional = optionalBoolean(options.optional, 'optional', false);
+  return { options, verifier, owned, realm, optional };
 }

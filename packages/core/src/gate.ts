@@ -9,27 +9,13 @@ import {
 import { createRequestBinding } from './binding/request-binding.js';
 import type { ResourceMetadata } from './metadata/metadata-route.js';
 import { fromFetchRequest, type FetchRequestSource } from './fetch-request.js';
-import type { AlbVerifier } from './alb/alb-verifier.js';
 import type { Rule } from './rules/rule.js';
 import type { RequestSource, VerifiedToken, VerifierEventListener } from './lib/types.js';
 import { isVerifiedToken } from './claims/verified-token.js';
-import { assertKnownKeys, optionsSnapshot } from './lib/options.js';
-import { createVerifier } from './verify/verifier.js';
 import { createTransport } from './gate-transport.js';
 import { verifiedOnly, verifierFailed } from './gate-verdict.js';
-import {
-  VERIFIER_OPTION_KEYS,
-  VERIFY_NOW,
-  type VerifyNow,
-  type VerifyNowEntry,
-} from './verify/verifier-options.js';
-import {
-  assertNoVerifierOptions,
-  GATE_OPTION_KEYS,
-  verifierOptions,
-  type GateAdapter,
-  type GateOptions,
-} from './gate-options.js';
+import { VERIFY_NOW, type VerifyNow, type VerifyNowEntry } from './verify/verifier-options.js';
+import { resolveGateOptions, type GateAdapter, type GateOptions } from './gate-options.js';
 
 export type { GateAdapter, GateOptions } from './gate-options.js';
 
@@ -128,43 +114,7 @@ export interface Gate {
  * ```
  */
 export function createGate(given: GateOptions, adapter: GateAdapter = DIRECT): Gate {
-  if (typeof given !== 'object' || given === null) throw new TypeError('options must be an object');
-  // Every read below, and the verifier's, sees this one reading of the options.
-  const options = optionsSnapshot(given);
-  // GateOptions is a union: a name any of its branches (or the adapter) takes is known.
-  const adapterKeys = adapter.keys ?? [];
-  assertKnownKeys(
-    options,
-    new Set([...GATE_OPTION_KEYS, ...VERIFIER_OPTION_KEYS, ...adapterKeys]),
-    adapter.name,
-  );
-  const prebuilt = 'verifier' in options || 'albVerifier' in options;
-  if (prebuilt) assertNoVerifierOptions(options, adapter.name);
-  const owned = prebuilt ? undefined : createVerifier(verifierOptions(options, adapterKeys));
-  const verifier =
-    owned ??
-    ('verifier' in options
-      ? options.verifier
-      : (options as { albVerifier: AlbVerifier }).albVerifier);
-  if (typeof verifier?.verify !== 'function') {
-    throw new TypeError(
-      'verifier must come from createVerifier() (or albVerifier from createAlbVerifier())',
-    );
-  }
-  const realm = options.realm;
-  // RFC 9110 §11.2: the realm is sent as a quoted-string; anything a challenge would have to
-  // escape or rewrite is refused here, so the realm a client sees is the one configured.
-  if (realm !== undefined && (typeof realm !== 'string' || !QUOTABLE.test(realm))) {
-    throw new TypeError(
-      `realm must be printable ASCII without " or \\, got ${JSON.stringify(realm) ?? String(realm)}`,
-    );
-  }
-  for (const flag of ['optional', 'allowQueryToken', 'allowBodyToken'] as const) {
-    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') {
-      throw new TypeError(`${flag} must be a boolean`);
-    }
-  }
-  const optional = options.optional === true;
+  const { options, verifier, owned, realm, optional } = resolveGateOptions(given, adapter);
   const transport = createTransport(options, realm);
   const { bearerOptions, binding, dpopRequired, extract, fetchHeaders, metadata, decorate, dpop } =
     transport;
@@ -306,9 +256,6 @@ export function createGate(given: GateOptions, adapter: GateAdapter = DIRECT): G
 }
 
 const DIRECT: GateAdapter = { name: 'createGate' };
-
-/** RFC 9110 §5.6.4 qdtext that needs no quoted-pair: printable ASCII but `"` and `\`. */
-const QUOTABLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 const NO_REQUEST: BearerRequest = Object.freeze({ rawHeaders: Object.freeze([]) });
 

@@ -45,16 +45,25 @@ describe('a shared createJwksCache() lends its fetch settings to discovery', () 
     expect(Object.keys(jwks).sort()).toEqual(['close', 'getKey', 'refresh', 'seed']);
   });
 
-  it('a hand-written cache has none, and a malformed slot is ignored', () => {
-    const handWritten: JwksCache = {
-      getKey: () => Promise.reject(new Error('unused')),
-      refresh: async () => undefined,
-      close: async () => undefined,
-    } as never;
-    expect(fetchSettingsOf(handWritten)).toBeUndefined();
-    const forged = Object.assign(handWritten, {
-      [Symbol.for('tokengate.jwksFetchSettings')]: { fetch: 'nope', timeoutMs: -1 },
-    });
-    expect(fetchSettingsOf(forged)).toBeUndefined();
+  it('a hand-written cache has none; forged settings are checked like options', () => {
+    const handWritten = (): JwksCache =>
+      ({
+        getKey: () => Promise.reject(new Error('unused')),
+        refresh: async () => undefined,
+        close: async () => undefined,
+      }) as never;
+    expect(fetchSettingsOf(handWritten())).toBeUndefined();
+    const issuers = [oidcIssuer({ issuer: idp.issuer, audience: idp.audience })];
+    for (const [forged, message] of [
+      [{ fetch: 'nope' }, /^jwks\.fetch must be a function/],
+      [{ timeoutMs: 2 ** 40 }, /^jwks\.timeoutMs must be at most 2147483647/],
+      [{ timeoutMs: 300, fetchTimeoutMs: 1 }, /^jwks\.fetchTimeoutMs must not be less than/],
+      [{ cooldownMs: Number.MAX_SAFE_INTEGER }, /^jwks\.cooldownMs must be at most/],
+    ] as const) {
+      const jwks = Object.assign(handWritten(), {
+        [Symbol.for('tokengate.jwksFetchSettings')]: forged,
+      });
+      expect(() => createVerifier({ issuers, jwks })).toThrow(message);
+    }
   });
 });

@@ -94,6 +94,83 @@ describe('issuer objects', () => {
     });
   });
 
+  it('a class-based issuer keeps its prototype, getter and non-enumerable members', async () => {
+    const { validate, ...base } = oidcIssuer({
+      issuer: idp.issuer,
+      jwksUri: idp.jwksUri,
+      audience: idp.audience,
+    });
+    void validate; // the class brings its own
+    class TenantIssuer {
+      constructor() {
+        Object.assign(this, base);
+      }
+      validate(claims: { tenant?: unknown }) {
+        if (claims.tenant !== 'acme') throw new TypeError('wrong tenant');
+      }
+      get requiredClaims() {
+        return ['exp', 'tenant'];
+      }
+    }
+    const issuer = new TenantIssuer();
+    Object.defineProperty(issuer, 'maxTokenAgeSeconds', { value: 60, enumerable: false });
+    const verifier = createVerifier({ issuers: [issuer as unknown as TrustedIssuer] });
+    try {
+      const other = await idp.accessToken({ claims: { tenant: 'evil' } });
+      await expect(verifier.verify(other)).rejects.toBeDefined();
+      const missing = await idp.accessToken();
+      expect((await rejectionOf(verifier.verify(missing))).code).toBe('CLAIM_MISSING');
+      const old = await idp.accessToken({
+        claims: { tenant: 'acme', iat: Math.floor(Date.now() / 1000) - 600 },
+      });
+      expect((await rejectionOf(verifier.verify(old))).code).toBe('TOKEN_TOO_OLD');
+      const good = await idp.accessToken({ claims: { tenant: 'acme' } });
+      await expect(verifier.verify(good)).resolves.toMatchObject({ issuer: idp.issuer });
+    } finally {
+      await verifier.close();
+    }
+  });
+
+  it('an endpoint getter is read: a pinned jwksUri is never replaced by discovery', async () => {
+    const seen: string[] = [];
+    class Endpoint {
+      readonly issuer = idp.issuer;
+      get jwksUri() {
+        return idp.jwksUri;
+      }
+    }
+    const base = oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience });
+    let endpointReads = 0;
+    const issuer = {
+      ...base,
+      get endpoints() {
+        endpointReads += 1;
+        return [new Endpoint()];
+      },
+    } as unknown as TrustedIssuer;
+    const verifier = createVerifier({
+      issuers: [issuer],
+      jwks: {
+        fetch: (input, init) => {
+          seen.push(String(input));
+          return fetch(input, init);
+        },
+      },
+    });
+    try {
+      await verifier.prewarm();
+      await expect(verifier.verify(await idp.accessToken())).resolves.toMatchObject({
+        issuer: idp.issuer,
+      });
+      expect(seen.every((url) => url === idp.jwksUri)).toBe(true);
+      expect(seen.length).toBeGreaterThan(0);
+      // Read once at build: prewarm and every request use that reading.
+      expect(endpointReads).toBe(1);
+    } finally {
+      await verifier.close();
+    }
+  });
+
   it('read a getter once: the function checked at build is the one every request runs', async () => {
     const base = oidcIssuer({ issuer: idp.issuer, jwksUri: idp.jwksUri, audience: idp.audience });
     let reads = 0;
@@ -210,18 +287,23 @@ describe('options read once, inherited ones included', () => {
     },
   );
 
-  it('an option a Proxy hides from its keys is never read', async () => {
-    const target = { issuers: issuers(), optional: true };
-    const hiding = new Proxy(target, {
-      ownKeys: () => ['issuers'],
-      getOwnPropertyDescriptor: (object, key) =>
-        key === 'issuers' ? Reflect.getOwnPropertyDescriptor(object, key) : undefined,
-    });
-    const gate = createGate(hiding as GateOptions);
-    // Not optional: the key check never saw `optional`, so the gate never reads it.
-    expect((await rejectionOf(gate.authenticate(request(undefined)))).code).toBe(
-      'CREDENTIALS_MISSING',
-    );
+  it('a class instance: getters and inherited options are read once and applied', async () => {
+    let reads = 0;
+    class Settings {
+      readonly issuers = issuers();
+      get requiredClaims() {
+        reads += 1;
+        return ['exp', 'a_claim_no_token_has'];
+      }
+    }
+    const token = await idp.accessToken();
+    const verifier = createVerifier(new Settings());
+    expect((await rejectionOf(verifier.verify(token))).code).toBe('CLAIM_MISSING');
+    expect(reads).toBe(1);
+    await verifier.close();
+    const gate = createGate(new Settings() as GateOptions);
+    expect((await rejectionOf(gate.authenticate(request(token)))).code).toBe('CLAIM_MISSING');
+    expect(reads).toBe(2);
     await gate.close();
   });
 });

@@ -1,8 +1,18 @@
 // Test apps: Nest applications on the Express or Fastify platform, listening on 127.0.0.1.
 import type { AddressInfo } from 'node:net';
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { Controller, Get, type INestApplication, type ModuleMetadata } from '@nestjs/common';
+import { CurrentAuth, type VerifiedToken } from '../src/index.js';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+
+/** `GET /me`: the verified token's subject, for tests of how the module is set up. */
+@Controller()
+export class MeController {
+  @Get('me')
+  me(@CurrentAuth() auth: VerifiedToken) {
+    return { sub: auth.subject };
+  }
+}
 
 export type Platform = 'express' | 'fastify';
 export const PLATFORMS: readonly Platform[] = ['express', 'fastify'];

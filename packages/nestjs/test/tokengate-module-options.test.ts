@@ -1,29 +1,18 @@
 // What forRoot() is given is checked when it is called and copied: a mistake is a TypeError
 // from forRoot() itself (not at some later bootstrap), and changing the options object
 // afterwards changes nothing. forRootAsync()'s factory result gets the same checks at start-up.
-import { Controller, Get } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cognitoIssuer,
-  CurrentAuth,
   TOKENGATE_GATE,
   TokengateModule,
   type Gate,
   type GateOptions,
   type TokengateModuleOptions,
-  type VerifiedToken,
 } from '../src/index.js';
-import { call, startNestApp } from './nest-apps.js';
-
-@Controller()
-class MeController {
-  @Get('me')
-  me(@CurrentAuth() auth: VerifiedToken) {
-    return { sub: auth.subject };
-  }
-}
+import { call, MeController, startNestApp } from './nest-apps.js';
 
 let issuer: TestIssuer;
 

@@ -1,26 +1,11 @@
-import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { createTestIssuer, type TestIssuer } from '@tokengate/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cognitoIssuer,
-  CurrentAuth,
-  TOKENGATE_GATE,
-  TokengateModule,
-  type Gate,
-  type VerifiedToken,
-} from '../src/index.js';
+import { cognitoIssuer, TOKENGATE_GATE, TokengateModule, type Gate } from '../src/index.js';
 import { withDpop } from '../../../test/support/challenges.js';
-import { call, PLATFORMS, startNestApp } from './nest-apps.js';
-
-@Controller()
-class MeController {
-  @Get('me')
-  me(@CurrentAuth() auth: VerifiedToken) {
-    return { sub: auth.subject };
-  }
-}
+import { call, MeController, PLATFORMS, startNestApp } from './nest-apps.js';
 
 let issuer: TestIssuer;
 

@@ -7,6 +7,7 @@ import {
   nonEmptyString,
   optionKeys,
   nonNegativeNumber,
+  optionalBoolean,
   optionalFunction,
   secureUrl,
   stringList,
@@ -158,11 +159,8 @@ export function resolveClientCredentialsOptions(
   }
   assertKnownKeys(options, CLIENT_CREDENTIALS_OPTION_KEYS, 'createClientCredentialsSource');
   // A boolean only: `'true'` or `1` would otherwise be read as false in silence.
-  const allowInsecureHttp: unknown = options.allowInsecureHttp;
-  if (allowInsecureHttp !== undefined && typeof allowInsecureHttp !== 'boolean') {
-    throw new TypeError(`allowInsecureHttp must be a boolean, got ${describe(allowInsecureHttp)}`);
-  }
-  const tokenEndpoint = endpointUrl(options.tokenEndpoint, allowInsecureHttp === true);
+  const allowInsecureHttp = optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp', false);
+  const tokenEndpoint = endpointUrl(options.tokenEndpoint, allowInsecureHttp);
   const clientId = clientIdOption(nonEmptyString(options.clientId, 'clientId'), 'clientId');
   // Checked without nonEmptyString, which would echo the value.
   const clientSecret = clientSecretOption(options.clientSecret, 'clientSecret');

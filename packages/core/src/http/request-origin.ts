@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../errors/errors.js';
-import { isLoopbackHost } from '../lib/options.js';
+import { isLoopbackHost, optionalBoolean } from '../lib/options.js';
 import type { BearerRequest, TlsSocketLike } from './bearer.js';
 import { singleHeader } from './single-header.js';
 
@@ -22,9 +22,7 @@ const HOST =
 
 /** Validates the options once; TypeError names the option. */
 export function originPolicy(publicOrigin: unknown, trustForwardedHeaders: unknown): OriginPolicy {
-  if (trustForwardedHeaders !== undefined && typeof trustForwardedHeaders !== 'boolean') {
-    throw new TypeError('trustForwardedHeaders must be a boolean');
-  }
+  optionalBoolean(trustForwardedHeaders, 'trustForwardedHeaders', false);
   if (publicOrigin !== undefined && trustForwardedHeaders === true) {
     throw new TypeError('publicOrigin and trustForwardedHeaders exclude each other: choose one');
   }

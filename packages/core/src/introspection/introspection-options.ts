@@ -1,6 +1,6 @@
-import { clientAssertionSigner } from '../lib/client-assertion.js';
 import type { ClientAssertionKey, ClientAssertionSigner } from '../lib/client-assertion.js';
-import { basicAuthorization, clientIdOption, clientSecretOption } from '../lib/client-secret.js';
+import { clientIdOption } from '../lib/client-secret.js';
+import { clientAuthentication } from './client-auth-options.js';
 import {
   assertKnownKeys,
   describe,
@@ -8,6 +8,7 @@ import {
   nestedOptions,
   nonEmptyString,
   optionKeys,
+  optionalBoolean,
   optionalFunction,
   positiveInteger,
   secureUrl,
@@ -168,7 +169,7 @@ export function resolveIntrospectionOptions(
     throw new TypeError('introspectionIssuer: typ does not apply to introspected tokens');
   }
   // A boolean only: `'false'` or `1` would otherwise be read one way or the other in silence.
-  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
+  const allowInsecureHttp = optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp', false);
   const issuer = nonEmptyString(options.issuer, 'issuer');
   secureUrl(issuer, 'issuer', allowInsecureHttp);
   const endpoint = secureUrl(
@@ -180,7 +181,7 @@ export function resolveIntrospectionOptions(
     throw new TypeError('introspectionEndpoint must not have a fragment');
   }
   const clientId = clientIdOption(nonEmptyString(options.clientId, 'clientId'), 'clientId');
-  const jwtResponse = booleanOption(options.jwtResponse, 'jwtResponse', false);
+  const jwtResponse = optionalBoolean(options.jwtResponse, 'jwtResponse', false);
   if (!jwtResponse && (options.jwksUri !== undefined || options.jwks !== undefined)) {
     throw new TypeError('jwksUri and jwks verify JWT answers: set jwtResponse: true, or drop them');
   }
@@ -196,38 +197,7 @@ export function resolveIntrospectionOptions(
     // RFC 9701 §4: the client asks for a JWT answer with this media type.
     accept: jwtResponse ? INTROSPECTION_JWT : 'application/json',
   };
-  const form: [string, string][] = [];
-  const auth = options.clientAuth as Record<string, unknown> | undefined;
-  if (typeof auth !== 'object' || auth === null) {
-    throw new TypeError('clientAuth must be an object with a method (RFC 7662 §2.1)');
-  }
-  let assertion: IntrospectionSettings['assertion'];
-  if (auth.method === 'client_secret_basic' || auth.method === 'client_secret_post') {
-    assertKnownKeys(auth, SECRET_KEYS, 'clientAuth');
-    const secret = clientSecretOption(auth.clientSecret, 'clientAuth.clientSecret');
-    if (auth.method === 'client_secret_basic') {
-      headers['authorization'] = basicAuthorization(clientId, secret);
-    } else {
-      form.push(['client_id', clientId], ['client_secret', secret]);
-    }
-  } else if (auth.method === 'private_key_jwt') {
-    assertKnownKeys(auth, ASSERTION_KEYS, 'clientAuth');
-    const audience =
-      auth.assertionAudience === undefined
-        ? issuer
-        : nonEmptyString(auth.assertionAudience, 'clientAuth.assertionAudience');
-    assertion = {
-      signer: clientAssertionSigner(
-        { privateKey: auth.privateKey, alg: auth.alg, kid: auth.kid },
-        'clientAuth',
-      ),
-      audience,
-    };
-  } else {
-    throw new TypeError(
-      `clientAuth.method must be 'client_secret_basic', 'client_secret_post' or 'private_key_jwt', got ${describe(auth.method)}`,
-    );
-  }
+  const { form, assertion } = clientAuthentication(options.clientAuth, clientId, issuer, headers);
   return {
     issuer,
     endpoint,
@@ -235,7 +205,7 @@ export function resolveIntrospectionOptions(
     headers,
     form,
     assertion,
-    opaqueTokens: booleanOption(options.opaqueTokens, 'opaqueTokens', true),
+    opaqueTokens: optionalBoolean(options.opaqueTokens, 'opaqueTokens', true),
     jwtResponse,
     cache: cacheOption(options.cache),
     timeoutMs: durationMs(options.timeoutMs, 'timeoutMs', 3000),
@@ -269,14 +239,6 @@ function inactiveTtlOption(value: unknown): number {
   );
 }
 
-function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
-  }
-  return value;
-}
-
 const INTROSPECTION_OPTION_KEYS = optionKeys<IntrospectionIssuerOptions>({
   issuer: true,
   introspectionEndpoint: true,
@@ -302,8 +264,6 @@ const INTROSPECTION_OPTION_KEYS = optionKeys<IntrospectionIssuerOptions>({
 // `typ` is refused with its own message rather than as an unknown option.
 INTROSPECTION_OPTION_KEYS.add('typ');
 
-const SECRET_KEYS = new Set(['method', 'clientSecret']);
-const ASSERTION_KEYS = new Set(['method', 'privateKey', 'alg', 'kid', 'assertionAudience']);
 const CACHE_KEYS = optionKeys<Exclude<IntrospectionIssuerOptions['cache'], false | undefined>>({
   maxTtlMs: true,
   inactiveTtlMs: true,

@@ -22,7 +22,8 @@ import {
   secureUrl,
   stringList,
 } from '../lib/options.js';
-import { booleanOption, checkedPolicy } from './policy.js';
+import { checkedPolicy } from './policy.js';
+import { optionalBoolean } from '../lib/options.js';
 import { frozenIssuer } from './issuer-shape.js';
 import { withStaticKeys } from '../jwks/static-keys.js';
 import type {
@@ -116,7 +117,7 @@ export function cognitoIssuer(options: CognitoIssuerOptions): TrustedIssuer {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('cognitoIssuer options must be an object');
   assertKnownKeys(options, COGNITO_OPTION_KEYS, 'cognitoIssuer');
-  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
+  const allowInsecureHttp = optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp', false);
   const policy = checkedPolicy(options, (key) => key);
   const override =
     options.issuerOverride === undefined

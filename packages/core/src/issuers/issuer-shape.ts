@@ -2,7 +2,7 @@
 // issuer, a resolver's answer), and the frozen copies the issuer factories return.
 import { describe, nonEmptyString } from '../lib/options.js';
 import type { TrustedIssuer } from '../lib/types.js';
-import { booleanOption } from './policy.js';
+import { optionalBoolean } from '../lib/options.js';
 
 /** How an issuer is named in a TypeError: its place in `issuers` when known, and its `iss`. */
 export interface IssuerLabel {
@@ -54,7 +54,7 @@ export function checkIssuerShape(trusted: unknown, label: IssuerLabel): void {
     const { issuer: iss, jwksUri, secondary } = endpoint as Record<string, unknown>;
     nonEmptyString(iss, at('.issuer'));
     if (jwksUri !== undefined) nonEmptyString(jwksUri, at('.jwksUri'));
-    booleanOption(secondary, at('.secondary'), false);
+    optionalBoolean(secondary, at('.secondary'), false);
   });
   if (typeof issuer.normalize !== 'function') {
     throw new TypeError(
@@ -66,7 +66,52 @@ export function checkIssuerShape(trusted: unknown, label: IssuerLabel): void {
       `${label.key('validate')} must be a function, got ${describe(issuer.validate)}`,
     );
   }
-  booleanOption(issuer.allowInsecureHttp, label.key('allowInsecureHttp'), false);
+  optionalBoolean(issuer.allowInsecureHttp, label.key('allowInsecureHttp'), false);
+}
+
+const ISSUER_FIELDS = [
+  'kind',
+  'endpoints',
+  'allowInsecureHttp',
+  'validate',
+  'normalize',
+  'audience',
+  'algorithms',
+  'clockToleranceSeconds',
+  'maxTokenAgeSeconds',
+  'typ',
+  'requiredClaims',
+] as const satisfies readonly (keyof TrustedIssuer)[];
+const ENDPOINT_FIELDS = ['issuer', 'jwksUri', 'secondary', 'jwks'] as const;
+
+/**
+ * What a verifier reads of an issuer, read once by name into a frozen copy: through the
+ * prototype chain and getters alike (a class-based or hand-made issuer keeps every member it
+ * has, inherited and non-enumerable ones included), each getter called once, so what is
+ * checked is what every request runs.
+ */
+export function readIssuer(trusted: object): TrustedIssuer {
+  const copy = readFields(trusted, ISSUER_FIELDS);
+  if (Array.isArray(copy['endpoints'])) {
+    copy['endpoints'] = Object.freeze(
+      (copy['endpoints'] as unknown[]).map((endpoint) =>
+        typeof endpoint === 'object' && endpoint !== null
+          ? Object.freeze(readFields(endpoint, ENDPOINT_FIELDS))
+          : endpoint,
+      ),
+    );
+  }
+  return Object.freeze(copy) as unknown as TrustedIssuer;
+}
+
+function readFields(from: object, fields: readonly string[]): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of fields) {
+    if (!(key in from)) continue;
+    const value: unknown = (from as Record<string, unknown>)[key];
+    if (value !== undefined) copy[key] = key === 'endpoints' ? value : frozenCopy(value);
+  }
+  return copy;
 }
 
 // A JWK Set is a few levels deep; anything deeper is not one (or is cyclic).

@@ -12,7 +12,8 @@ import {
   stringList,
 } from '../lib/options.js';
 import { withStaticKeys } from '../jwks/static-keys.js';
-import { booleanOption, checkedPolicy } from './policy.js';
+import { checkedPolicy } from './policy.js';
+import { optionalBoolean } from '../lib/options.js';
 import { frozenIssuer } from './issuer-shape.js';
 import { acceptedTokenUse, oidcTokenKind, tokenUseCheck } from '../claims/token-kind.js';
 import type {
@@ -85,12 +86,12 @@ export function oidcIssuer(options: OidcIssuerOptions): TrustedIssuer {
   if (typeof options !== 'object' || options === null)
     throw new TypeError('oidcIssuer options must be an object');
   assertKnownKeys(options, OIDC_OPTION_KEYS, 'oidcIssuer');
-  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
+  const allowInsecureHttp = optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp', false);
   const issuer = nonEmptyString(options.issuer, 'issuer');
   // The issuer identifier is a URL (OpenID Connect Discovery 1.0 §2); check it like one.
   secureUrl(issuer, 'issuer', allowInsecureHttp);
   const located = options.jwksUri !== undefined || options.jwks !== undefined;
-  const discovery = booleanOption(options.discovery, 'discovery', !located);
+  const discovery = optionalBoolean(options.discovery, 'discovery', !located);
   if (options.jwksUri !== undefined && discovery) {
     throw new TypeError('pass either jwksUri or discovery: true, not both');
   }

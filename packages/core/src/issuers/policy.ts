@@ -82,15 +82,3 @@ function claimList(value: unknown, name: string): readonly string[] {
   }
   return stringList(value, name);
 }
-
-/**
- * A boolean option (`allowInsecureHttp`, `discovery`): `undefined` is `fallback`; anything
- * else but `true`/`false` (`'true'`, `1`) is a TypeError rather than read as `false`.
- */
-export function booleanOption(value: unknown, name: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
-  }
-  return value;
-}

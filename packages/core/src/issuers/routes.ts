@@ -12,7 +12,7 @@ import { createJwksUriResolver } from '../jwks/discovery.js';
 import type { KeySet } from '../jws/jwk-import.js';
 import { importStaticKeys } from '../jwks/static-keys.js';
 import { describe, secureUrl } from '../lib/options.js';
-import { checkIssuerShape, frozenCopy, issuerLabel, type IssuerLabel } from './issuer-shape.js';
+import { checkIssuerShape, issuerLabel, readIssuer, type IssuerLabel } from './issuer-shape.js';
 import { checkedPolicy } from './policy.js';
 
 /** One accepted `iss` value with everything needed to verify its tokens. */
@@ -125,13 +125,13 @@ export function endpointRoutes(
   env: RouteEnvironment,
   path?: string,
 ): Route[] {
-  const label = issuerLabel(trusted, path);
-  // Read once, into a frozen copy: a getter on a hand-made issuer answers once, so what is
-  // checked here is what every request runs (factory-made issuers are frozen already).
+  // Read once by name into a frozen copy (issuer-shape.ts): what is checked here is what every
+  // request, and prewarm, reads.
   const snapshot =
     typeof trusted === 'object' && trusted !== null && !Array.isArray(trusted)
-      ? frozenCopy(trusted)
+      ? readIssuer(trusted)
       : trusted;
+  const label = issuerLabel(snapshot, path);
   checkIssuerShape(snapshot, label);
   const policy = resolvePolicy(snapshot, defaults, label);
   const allowInsecureHttp = snapshot.allowInsecureHttp === true;
@@ -173,7 +173,7 @@ export function endpointRoutes(
         : undefined;
     return {
       issuer,
-      trusted,
+      trusted: snapshot,
       policy,
       validate,
       normalize,

@@ -23,16 +23,16 @@ export function withFetchSettings<T extends object>(cache: T, settings: JwksFetc
 }
 
 /**
- * The fetch settings a cache carries, or `undefined` for a cache built some other way (a
- * hand-written `JwksCache`) or whose settings do not have the expected shape.
+ * The fetch settings a cache carries, as given (the caller checks them like options: a cache
+ * of another copy of the core, or a hand-made one, may carry anything), or `undefined` for a
+ * cache built some other way (a hand-written `JwksCache`, a wrapper that did not keep them).
  */
-export function fetchSettingsOf(cache: object): JwksFetchSettings | undefined {
+export function fetchSettingsOf(
+  cache: object,
+): Partial<Record<keyof JwksFetchSettings, unknown>> | undefined {
   const settings: unknown = (cache as Record<symbol, unknown>)[FETCH_SETTINGS];
-  if (typeof settings !== 'object' || settings === null) return undefined;
+  if (settings === undefined) return undefined;
+  if (typeof settings !== 'object' || settings === null) return {};
   const { fetch, timeoutMs, fetchTimeoutMs, cooldownMs } = settings as Record<string, unknown>;
-  const positive = (value: unknown): value is number =>
-    typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-  if (typeof fetch !== 'function') return undefined;
-  if (!positive(timeoutMs) || !positive(fetchTimeoutMs) || !positive(cooldownMs)) return undefined;
-  return { fetch: fetch as typeof globalThis.fetch, timeoutMs, fetchTimeoutMs, cooldownMs };
+  return { fetch, timeoutMs, fetchTimeoutMs, cooldownMs };
 }

@@ -23,6 +23,18 @@ export function durationMs(value: unknown, name: string, fallback: number): numb
   return ms;
 }
 
+/**
+ * A boolean option (`allowInsecureHttp`, `discovery`): `undefined` is `fallback`; anything
+ * else but `true`/`false` (`'true'`, `1`) is a TypeError rather than read as `false`.
+ */
+export function optionalBoolean(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+  }
+  return value;
+}
+
 export function nonNegativeNumber(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -196,13 +208,14 @@ function closestKey(key: string, known: ReadonlySet<string>): string | undefined
 }
 
 /**
- * The options as given, read once into a plain object: own and inherited enumerable keys alike
- * (what `assertKnownKeys` checks), each read exactly once, so every later read sees what was
- * checked and a copy made later (`{ ...options }`) drops nothing.
+ * The options as given, read once into a plain object, so every later read sees what was
+ * checked and a copy made later (`{ ...options }`) drops nothing: each enumerable key, own or
+ * inherited (what `assertKnownKeys` checks), and each `known` option however it is reachable
+ * (a class getter, a non-enumerable or inherited property), each read exactly once.
  */
-export function optionsSnapshot<T extends object>(options: T): T {
+export function optionsSnapshot<T extends object>(options: T, known: Iterable<string>): T {
   const copy: Record<string, unknown> = {};
-  for (const key in options) {
+  const take = (key: string): void => {
     // A data property even for `__proto__`.
     Object.defineProperty(copy, key, {
       value: (options as Record<string, unknown>)[key],
@@ -210,7 +223,9 @@ export function optionsSnapshot<T extends object>(options: T): T {
       writable: true,
       configurable: true,
     });
-  }
+  };
+  for (const key in options) take(key);
+  for (const key of known) if (!Object.hasOwn(copy, key) && key in options) take(key);
   return copy as T;
 }
 

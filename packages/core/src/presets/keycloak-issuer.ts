@@ -13,7 +13,7 @@ import {
 import { keycloakTokenKind } from './token-kinds.js';
 import type { PresetOptions } from './preset-options.js';
 import { frozenIssuer } from '../issuers/issuer-shape.js';
-import { booleanOption } from '../issuers/policy.js';
+import { optionalBoolean } from '../lib/options.js';
 
 export interface KeycloakIssuerOptions extends PresetOptions {
   /** Where Keycloak is served, e.g. `https://sso.example.com` (Keycloak before 17: `…/auth`). */
@@ -54,7 +54,7 @@ const REALM = /^[\w.~-]+$/;
  */
 export function keycloakIssuer(options: KeycloakIssuerOptions): TrustedIssuer {
   assertOptions(options, 'keycloakIssuer', KEYCLOAK_OPTION_KEYS);
-  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
+  const allowInsecureHttp = optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp', false);
   const baseUrl = secureUrl(options.baseUrl, 'baseUrl', allowInsecureHttp);
   const parsed = new URL(baseUrl);
   if (

@@ -7,7 +7,8 @@ import {
   secureUrl,
   stringList,
 } from '../lib/options.js';
-import { booleanOption, checkedPolicy } from '../issuers/policy.js';
+import { checkedPolicy } from '../issuers/policy.js';
+import { optionalBoolean } from '../lib/options.js';
 import { signInTokenUse, tokenUseCheck } from '../claims/token-kind.js';
 import type { TokenUseCheck } from '../claims/token-kind.js';
 import { oidcIssuer } from '../issuers/oidc-issuer.js';
@@ -82,7 +83,7 @@ export function assertOptions(options: unknown, preset: string, known: ReadonlyS
  * them. Every option mistake is a TypeError thrown here, at creation.
  */
 export function presetIssuer(options: PresetOptions, spec: PresetSpec): TrustedIssuer {
-  const allowInsecureHttp = booleanOption(options.allowInsecureHttp, 'allowInsecureHttp', false);
+  const allowInsecureHttp = optionalBoolean(options.allowInsecureHttp, 'allowInsecureHttp', false);
   const policy = checkedPolicy(options, (key) => key);
   const override =
     options.issuerOverride === undefined

@@ -5,9 +5,9 @@ import { assertTokenCharset } from '../jws/token-charset.js';
 import {
   assertKnownKeys,
   durationMs,
-  nestedOptions,
   optionsSnapshot,
   positiveInteger,
+  optionalBoolean,
   optionalFunction,
 } from '../lib/options.js';
 import { checkedPolicy } from '../issuers/policy.js';
@@ -33,16 +33,15 @@ import {
 import { createTokenCache, validityWindow, type CachedVerdict } from './token-cache.js';
 import { createVerdictCheck } from './verdict-check.js';
 import {
-  CACHE_OPTION_KEYS,
-  RESOLVER_CACHE_OPTION_KEYS,
   VERIFIER_OPTION_KEYS,
   requiresOption,
-  verifierJwks,
   type Verifier,
   type VerifierOptions,
   VERIFY_NOW,
 } from './verifier-options.js';
 import { verifyEntries } from './verify-entries.js';
+import { verifierJwks } from './verifier-jwks.js';
+import { resolverCacheSettings, tokenCacheSettings } from './cache-settings.js';
 import type { JwksKey } from '../jws/jwk-import.js';
 import type { VerifiedToken } from '../lib/types.js';
 
@@ -61,27 +60,14 @@ import type { VerifiedToken } from '../lib/types.js';
 export function createVerifier(given: VerifierOptions): Verifier {
   if (typeof given !== 'object' || given === null) throw new TypeError('options must be an object');
   // Every read below sees this one reading of the options (a getter answers once).
-  const options = optionsSnapshot(given);
+  const options = optionsSnapshot(given, VERIFIER_OPTION_KEYS);
   assertKnownKeys(options, VERIFIER_OPTION_KEYS, 'createVerifier');
   const maxTokenBytes = positiveInteger(options.maxTokenBytes, 'maxTokenBytes', 16_384);
   const onEvent = optionalFunction(options.onEvent, 'onEvent');
   const { jwks, owned: ownsJwks, ...fetchSettings } = verifierJwks(options.jwks, onEvent);
-  const cacheOptions =
-    options.cache === false
-      ? undefined
-      : nestedOptions(options.cache, 'cache', CACHE_OPTION_KEYS, 'false or an object');
-  const cache =
-    cacheOptions === undefined
-      ? undefined
-      : createTokenCache({
-          maxEntries: positiveInteger(cacheOptions.maxEntries, 'cache.maxEntries', 10_000),
-          maxBytes: positiveInteger(cacheOptions.maxBytes, 'cache.maxBytes', 32 * 1024 * 1024),
-          maxTtlMs: durationMs(cacheOptions.maxTtlMs, 'cache.maxTtlMs', 600_000),
-        });
-  if (options.threadPool !== undefined && typeof options.threadPool !== 'boolean') {
-    throw new TypeError('threadPool must be a boolean');
-  }
-  const threadPool = options.threadPool === true;
+  const cacheSettings = tokenCacheSettings(options);
+  const cache = cacheSettings === undefined ? undefined : createTokenCache(cacheSettings);
+  const threadPool = optionalBoolean(options.threadPool, 'threadPool', false);
   // Only Node's crypto has a thread pool to move verification to; Web Crypto is async already.
   if (threadPool && !threadPoolAvailable) {
     throw new TypeError(
@@ -110,30 +96,12 @@ export function createVerifier(given: VerifierOptions): Verifier {
     revocation,
     routes,
   });
-  const resolverCache = nestedOptions(
-    options.resolverCache,
-    'resolverCache',
-    RESOLVER_CACHE_OPTION_KEYS,
-  );
+  const resolverCache = resolverCacheSettings(options);
   requiresOption(options, 'resolverCache', 'resolveIssuer');
   const dynamicRoutes =
     resolveIssuer === undefined
       ? undefined
-      : createDynamicRoutes(resolveIssuer, policy, routeEnvironment, {
-          maxEntries: positiveInteger(resolverCache.maxEntries, 'resolverCache.maxEntries', 10_000),
-          maxBytes: positiveInteger(
-            resolverCache.maxBytes,
-            'resolverCache.maxBytes',
-            8 * 1024 * 1024,
-          ),
-          ttlMs: durationMs(resolverCache.ttlMs, 'resolverCache.ttlMs', 600_000),
-          negativeTtlMs: durationMs(
-            resolverCache.negativeTtlMs,
-            'resolverCache.negativeTtlMs',
-            60_000,
-          ),
-        });
-
+      : createDynamicRoutes(resolveIssuer, policy, routeEnvironment, resolverCache);
   const { routeStillHolds, stillPublished } = createVerdictCheck(routes, dynamicRoutes, jwks);
 
   /**
